@@ -1,0 +1,17 @@
+# Native performance settings for ND4J/OpenBLAS (DESIGN.md §3). Sourced by bin/trainyard and ./mvnw.
+# They must be in the environment before the JVM starts: OpenBLAS and OpenMP read them when their
+# libraries load. A value the caller already set always wins.
+#
+# OpenBLAS 0.3.19 mis-detects recent CPUs as "Prescott" (SSE3 only); naming the core type from the
+# CPU flags gives 5-7x faster sgemm. AVX-512 is never forced onto a CPU without it.
+if [ -z "${OPENBLAS_CORETYPE:-}" ] && [ -r /proc/cpuinfo ]; then
+  _trainyard_flags=$(grep -m1 '^flags' /proc/cpuinfo)
+  case " $_trainyard_flags " in
+    *" avx512f "*) export OPENBLAS_CORETYPE=SkylakeX ;;
+    *" avx2 "*) export OPENBLAS_CORETYPE=Haswell ;;
+  esac
+  unset _trainyard_flags
+fi
+# Busy-waiting OpenMP threads steal the cores the other threads need; two spinning threads run
+# slower than one.
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"

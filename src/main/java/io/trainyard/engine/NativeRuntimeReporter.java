@@ -1,0 +1,33 @@
+package io.trainyard.engine;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.actuate.info.Info;
+import org.springframework.boot.actuate.info.InfoContributor;
+import org.springframework.stereotype.Component;
+
+/** Logs the native runtime once at startup, warns on a slow BLAS fallback, and adds it to /actuator/info. */
+@Component
+class NativeRuntimeReporter implements InfoContributor {
+
+    private static final Logger log = LoggerFactory.getLogger(NativeRuntimeReporter.class);
+
+    private final NativeRuntime runtime;
+
+    NativeRuntimeReporter() {
+        this.runtime = NativeRuntime.detect();
+        log.info("ND4J backend {} with BLAS {} (core {}, sgemm {} GFLOP/s), {} BLAS threads, {} OpenMP threads, "
+                        + "{} CPUs ({}), OMP_WAIT_POLICY={}",
+                runtime.backend(), runtime.blasVendor(), runtime.blasCoreType(),
+                String.format("%.1f", runtime.sgemmGflops()), runtime.blasThreads(), runtime.ompThreads(),
+                runtime.availableProcessors(), runtime.cpuVector(), runtime.ompWaitPolicy());
+        if (runtime.slowFallback()) {
+            log.warn(runtime.advice());
+        }
+    }
+
+    @Override
+    public void contribute(Info.Builder builder) {
+        builder.withDetail("native", runtime.asMap());
+    }
+}

@@ -1,0 +1,243 @@
+package io.trainyard.system;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.multipart.support.MissingServletRequestPartException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.exc.InvalidFormatException;
+import tools.jackson.databind.exc.InvalidNullException;
+import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
+
+/**
+ * Every error becomes RFC 9457 problem+json with a {@code type}, a {@code title}, a {@code detail}
+ * that says what to do, and, where the request body or a parameter is at fault, {@code errors[]}
+ * entries with a JSON pointer.
+ */
+@RestControllerAdvice
+class ProblemHandler extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+
+    @ExceptionHandler(ApiException.class)
+    ResponseEntity<Object> api(ApiException e) {
+        return problem(Problems.of(e));
+    }
+
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    ResponseEntity<Object> typeMismatch(MethodArgumentTypeMismatchException e) {
+        String expected = e.getRequiredType() == null ? "a different value" : describe(e.getRequiredType());
+        return problem(Problems.of(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request",
+                "Parameter '" + e.getName() + "' must be " + expected + ".",
+                List.of(Violation.at(e.getName(), "must be " + expected + "; got '" + e.getValue() + "'"))));
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<Object> unexpected(Exception e) {
+        log.error("Unhandled error", e);
+        return problem(Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, "internal", "Internal server error",
+                "The service failed unexpectedly; the error has been logged. Retry, and report it if it persists.",
+                List.of()));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        Throwable cause = ex.getMostSpecificCause();
+        List<Violation> violations = new ArrayList<>();
+        String detail;
+        if (cause instanceof UnrecognizedPropertyException u) {
+            String allowed = u.getKnownPropertyIds() == null ? "" : "; allowed: " + sorted(u.getKnownPropertyIds());
+            violations.add(Violation.at(pointer(u), "unknown field '" + u.getPropertyName() + "'" + allowed));
+            detail = "Unknown field '" + u.getPropertyName() + "' at " + pointer(u) + ".";
+        } else if (cause instanceof InvalidFormatException f) {
+            String expected = describe(f.getTargetType());
+            violations.add(Violation.at(pointer(f), "must be " + expected + "; got " + quoted(f.getValue())));
+            detail = "Wrong value at " + pointer(f) + ": must be " + expected + ".";
+        } else if (cause instanceof InvalidNullException n) {
+            violations.add(Violation.at(pointer(n), "must not be null"));
+            detail = "Missing value at " + pointer(n) + ".";
+        } else if (cause instanceof MismatchedInputException m) {
+            String expected = m.getTargetType() == null ? "a different JSON type" : describe(m.getTargetType());
+            violations.add(Violation.at(pointer(m), "must be " + expected));
+            detail = "Wrong JSON type at " + pointer(m) + ": must be " + expected + ".";
+        } else if (cause instanceof StreamReadException r) {
+            String where = r.getLocation() == null ? ""
+                    : " at line " + r.getLocation().getLineNr() + ", column " + r.getLocation().getColumnNr();
+            violations.add(Violation.at("", "malformed JSON" + where + ": " + r.getOriginalMessage()));
+            detail = "The body is not valid JSON" + where + ". Send a well-formed JSON document.";
+        } else if (cause instanceof JacksonException j) {
+            violations.add(Violation.at(pointer(j), j.getOriginalMessage()));
+            detail = "The body could not be read at " + pointer(j) + ": " + j.getOriginalMessage();
+        } else if (ex.getMessage() != null && ex.getMessage().startsWith("Required request body is missing")) {
+            violations.add(Violation.at("", "a JSON body is required"));
+            detail = "The request needs a JSON body.";
+        } else {
+            violations.add(Violation.at("", "unreadable body"));
+            detail = "The body could not be read. Send a well-formed JSON document.";
+        }
+        return problem(Problems.of(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", detail, violations));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException ex,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        List<Violation> violations = new ArrayList<>();
+        ex.getBindingResult().getFieldErrors().forEach(fe ->
+                violations.add(Violation.at(Problems.pointer(fe.getField()), fe.getDefaultMessage())));
+        ex.getBindingResult().getGlobalErrors().forEach(ge ->
+                violations.add(Violation.at("", ge.getDefaultMessage())));
+        return problem(Problems.of(ApiException.invalid(violations)));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException ex,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        List<Violation> violations = new ArrayList<>();
+        ex.getParameterValidationResults().forEach(r -> r.getResolvableErrors().forEach(err -> {
+            String name = r.getMethodParameter().getParameterName();
+            violations.add(Violation.at(name == null ? "" : name, err.getDefaultMessage()));
+        }));
+        return problem(Problems.of(ApiException.invalid(violations)));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleMissingServletRequestParameter(MissingServletRequestParameterException ex,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        return problem(Problems.of(ApiException.invalid(List.of(Violation.at(ex.getParameterName(),
+                "required " + ex.getParameterType() + " parameter is missing")))));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleMissingServletRequestPart(MissingServletRequestPartException ex,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        return problem(Problems.of(ApiException.invalid(List.of(Violation.at(ex.getRequestPartName(),
+                "required multipart field is missing")))));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHttpMediaTypeNotSupported(HttpMediaTypeNotSupportedException ex,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        String supported = ex.getSupportedMediaTypes().stream().map(MediaType::toString).distinct()
+                .reduce((a, b) -> a + ", " + b).orElse("none");
+        ProblemDetail body = Problems.of(status, "unsupported-media-type", "Unsupported media type",
+                "Content-Type " + (ex.getContentType() == null ? "(none)" : ex.getContentType())
+                        + " is not accepted here; send one of: " + supported + ".", List.of());
+        return problem(body, headers);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHttpRequestMethodNotSupported(HttpRequestMethodNotSupportedException ex,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        Set<String> allowed = ex.getSupportedMethods() == null ? Set.of() : Set.of(ex.getSupportedMethods());
+        ProblemDetail body = Problems.of(status, "method-not-allowed", "Method not allowed",
+                ex.getMethod() + " is not supported here; allowed: " + sorted(allowed) + ".", List.of());
+        return problem(body, headers);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleMaxUploadSizeExceededException(MaxUploadSizeExceededException ex,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        return problem(Problems.of(ApiException.tooLarge(
+                "The upload is larger than the configured maximum"
+                        + (ex.getMaxUploadSize() > 0 ? " of " + ex.getMaxUploadSize() + " bytes" : "")
+                        + " (spring.servlet.multipart.max-file-size).")));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
+            HttpStatusCode statusCode, WebRequest request) {
+        // Spring's own MVC exceptions (404 for unknown routes, 406, ...) arrive here with a ProblemDetail body;
+        // give them our type scheme so clients see one shape.
+        if (body instanceof ProblemDetail pd && (pd.getType() == null || "about:blank".equals(pd.getType().toString()))) {
+            String title = pd.getTitle() == null ? HttpStatus.valueOf(statusCode.value()).getReasonPhrase() : pd.getTitle();
+            String type = title.toLowerCase().replaceAll("[^a-z0-9]+", "-");
+            ProblemDetail ours = Problems.of(statusCode, type, title, pd.getDetail(), List.of());
+            return problem(ours, headers);
+        }
+        return super.handleExceptionInternal(ex, body, headers, statusCode, request);
+    }
+
+    private static ResponseEntity<Object> problem(ProblemDetail body) {
+        return problem(body, new HttpHeaders());
+    }
+
+    private static ResponseEntity<Object> problem(ProblemDetail body, HttpHeaders headers) {
+        return ResponseEntity.status(body.getStatus()).headers(headers)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(body);
+    }
+
+    private static String pointer(JacksonException e) {
+        StringBuilder out = new StringBuilder();
+        for (JacksonException.Reference ref : e.getPath()) {
+            out.append('/');
+            out.append(ref.getPropertyName() != null
+                    ? ref.getPropertyName().replace("~", "~0").replace("/", "~1")
+                    : String.valueOf(ref.getIndex()));
+        }
+        return out.toString();
+    }
+
+    private static String describe(Class<?> type) {
+        if (type.isEnum()) {
+            List<String> names = new ArrayList<>();
+            for (Object c : type.getEnumConstants()) {
+                names.add(c.toString());
+            }
+            return "one of " + names;
+        }
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+            return "an integer";
+        }
+        if (Number.class.isAssignableFrom(type) || type == double.class || type == float.class) {
+            return "a number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (type == java.util.UUID.class) {
+            return "a UUID";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return "an array";
+        }
+        if (type == java.time.Duration.class) {
+            return "an ISO-8601 duration such as PT30S";
+        }
+        return "an object";
+    }
+
+    private static String quoted(Object value) {
+        return value instanceof String ? "'" + value + "'" : String.valueOf(value);
+    }
+
+    private static String sorted(java.util.Collection<?> values) {
+        return values.stream().map(String::valueOf).sorted().toList().toString();
+    }
+
+}
