@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -17,7 +19,9 @@ import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
@@ -37,6 +41,7 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
  * entries with a JSON pointer.
  */
 @RestControllerAdvice
+@Order(Ordered.LOWEST_PRECEDENCE - 10)
 class ProblemHandler extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
@@ -65,6 +70,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof BodySizeLimitFilter.BodyTooLargeException) {
+                return problem(Problems.of(ApiException.tooLarge(t.getMessage() + ".")));
+            }
+        }
         Throwable cause = ex.getMostSpecificCause();
         List<Violation> violations = new ArrayList<>();
         String detail;
@@ -167,14 +177,26 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     }
 
     @Override
+    protected ResponseEntity<Object> handleNoResourceFoundException(NoResourceFoundException ex, HttpHeaders headers,
+            HttpStatusCode status, WebRequest request) {
+        String path = "/" + ex.getResourcePath();
+        ProblemDetail body = Problems.of(status, "not-found", "Not found", "No endpoint " + ex.getHttpMethod() + " "
+                + path + ". The API is described at /v3/api-docs and /swagger-ui.html.", List.of());
+        body.setInstance(java.net.URI.create(path));
+        return problem(body, headers);
+    }
+
+    @Override
     protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
             HttpStatusCode statusCode, WebRequest request) {
-        // Spring's own MVC exceptions (404 for unknown routes, 406, ...) arrive here with a ProblemDetail body;
-        // give them our type scheme so clients see one shape.
-        if (body instanceof ProblemDetail pd && (pd.getType() == null || "about:blank".equals(pd.getType().toString()))) {
+        // Spring's own MVC exceptions (406, missing path variables, ...) arrive here; give them our type scheme
+        // so clients see one shape.
+        ProblemDetail pd = body instanceof ProblemDetail p ? p
+                : ex instanceof ErrorResponse er ? er.getBody() : null;
+        if (pd != null && (pd.getType() == null || "about:blank".equals(pd.getType().toString()))) {
             String title = pd.getTitle() == null ? HttpStatus.valueOf(statusCode.value()).getReasonPhrase() : pd.getTitle();
-            String type = title.toLowerCase().replaceAll("[^a-z0-9]+", "-");
-            ProblemDetail ours = Problems.of(statusCode, type, title, pd.getDetail(), List.of());
+            ProblemDetail ours = Problems.of(statusCode, Problems.slug(title), title, pd.getDetail(), List.of());
+            ours.setInstance(pd.getInstance());
             return problem(ours, headers);
         }
         return super.handleExceptionInternal(ex, body, headers, statusCode, request);

@@ -31,6 +31,11 @@ public final class Problems {
         return of(e.status(), e.type(), e.title(), e.getMessage(), e.violations());
     }
 
+    /** "Method Not Allowed" becomes "method-not-allowed". */
+    public static String slug(String title) {
+        return title.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
+    }
+
     /** Turns "layers[2].kernel" (bean-validation style) into "/layers/2/kernel". */
     public static String pointer(String propertyPath) {
         if (propertyPath == null || propertyPath.isEmpty()) {

@@ -1,0 +1,39 @@
+package io.trainyard.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Bytes behind keys: datasets, checkpoints, model artifacts. Metadata lives in the database; a row is
+ * the commit marker for the object it names (DESIGN.md §5).
+ *
+ * <p>Keys are relative slash-separated paths of letters, digits and {@code . _ - =}; empty segments,
+ * {@code .} and {@code ..} are rejected ({@link InvalidKeyException}), so a key can never leave the store.
+ * {@link #put} streams: implementations never hold a whole object in memory. Writing an existing key
+ * replaces it atomically: a reader sees the old bytes or the new ones, never a mix.
+ */
+public interface ObjectStore {
+
+    /** Streams {@code content} to {@code key}, returning its size and SHA-256 as stored. */
+    StoredObject put(String key, InputStream content) throws IOException;
+
+    /** Opens the object for reading; the caller closes the stream. */
+    InputStream get(String key) throws IOException, ObjectNotFoundException;
+
+    /** Size and last-modified time, or empty when there is no such object. */
+    Optional<ObjectInfo> head(String key) throws IOException;
+
+    /** Deletes the object; returns false when there was none. */
+    boolean delete(String key) throws IOException;
+
+    /** Every object whose key starts with {@code prefix}, sorted by key. */
+    List<ObjectInfo> list(String prefix) throws IOException;
+
+    /** Whether the store answers at all (for the readiness probe). */
+    void checkAvailable() throws IOException;
+
+    /** A short description for logs and health details, e.g. "filesystem:/data/objects". */
+    String describe();
+}

@@ -1,0 +1,113 @@
+package io.trainyard.system;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Bounds JSON bodies (multipart uploads have their own limit): a declared Content-Length over the
+ * limit is refused before reading; a chunked body is cut off when it crosses the limit.
+ */
+@Component
+class BodySizeLimitFilter extends OncePerRequestFilter {
+
+    private final long limit;
+    private final JsonMapper json;
+
+    BodySizeLimitFilter(WebProperties properties, JsonMapper json) {
+        this.limit = properties.maxJsonBody().toBytes();
+        this.json = json;
+    }
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        String type = request.getContentType();
+        return type != null && type.toLowerCase().startsWith(MediaType.MULTIPART_FORM_DATA_VALUE);
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        if (request.getContentLengthLong() > limit) {
+            reject(response);
+            return;
+        }
+        chain.doFilter(new LimitedRequest(request, limit), response);
+    }
+
+    private void reject(HttpServletResponse response) throws IOException {
+        ProblemDetail problem = Problems.of(ApiException.tooLarge("The request body is larger than the configured "
+                + "maximum of " + limit + " bytes (trainyard.web.max-json-body). Upload data sets as multipart files."));
+        response.setStatus(HttpStatus.CONTENT_TOO_LARGE.value());
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        json.writeValue(response.getOutputStream(), problem);
+    }
+
+    /** Thrown by the wrapped stream; surfaces through Spring as an unreadable body, mapped to 413. */
+    static final class BodyTooLargeException extends IOException {
+        BodyTooLargeException(long limit) {
+            super("Request body exceeds " + limit + " bytes (trainyard.web.max-json-body)");
+        }
+    }
+
+    private static final class LimitedRequest extends HttpServletRequestWrapper {
+        private final long limit;
+
+        LimitedRequest(HttpServletRequest request, long limit) {
+            super(request);
+            this.limit = limit;
+        }
+
+        @Override
+        public ServletInputStream getInputStream() throws IOException {
+            ServletInputStream in = super.getInputStream();
+            return new ServletInputStream() {
+                private long count;
+
+                @Override
+                public int read() throws IOException {
+                    int b = in.read();
+                    if (b >= 0 && ++count > limit) {
+                        throw new BodyTooLargeException(limit);
+                    }
+                    return b;
+                }
+
+                @Override
+                public int read(byte[] buf, int off, int len) throws IOException {
+                    int n = in.read(buf, off, len);
+                    if (n > 0 && (count += n) > limit) {
+                        throw new BodyTooLargeException(limit);
+                    }
+                    return n;
+                }
+
+                @Override
+                public boolean isFinished() {
+                    return in.isFinished();
+                }
+
+                @Override
+                public boolean isReady() {
+                    return in.isReady();
+                }
+
+                @Override
+                public void setReadListener(ReadListener listener) {
+                    in.setReadListener(listener);
+                }
+            };
+        }
+    }
+}
