@@ -1,0 +1,27 @@
+package io.trainyard.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import org.springframework.boot.test.util.TestPropertyValues;
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** Points the application at the test PostgreSQL and at a fresh object-store folder. */
+public class PostgresInitializer implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+
+    @Override
+    public void initialize(ConfigurableApplicationContext context) {
+        TestDatabase.Connection db = TestDatabase.postgres();
+        try {
+            TestPropertyValues.of(
+                    "spring.datasource.url=" + db.url(),
+                    "spring.datasource.username=" + db.user(),
+                    "spring.datasource.password=" + db.password(),
+                    "trainyard.storage.filesystem.root=" + Files.createTempDirectory("trainyard-objects"))
+                    .applyTo(context);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
