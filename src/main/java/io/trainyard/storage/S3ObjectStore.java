@@ -172,7 +172,10 @@ public class S3ObjectStore implements ObjectStore, AutoCloseable {
         try {
             List<ObjectInfo> result = new ArrayList<>();
             for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(checked)).contents()) {
-                result.add(new ObjectInfo(o.key(), o.size(), o.lastModified()));
+                // Some servers list "folder/" markers; our keys never end in a slash, so they are not objects.
+                if (!o.key().endsWith("/")) {
+                    result.add(new ObjectInfo(o.key(), o.size(), o.lastModified()));
+                }
             }
             return result;
         } catch (SdkException e) {
