@@ -1,0 +1,118 @@
+package io.trainyard.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.trainyard.support.Http;
+import io.trainyard.support.PostgresIntegrationTest;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import tools.jackson.databind.JsonNode;
+
+/** The whole service on PostgreSQL: operations endpoints, schema and the error shape at the HTTP edge. */
+@PostgresIntegrationTest
+class ApplicationTest {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    Http http;
+
+    @BeforeEach
+    void client() {
+        http = new Http(port);
+    }
+
+    @Test
+    void readinessCoversTheDatabaseAndTheObjectStore() {
+        Http.Response r = http.get("/actuator/health/readiness");
+
+        assertThat(r.status()).isEqualTo(200);
+        JsonNode components = r.json().get("components");
+        assertThat(r.json().get("status").asString()).isEqualTo("UP");
+        assertThat(components.get("db").get("details").get("database").asString()).isEqualTo("PostgreSQL");
+        assertThat(components.get("objectStore").get("status").asString()).isEqualTo("UP");
+        assertThat(http.get("/actuator/health/liveness").json().get("status").asString()).isEqualTo("UP");
+    }
+
+    @Test
+    void infoShowsTheNativeRuntime() {
+        JsonNode nativeInfo = http.get("/actuator/info").json().get("native");
+
+        assertThat(nativeInfo.get("backend").asString()).isEqualTo("CpuBackend");
+        assertThat(nativeInfo.get("blasVendor").asString()).isEqualTo("OPENBLAS");
+        assertThat(nativeInfo.get("blasCoreType").asString()).isNotBlank();
+        assertThat(nativeInfo.get("sgemmGflops").asDouble()).isPositive();
+        assertThat(nativeInfo.get("blasThreads").asInt()).isPositive();
+    }
+
+    @Test
+    void prometheusMetricsAreExposed() {
+        Http.Response r = http.get("/actuator/prometheus");
+
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.body()).contains("jvm_memory_used_bytes").contains("http_server_requests");
+    }
+
+    @Test
+    void openApiAndSwaggerUiAreServed() {
+        Http.Response docs = http.get("/v3/api-docs");
+        assertThat(docs.status()).isEqualTo(200);
+        assertThat(docs.json().get("openapi").asString()).startsWith("3.");
+
+        Http.Response ui = http.send(java.net.http.HttpRequest.newBuilder(http.uri("/swagger-ui/index.html")).GET());
+        assertThat(ui.status()).isEqualTo(200);
+        assertThat(ui.body()).containsIgnoringCase("swagger");
+    }
+
+    @Test
+    void flywayCreatedEveryModulesTablesAndEachRowNamesItsTeam() {
+        List<String> tables = jdbc.queryForList("""
+                SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()""", String.class);
+        List<String> owned = List.of("datasets", "jobs", "job_metrics", "checkpoints", "models", "model_versions",
+                "model_aliases");
+        assertThat(tables).contains("teams").containsAll(owned);
+        for (String table : owned) {
+            Integer teamColumns = jdbc.queryForObject("""
+                    SELECT count(*) FROM information_schema.columns
+                    WHERE table_schema = current_schema() AND table_name = ? AND column_name = 'team_id'
+                      AND is_nullable = 'NO'""", Integer.class, table);
+            assertThat(teamColumns).as("%s.team_id NOT NULL", table).isEqualTo(1);
+        }
+        assertThat(jdbc.queryForObject("SELECT name FROM teams WHERE id = 'default'", String.class)).isNotBlank();
+    }
+
+    @Test
+    void unknownRoutesAnswerProblemJson() {
+        Http.Response r = http.get("/api/v1/unicorns");
+
+        assertThat(r.status()).isEqualTo(404);
+        assertThat(r.contentType()).startsWith("application/problem+json");
+        assertThat(r.json().get("type").asString()).isEqualTo("urn:trainyard:problem:not-found");
+    }
+
+    @Test
+    void oversizedJsonBodiesAreRefusedBeforeTheyAreRead() {
+        String big = "{\"x\":\"" + "a".repeat(9 * 1024 * 1024) + "\"}";
+
+        Http.Response r = http.postJson("/api/v1/anything", big);
+
+        assertThat(r.status()).isEqualTo(413);
+        assertThat(r.contentType()).startsWith("application/problem+json");
+        assertThat(r.json().get("detail").asString()).contains("trainyard.web.max-json-body");
+    }
+
+    @Test
+    void wrongMethodsOnOperationsEndpointsAnswerProblemJson() {
+        Http.Response r = http.send("DELETE", "/actuator/health", null, null);
+
+        assertThat(r.status()).isEqualTo(405);
+        assertThat(r.contentType()).startsWith("application/problem+json");
+    }
+}
