@@ -15,6 +15,8 @@ class NativeRuntimeReporter implements InfoContributor {
     private final NativeRuntime runtime;
 
     NativeRuntimeReporter() {
+        // DL4J's memory crash dumps use oshi 3.4, which does not work with the JNA 5 the rest of the stack needs.
+        org.deeplearning4j.util.CrashReportingUtil.crashDumpsEnabled(false);
         this.runtime = NativeRuntime.detect();
         log.info("ND4J backend {} with BLAS {} (core {}, sgemm {} GFLOP/s), {} BLAS threads, {} OpenMP threads, "
                         + "{} CPUs ({}), OMP_WAIT_POLICY={}",
