@@ -1,0 +1,36 @@
+package io.trainyard.support;
+
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+/**
+ * Migrated data sources for tests that need a database but not the application: the real test PostgreSQL
+ * and an in-memory H2 in PostgreSQL mode (the embedded default), both with the production migrations.
+ */
+public final class TestDataSources {
+
+    private static DataSource postgres;
+
+    private TestDataSources() {
+    }
+
+    public static synchronized DataSource postgres() {
+        if (postgres == null) {
+            TestDatabase.Connection db = TestDatabase.postgres();
+            postgres = migrate(new DriverManagerDataSource(db.url(), db.user(), db.password()));
+        }
+        return postgres;
+    }
+
+    /** A fresh in-memory H2 database per name, in the same mode as the embedded default. */
+    public static DataSource h2(String name) {
+        return migrate(new DriverManagerDataSource("jdbc:h2:mem:" + name
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1", "sa", ""));
+    }
+
+    private static DataSource migrate(DataSource dataSource) {
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        return dataSource;
+    }
+}
