@@ -23,7 +23,7 @@ final class NpyReader {
     private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
     private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
     private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
-    private static final Pattern DTYPE = Pattern.compile("([<>|=])?([a-zA-Z])(\\d+)");
+    private static final Pattern DTYPE = Pattern.compile("([<>|=])?([a-zA-Z])(\\d*)");
     private static final int CHUNK = 1 << 16;
 
     private NpyReader() {
@@ -128,7 +128,7 @@ final class NpyReader {
             if (m.matches()) {
                 char order = m.group(1) == null ? '=' : m.group(1).charAt(0);
                 char kind = m.group(2).charAt(0);
-                int size = Integer.parseInt(m.group(3));
+                int size = m.group(3).isEmpty() ? 0 : Integer.parseInt(m.group(3));
                 boolean numeric = switch (kind) {
                     case 'f' -> size == 4 || size == 8;
                     case 'i', 'u' -> size == 1 || size == 2 || size == 4 || size == 8;
