@@ -1,5 +1,8 @@
 package io.trainyard.datasets;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.trainyard.system.ApiException;
 import io.trainyard.system.Violation;
 import java.net.URI;
@@ -41,6 +44,9 @@ class DatasetController {
     }
 
     @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    @Operation(summary = "Upload a dataset (curl -F)", requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(
+            required = true, content = @Content(mediaType = MediaType.MULTIPART_FORM_DATA_VALUE,
+                    schema = @Schema(implementation = UploadForm.class))))
     ResponseEntity<DatasetResource> upload(MultipartHttpServletRequest request) {
         List<Violation> problems = new ArrayList<>();
         Set<String> allowed = new TreeSet<>(FILE_FIELDS);

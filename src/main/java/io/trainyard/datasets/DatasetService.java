@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.multipart.MultipartFile;
@@ -97,18 +98,14 @@ class DatasetService {
 
     /** Refused while a queued or running job needs the data; otherwise the row goes first, then the bytes. */
     void delete(String team, UUID id) {
-        DatasetInfo dataset = transaction.execute(status -> {
-            DatasetInfo found = get(team, id);
-            List<UUID> jobs = repository.activeJobs(id);
-            if (!jobs.isEmpty()) {
-                throw ApiException.conflict("Dataset " + id + " is used by " + jobs.size() + " queued or running "
-                        + "job(s) " + jobs + "; cancel them or wait until they finish, then delete it.");
-            }
-            if (!repository.delete(team, id)) {
-                throw ApiException.notFound("Dataset", id);
-            }
-            return found;
-        });
+        DatasetInfo dataset;
+        try {
+            dataset = transaction.execute(status -> removeRow(team, id));
+        } catch (DataIntegrityViolationException e) {
+            // A job was submitted for this dataset between the check and the delete; its foreign key won.
+            throw ApiException.conflict("Dataset " + id + " was just taken up by a new job; retry the delete once "
+                    + "that job has finished.");
+        }
         deleteObjects("datasets/" + id + "/");
         try {
             if (!repository.dataInUse(dataset.dataSha256())) {
@@ -117,6 +114,19 @@ class DatasetService {
         } catch (IOException | RuntimeException e) {
             log.warn("Could not evict cached data of deleted dataset {}", id, e);
         }
+    }
+
+    private DatasetInfo removeRow(String team, UUID id) {
+        DatasetInfo found = get(team, id);
+        List<UUID> jobs = repository.activeJobs(id);
+        if (!jobs.isEmpty()) {
+            throw ApiException.conflict("Dataset " + id + " is used by " + jobs.size() + " queued or running "
+                    + "job(s) " + jobs + "; cancel them or wait until they finish, then delete it.");
+        }
+        if (!repository.delete(team, id)) {
+            throw ApiException.notFound("Dataset", id);
+        }
+        return found;
     }
 
     private List<DatasetInfo.UploadedFile> storeOriginals(String prefix, UploadPlan plan) throws IOException {
