@@ -4,6 +4,7 @@ import io.trainyard.storage.ObjectInfo;
 import io.trainyard.storage.ObjectStore;
 import io.trainyard.storage.StoredObject;
 import io.trainyard.system.ApiException;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,6 +17,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.zip.ZipException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -153,16 +155,21 @@ class DatasetService {
         return stored;
     }
 
+    /** Reads the stored originals back; any file may be gzip'd (recognised by its first bytes). */
     private Parsed parse(UploadPlan plan, List<DatasetInfo.UploadedFile> files) throws IOException {
         int maxClasses = properties.maxClasses();
-        try (InputStream first = store.get(files.get(0).key());
-             InputStream second = files.size() > 1 ? store.get(files.get(1).key()) : null) {
+        try (InputStream first = Streams.maybeGunzip(store.get(files.get(0).key()));
+             InputStream second = files.size() > 1 ? Streams.maybeGunzip(store.get(files.get(1).key())) : null) {
             return switch (plan.format()) {
                 case CSV -> CsvParser.parse(first, plan.label(), plan.features(), maxClasses);
                 case IDX -> IdxParser.parse(first, second, maxClasses);
                 case NPZ -> ArrayDatasets.npz(first, plan.layout(), maxClasses);
                 case NPY -> ArrayDatasets.npy(first, second, plan.layout(), maxClasses);
             };
+        } catch (ZipException | EOFException e) {
+            // Parsers report their own format errors; what reaches here is a broken gzip stream or a cut-off file.
+            throw new BadDataException(files.get(0).field(), "the file is corrupt or cut off ("
+                    + e.getMessage() + "); if it is gzip'd, check that `gzip -t` accepts it");
         }
     }
 

@@ -137,6 +137,27 @@ class DatasetApiTest {
     }
 
     @Test
+    void uploadsAGzippedCsvWithNumericClasses() throws Exception {
+        java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+        try (var out = new java.util.zip.GZIPOutputStream(gz)) {
+            out.write(TestData.sklearnCsv("wine_data.csv", "class", false).getBytes(
+                    java.nio.charset.StandardCharsets.UTF_8));
+        }
+        Http.Response created = upload(new Multipart().field("label", "class").file("file", "wine.csv.gz",
+                gz.toByteArray()));
+
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        JsonNode body = created.json();
+        assertThat(body.get("name").asString()).isEqualTo("wine");
+        assertThat(body.get("exampleCount").asLong()).isEqualTo(178);
+        assertThat(body.at("/inputShape/shape/0").asInt()).isEqualTo(13);
+        assertThat(body.at("/taskHints/classes").findValues("count")).extracting(JsonNode::asLong)
+                .containsExactly(59L, 71L, 48L);
+        assertThat(body.at("/taskHints/target/mean").isNumber()).as("integer labels also allow regression").isTrue();
+        assertThat(body.get("sha256").asString()).isEqualTo(sha256(gz.toByteArray()));
+    }
+
+    @Test
     void listsNewestFirstInPages() {
         String[] ids = new String[3];
         for (int i = 0; i < 3; i++) {

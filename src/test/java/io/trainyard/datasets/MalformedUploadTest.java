@@ -63,6 +63,9 @@ class MalformedUploadTest {
                 row("corrupt gzip", () -> new Multipart()
                         .file("images", "i-idx3-ubyte.gz", new byte[] {0x1f, (byte) 0x8b, 1, 2, 3})
                         .file("labels", "l-idx1-ubyte", idx(0x801, new int[] {1}, 1)), 400, "images", "gzip"),
+                row("gzip'd CSV cut off", () -> new Multipart().field("label", "y").file("file", "d.csv.gz",
+                        new byte[] {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0x4b}), 400, "file",
+                        "the file is corrupt or cut off"),
                 row("NPZ without x", () -> new Multipart().file("file", "d.npz", NpyWriter.npz(Map.of("X", x), true)),
                         400, "file", "the archive has no array named 'x'; found [X]"),
                 row("unsupported dtype", () -> new Multipart().file("file", "d.npy",
