@@ -74,7 +74,7 @@ class DatasetService {
                     OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS));
             repository.insert(info);
             committed = true;
-            cache.adopt(temp, data.sha256());
+            warmCache(temp, data.sha256());
             return info;
         } catch (BadDataException e) {
             throw ApiException.invalid(e.field(), e.getMessage());
@@ -115,6 +115,15 @@ class DatasetService {
             }
         } catch (IOException | RuntimeException e) {
             log.warn("Could not evict cached data of deleted dataset {}", id, e);
+        }
+    }
+
+    /** Best effort: the dataset is committed, and a missing cache file is simply fetched again when needed. */
+    private void warmCache(Path parsed, String sha256) {
+        try {
+            cache.adopt(parsed, sha256);
+        } catch (IOException | RuntimeException e) {
+            log.warn("Could not keep the parsed dataset {} in the local cache", sha256, e);
         }
     }
 
