@@ -1,0 +1,21 @@
+package io.trainyard.datasets;
+
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.stereotype.Component;
+
+/** Looks up dataset metadata for other modules (e.g. jobs validating a spec against the data's shape). */
+@Component
+public class DatasetCatalog {
+
+    private final DatasetRepository repository;
+
+    DatasetCatalog(DatasetRepository repository) {
+        this.repository = repository;
+    }
+
+    /** The team's dataset with this id; empty when there is none or it belongs to another team. */
+    public Optional<DatasetInfo> find(String team, UUID id) {
+        return repository.find(team, id);
+    }
+}
