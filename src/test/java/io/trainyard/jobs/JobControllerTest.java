@@ -180,6 +180,9 @@ class JobControllerTest {
         assertThat(http.send("DELETE", "/api/v1/jobs/" + unknown, null, null).status()).isEqualTo(404);
         assertThat(http.get("/api/v1/jobs/" + unknown + "/metrics").status()).isEqualTo(404);
         assertThat(http.get("/api/v1/jobs/" + unknown + "/events").status()).isEqualTo(404);
+        Http.Response fromEventSource = http.send(HttpRequest.newBuilder(http.uri("/api/v1/jobs/" + unknown
+                + "/events")).header("Accept", "text/event-stream").GET());
+        assertThat(fromEventSource.status()).isEqualTo(404);
         assertThat(http.get("/api/v1/jobs/not-a-uuid").status()).isEqualTo(400);
     }
 
