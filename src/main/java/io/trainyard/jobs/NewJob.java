@@ -1,0 +1,13 @@
+package io.trainyard.jobs;
+
+import java.util.Map;
+import java.util.UUID;
+
+/** A job about to be queued, already validated. */
+record NewJob(UUID id, String team, String name, UUID datasetId, String spec, Map<String, String> labels,
+        String idempotencyKey, int priority, int maxAttempts, int totalEpochs) {
+
+    NewJob {
+        labels = Map.copyOf(labels);
+    }
+}
