@@ -18,7 +18,11 @@ public class PostgresInitializer implements ApplicationContextInitializer<Config
                     "spring.datasource.url=" + db.url(),
                     "spring.datasource.username=" + db.user(),
                     "spring.datasource.password=" + db.password(),
-                    "trainyard.storage.filesystem.root=" + Files.createTempDirectory("trainyard-objects"))
+                    "trainyard.storage.filesystem.root=" + Files.createTempDirectory("trainyard-objects"),
+                    "trainyard.datasets.cache-dir=" + Files.createTempDirectory("trainyard-cache"),
+                    // Application contexts share one database: a worker in one of them would claim jobs that
+                    // another test created. Tests that train build or enable their workers explicitly.
+                    "trainyard.jobs.workers=0")
                     .applyTo(context);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
