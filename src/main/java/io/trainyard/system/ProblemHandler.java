@@ -75,9 +75,15 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 return problem(Problems.of(ApiException.tooLarge(t.getMessage() + ".")));
             }
         }
-        Throwable cause = ex.getMostSpecificCause();
-        List<Violation> violations = new ArrayList<>();
-        String detail;
+        // The Jackson exception carries the path; its own cause (a DateTimeParseException, an exception thrown in
+        // a record constructor) may carry the better message.
+        Throwable innermost = ex.getMostSpecificCause();
+        Throwable cause = innermost;
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof JacksonException) {
+                cause = t;
+            }
+        }
         if (cause instanceof UnrecognizedPropertyException u) {
             String allowed = u.getKnownPropertyIds() == null ? "" : "; allowed: " + sorted(u.getKnownPropertyIds());
             violations.add(Violation.at(pointer(u), "unknown field '" + u.getPropertyName() + "'" + allowed));
@@ -99,8 +105,10 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             violations.add(Violation.at("", "malformed JSON" + where + ": " + r.getOriginalMessage()));
             detail = "The body is not valid JSON" + where + ". Send a well-formed JSON document.";
         } else if (cause instanceof JacksonException j) {
-            violations.add(Violation.at(pointer(j), j.getOriginalMessage()));
-            detail = "The body could not be read at " + pointer(j) + ": " + j.getOriginalMessage();
+            String message = innermost != j && innermost.getMessage() != null ? innermost.getMessage()
+                    : j.getOriginalMessage();
+            violations.add(Violation.at(pointer(j), message));
+            detail = "The body could not be read at " + pointer(j) + ": " + message;
         } else if (ex.getMessage() != null && ex.getMessage().startsWith("Required request body is missing")) {
             violations.add(Violation.at("", "a JSON body is required"));
             detail = "The request needs a JSON body.";
