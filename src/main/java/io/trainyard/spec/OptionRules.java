@@ -43,6 +43,14 @@ final class OptionRules {
         if (weightInit(at + "/weightInit", w.weightInit()) && w.weightInit().type().symmetric()) {
             checks.add(at + "/weightInit", symmetric(w.weightInit().type()));
         }
+        boolean attention = layer instanceof LayerSpec.SelfAttention || layer instanceof LayerSpec.RecurrentAttention;
+        if (attention && w.weightInit() != null && w.weightInit().type() != null) {
+            WeightInitSpec.Type t = w.weightInit().type();
+            if (t == WeightInitSpec.Type.NORMAL || t == WeightInitSpec.Type.UNIFORM || t == WeightInitSpec.Type.CONSTANT) {
+                checks.add(at + "/weightInit", "attention layers take the named initialisations only (xavier, "
+                        + "xavier_uniform, he, he_uniform, lecun_normal, lecun_uniform); got \"" + t + "\"");
+            }
+        }
         if (layer instanceof LayerSpec.Lstm l) {
             checks.range(at + "/forgetGateBias", l.forgetGateBias(), -10, true, 10, true);
         }
