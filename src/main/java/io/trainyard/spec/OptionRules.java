@@ -85,6 +85,11 @@ final class OptionRules {
         if (w == null) {
             return false;
         }
+        if (w.type() == null && w.unknownName() != null) {
+            checks.add(at, "must be one of " + java.util.Arrays.toString(WeightInitSpec.Type.values()) + "; got '"
+                    + w.unknownName() + "'");
+            return false;
+        }
         if (!checks.required(at + "/type", w.type(), "one of " + Checks.list(List.of(WeightInitSpec.Type.values())))) {
             return false;
         }

@@ -1,6 +1,7 @@
 package io.trainyard.spec;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.LinkedHashMap;
@@ -12,7 +13,8 @@ import java.util.Map;
  * spec round-trips unchanged.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record WeightInitSpec(Type type, Double mean, Double std, Double lower, Double upper, Double value) {
+public record WeightInitSpec(Type type, Double mean, Double std, Double lower, Double upper, Double value,
+        @JsonIgnore String unknownName) {
 
     public enum Type implements SpecEnum {
         XAVIER, XAVIER_UNIFORM, HE, HE_UNIFORM, LECUN_NORMAL, LECUN_UNIFORM, NORMAL, UNIFORM, ZERO, CONSTANT;
@@ -32,17 +34,27 @@ public record WeightInitSpec(Type type, Double mean, Double std, Double lower, D
     public WeightInitSpec {
     }
 
-    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
-    static WeightInitSpec named(Type type) {
-        return new WeightInitSpec(type, null, null, null, null, null);
+    /** The string shorthand. A delegating creator of the enum type would also capture objects, so parse here. */
+    @JsonCreator
+    static WeightInitSpec named(String name) {
+        for (Type t : Type.values()) {
+            if (t.json().equals(name)) {
+                return of(t);
+            }
+        }
+        // Reported by the validator, which knows the pointer (an exception here would lose it).
+        return new WeightInitSpec(null, null, null, null, null, null, name);
     }
 
     public static WeightInitSpec of(Type type) {
-        return named(type);
+        return new WeightInitSpec(type, null, null, null, null, null, null);
     }
 
     @JsonValue
     Object json() {
+        if (type == null) {
+            return unknownName;
+        }
         if (mean == null && std == null && lower == null && upper == null && value == null) {
             return type;
         }
