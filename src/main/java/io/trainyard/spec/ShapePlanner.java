@@ -482,10 +482,11 @@ final class ShapePlanner {
             return null;
         }
         boolean wrappable = previous instanceof LayerSpec.Lstm || previous instanceof LayerSpec.SimpleRnn
-                || previous instanceof LayerSpec.Bidirectional || previous instanceof LayerSpec.RecurrentAttention;
+                || previous instanceof LayerSpec.Bidirectional;
         if (in.kind() != Shape.Kind.SEQUENCE || !wrappable) {
-            checks.add(at + "/type", "\"last_time_step\" must follow an \"lstm\", \"simple_rnn\", \"bidirectional\" "
-                    + "or \"recurrent_attention\" layer; for other sequences use \"global_pooling\"");
+            // DL4J's LastTimeStep wrapper fails on SameDiff layers (RecurrentAttentionLayer has no RNNFormat).
+            checks.add(at + "/type", "\"last_time_step\" must follow an \"lstm\", \"simple_rnn\" or \"bidirectional\" "
+                    + "layer; for other sequences use \"global_pooling\"");
             return null;
         }
         return new Step(Shape.features(in.dims().get(0)), 0, 0);
