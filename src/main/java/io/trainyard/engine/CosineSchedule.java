@@ -2,6 +2,7 @@ package io.trainyard.engine;
 
 import org.nd4j.linalg.schedule.ISchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
+import org.nd4j.shade.jackson.annotation.JsonCreator;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 /**
@@ -15,6 +16,7 @@ public class CosineSchedule implements ISchedule {
     private final double minValue;
     private final int period;
 
+    @JsonCreator
     public CosineSchedule(@JsonProperty("scheduleType") ScheduleType scheduleType,
             @JsonProperty("initialValue") double initialValue, @JsonProperty("minValue") double minValue,
             @JsonProperty("period") int period) {
@@ -53,5 +55,16 @@ public class CosineSchedule implements ISchedule {
     @JsonProperty("period")
     public int getPeriod() {
         return period;
+    }
+
+    // DL4J groups parameters into updater blocks by comparing updater configurations: equal schedules must be equal.
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof CosineSchedule o && scheduleType == o.scheduleType && initialValue == o.initialValue && minValue == o.minValue && period == o.period;
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(scheduleType, initialValue, minValue, period);
     }
 }

@@ -34,7 +34,6 @@ import org.nd4j.linalg.schedule.FixedSchedule;
 import org.nd4j.linalg.schedule.ISchedule;
 import org.nd4j.linalg.schedule.InverseSchedule;
 import org.nd4j.linalg.schedule.PolySchedule;
-import org.nd4j.linalg.schedule.RampSchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
 import org.nd4j.linalg.schedule.StepSchedule;
 
@@ -185,7 +184,7 @@ final class Dl4jOptions {
                     s.annealingDecay() == null ? 0.1 : s.annealingDecay());
             case COSINE -> new CosineSchedule(unit, lr, s.minLearningRate() == null ? 0 : s.minLearningRate(), s.period());
         };
-        // RampSchedule counts iterations: warm-up is always in iterations, whatever the base schedule's unit.
-        return s.warmup() == null ? base : new RampSchedule(base, s.warmup());
+        // Warm-up always counts iterations, whatever the base schedule's unit.
+        return s.warmup() == null ? base : new WarmupSchedule(base, s.warmup());
     }
 }
