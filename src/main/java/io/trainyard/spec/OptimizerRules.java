@@ -104,7 +104,7 @@ final class OptimizerRules {
                 req(at + "/gamma", s.gamma(), "the factor applied every step, > 0 and <= 1");
                 checks.range(at + "/gamma", s.gamma(), 0, false, 1, true);
                 req(at + "/step", s.step(), "how many iterations (or epochs) between decays, >= 1");
-                checks.range(at + "/step", s.step(), 1, true, 1e9, true);
+                checks.range(at + "/step", s.step(), 1, 1_000_000_000);
             }
             case EXPONENTIAL -> {
                 req(at + "/gamma", s.gamma(), "the factor per iteration (or epoch), > 0 and <= 1");

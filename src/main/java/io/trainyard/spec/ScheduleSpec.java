@@ -9,7 +9,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * iterations, and combines with every type.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ScheduleSpec(Type type, Unit unit, Double gamma, Double power, Double step, Integer maxIterations,
+public record ScheduleSpec(Type type, Unit unit, Double gamma, Double power, Integer step, Integer maxIterations,
         Double maxLearningRate, Integer cycleLength, Integer annealingLength, Double annealingDecay,
         Integer period, Double minLearningRate, Integer warmup) {
 
