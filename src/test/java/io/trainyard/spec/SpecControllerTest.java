@@ -62,6 +62,8 @@ class SpecControllerTest {
                 .andExpect(jsonPath("$.layers[0].parameters").value(4 * 32 + 32))
                 .andExpect(jsonPath("$.layers[3].outputShape.dims[0]").value(3))
                 .andExpect(jsonPath("$.totalParameters").value(160 + 528 + 51))
+                .andExpect(jsonPath("$.flopsPerExample").value(1376))
+                .andExpect(jsonPath("$.estimatedTrainingMemoryBytes").value(22960))
                 .andExpect(jsonPath("$.batchSize").value(16));
     }
 
