@@ -2,7 +2,6 @@ package io.trainyard.engine;
 
 import io.trainyard.spec.Shape;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
 
@@ -44,7 +43,6 @@ record NetworkLayout(Kind kind, Shape input, boolean perTimeStep, int bottleneck
 
     @Override
     public String toString() {
-        return kind + " " + input + (perTimeStep ? " per time step" : "") + " bottleneck " + bottleneckLayer
-                + Arrays.toString(new int[0]);
+        return kind + " " + input + (perTimeStep ? " per time step" : "") + " bottleneck " + bottleneckLayer;
     }
 }
