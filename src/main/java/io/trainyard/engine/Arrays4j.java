@@ -1,0 +1,59 @@
+package io.trainyard.engine;
+
+import io.trainyard.spec.Shape;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Tensor (spec layouts, batch first, channels/features last) ↔ INDArray (DL4J's NCHW / NCW layouts). */
+final class Arrays4j {
+
+    private Arrays4j() {
+    }
+
+    static INDArray features(Tensor t, Shape input) {
+        INDArray a = Nd4j.create(t.data(), toLong(t.shape()), 'c').castTo(DataType.FLOAT);
+        return switch (input.kind()) {
+            case FEATURES -> a.reshape('c', t.batchSize(), input.width());
+            case IMAGE -> a.reshape('c', t.batchSize(), input.dims().get(0), input.dims().get(1), input.dims().get(2))
+                    .permute(0, 3, 1, 2).dup('c');
+            case SEQUENCE -> a.reshape('c', t.batchSize(), t.shape()[1], input.width()).permute(0, 2, 1).dup('c');
+            case TOKENS -> a.reshape('c', t.batchSize(), 1, t.data().length / t.batchSize());
+        };
+    }
+
+    /** Labels: [b, n] as is; per time step [b, T, n] → [b, n, T]. */
+    static INDArray labels(Tensor t, boolean perTimeStep) {
+        INDArray a = Nd4j.create(t.data(), toLong(t.shape()), 'c').castTo(DataType.FLOAT);
+        if (perTimeStep) {
+            return a.reshape('c', t.shape()[0], t.shape()[1], t.data().length / t.shape()[0] / t.shape()[1])
+                    .permute(0, 2, 1).dup('c');
+        }
+        return a.reshape('c', t.batchSize(), t.data().length / t.batchSize());
+    }
+
+    /** DL4J output → Tensor: rank 3 outputs are [b, n, T] and come back as [b, T, n]. */
+    static Tensor tensor(INDArray a) {
+        INDArray out = a.rank() == 3 ? a.permute(0, 2, 1).dup('c') : a.dup('c');
+        long[] s = out.shape();
+        int[] shape = new int[s.length];
+        for (int i = 0; i < s.length; i++) {
+            shape[i] = (int) s[i];
+        }
+        return new Tensor(out.castTo(DataType.FLOAT).data().asFloat(), shape);
+    }
+
+    /** An image autoencoder's flat NCHW reconstruction back to [b, h, w, c]. */
+    static Tensor image(INDArray flat, Shape input) {
+        INDArray nchw = flat.reshape('c', flat.size(0), input.dims().get(2), input.dims().get(0), input.dims().get(1));
+        return tensor(nchw.permute(0, 2, 3, 1).dup('c'));
+    }
+
+    private static long[] toLong(int[] shape) {
+        long[] out = new long[shape.length];
+        for (int i = 0; i < shape.length; i++) {
+            out[i] = shape[i];
+        }
+        return out;
+    }
+}

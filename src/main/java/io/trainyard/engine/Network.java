@@ -1,0 +1,208 @@
+package io.trainyard.engine;
+
+import io.trainyard.spec.NetworkPlan;
+import io.trainyard.spec.SpecLimits;
+import io.trainyard.spec.SpecValidator;
+import io.trainyard.spec.TrainingSpec;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Properties;
+import org.deeplearning4j.nn.layers.variational.VariationalAutoencoder;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+
+/**
+ * A trainable network built from a {@link TrainingSpec}: the engine's public face, in plain Java types.
+ * Not thread-safe: one trainer at a time (DL4J's output is synchronised anyway; batch requests instead).
+ */
+public final class Network {
+
+    private static final String MAGIC = "TRAINYARD-NETWORK";
+    private static final int FORMAT = 1;
+
+    private final MultiLayerNetwork net;
+    private final NetworkLayout layout;
+
+    private Network(MultiLayerNetwork net, NetworkLayout layout) {
+        this.net = net;
+        this.layout = layout;
+    }
+
+    /**
+     * Builds and initialises the network; the same spec (and seed) always gives the same parameters.
+     *
+     * @throws io.trainyard.system.ApiException when the spec is invalid (validate first to get the plan)
+     */
+    public static Network build(TrainingSpec spec) {
+        return build(spec, new SpecValidator(SpecLimits.defaults()).validate(spec, ""));
+    }
+
+    /** Builds from a spec already validated into {@code plan}. */
+    public static Network build(TrainingSpec spec, NetworkPlan plan) {
+        NetworkBuilder.Built built = new NetworkBuilder(spec, plan).build();
+        MultiLayerNetwork net = new MultiLayerNetwork(built.conf());
+        net.init();
+        return new Network(net, built.layout());
+    }
+
+    /** One optimisation step on {@code batch}; returns its loss (before the update). */
+    public double fitBatch(Batch batch) {
+        INDArray x = Arrays4j.features(batch.features(), layout.input());
+        switch (layout.kind()) {
+            case VARIATIONAL -> {
+                net.pretrainLayer(0, x);
+                net.setIterationCount(net.getIterationCount() + 1);
+                return net.getLayer(0).score();
+            }
+            case AUTOENCODER -> net.fit(x, flat(x));
+            default -> net.fit(x, labels(batch));
+        }
+        return net.score();
+    }
+
+    /** The loss on {@code batch} without training (dropout off). */
+    public double score(Batch batch) {
+        INDArray x = Arrays4j.features(batch.features(), layout.input());
+        return switch (layout.kind()) {
+            case VARIATIONAL -> {
+                VariationalAutoencoder vae = (VariationalAutoencoder) net.getLayer(0);
+                // Negative mean log-likelihood of the reconstruction: the quantity the ELBO's first term bounds.
+                yield -vae.reconstructionLogProbability(x, 8).meanNumber().doubleValue();
+            }
+            case AUTOENCODER -> net.score(new DataSet(x, flat(x)), false);
+            default -> net.score(new DataSet(x, labels(batch)), false);
+        };
+    }
+
+    /**
+     * Predictions: class probabilities or regression targets ({@code [batch, outputs]}, or
+     * {@code [batch, length, outputs]} per time step), or the reconstruction for autoencoders in the
+     * input's own layout.
+     */
+    public Tensor output(Tensor features) {
+        INDArray x = Arrays4j.features(features, layout.input());
+        if (layout.kind() == NetworkLayout.Kind.VARIATIONAL) {
+            VariationalAutoencoder vae = (VariationalAutoencoder) net.getLayer(0);
+            INDArray z = vae.activate(x, false, LayerWorkspaceMgr.noWorkspaces());
+            return reconstruction(vae.generateAtMeanGivenZ(z));
+        }
+        INDArray y = net.output(x, false);
+        return layout.kind() == NetworkLayout.Kind.AUTOENCODER ? reconstruction(y) : Arrays4j.tensor(y);
+    }
+
+    /** Latent codes {@code [batch, size]} from the bottleneck layer (autoencoders only). */
+    public Tensor encode(Tensor features) {
+        if (layout.bottleneckLayer() < 0) {
+            throw new IllegalStateException("encode needs an autoencoder network; this one is " + layout.kind());
+        }
+        INDArray x = Arrays4j.features(features, layout.input());
+        if (layout.kind() == NetworkLayout.Kind.VARIATIONAL) {
+            return Arrays4j.tensor(net.getLayer(0).activate(x, false, LayerWorkspaceMgr.noWorkspaces()));
+        }
+        List<INDArray> activations = net.feedForwardToLayer(layout.bottleneckLayer(), x, false);
+        return Arrays4j.tensor(activations.get(layout.bottleneckLayer() + 1));
+    }
+
+    public long numParams() {
+        return net.numParams();
+    }
+
+    /** A copy of all parameters, in DL4J's flattened order; for fingerprints and determinism checks. */
+    public float[] parameters() {
+        return net.params().dup().data().asFloat();
+    }
+
+    public int epochCount() {
+        return net.getEpochCount();
+    }
+
+    public int iterationCount() {
+        return net.getIterationCount();
+    }
+
+    /** Learning-rate schedules in epochs read this; the trainer sets it when an epoch ends or on resume. */
+    public void setEpochCount(int epoch) {
+        net.setEpochCount(epoch);
+    }
+
+    /**
+     * Writes parameters, configuration, optimizer state and counters. Never a normaliser: those are
+     * stored as Trainyard JSON (DESIGN.md §3, §5).
+     */
+    public void save(OutputStream out) throws IOException {
+        ByteArrayOutputStream model = new ByteArrayOutputStream();
+        ModelSerializer.writeModel(net, model, true);
+        StringWriter meta = new StringWriter();
+        layout.toProperties().store(meta, null);
+        DataOutputStream data = new DataOutputStream(out);
+        data.writeUTF(MAGIC);
+        data.writeInt(FORMAT);
+        data.writeUTF(meta.toString());
+        data.writeInt(model.size());
+        model.writeTo(data);
+        data.flush();
+    }
+
+    /** Reads what {@link #save} wrote; only call it on bytes the service wrote and verified itself. */
+    public static Network load(InputStream in) throws IOException {
+        DataInputStream data = new DataInputStream(in);
+        if (!MAGIC.equals(data.readUTF()) || data.readInt() != FORMAT) {
+            throw new IOException("not a Trainyard network (format " + FORMAT + ")");
+        }
+        Properties meta = new Properties();
+        meta.load(new StringReader(data.readUTF()));
+        byte[] model = new byte[data.readInt()];
+        data.readFully(model);
+        MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(model), true);
+        return new Network(net, NetworkLayout.fromProperties(meta));
+    }
+
+    /** The saved form in memory; convenient for tests and small models. */
+    public byte[] toBytes() {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            save(out);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Output shapes after each DL4J layer for a dummy batch; used by tests to hold the planner to DL4J. */
+    List<long[]> activationShapes(Tensor features) {
+        INDArray x = Arrays4j.features(features, layout.input());
+        return net.feedForward(x, false).stream().map(INDArray::shape).toList();
+    }
+
+    MultiLayerNetwork dl4j() {
+        return net;
+    }
+
+    private INDArray labels(Batch batch) {
+        if (batch.labels() == null) {
+            throw new IllegalArgumentException("this network needs labels");
+        }
+        return Arrays4j.labels(batch.labels(), layout.perTimeStep());
+    }
+
+    private static INDArray flat(INDArray x) {
+        return x.reshape('c', x.size(0), x.length() / x.size(0));
+    }
+
+    private Tensor reconstruction(INDArray flat) {
+        return layout.input().kind() == io.trainyard.spec.Shape.Kind.IMAGE ? Arrays4j.image(flat, layout.input())
+                : Arrays4j.tensor(flat);
+    }
+}

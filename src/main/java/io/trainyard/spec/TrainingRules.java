@@ -1,0 +1,86 @@
+package io.trainyard.spec;
+
+import io.trainyard.spec.TrainingSettings.EarlyStopping;
+import java.time.Duration;
+import java.util.UUID;
+
+/** Checks {@code training}; the configured ceilings are {@link SpecValidator}'s (422, not 400). */
+final class TrainingRules {
+
+    private final Checks checks;
+
+    TrainingRules(Checks checks) {
+        this.checks = checks;
+    }
+
+    void check(TrainingSettings t, TaskSpec task) {
+        if (t == null) {
+            return;
+        }
+        if (t.epochs() != null && t.epochs() < 1) {
+            checks.add("/training/epochs", "must be at least 1; got " + t.epochs());
+        }
+        if (t.batchSize() != null && t.batchSize() < 1) {
+            checks.add("/training/batchSize", "must be at least 1; got " + t.batchSize());
+        }
+        if (t.validation() != null) {
+            var v = t.validation();
+            if ((v.fraction() == null) == (v.dataset() == null)) {
+                checks.add("/training/validation", "give exactly one of \"fraction\" (of the training data held out) "
+                        + "or \"dataset\" (the id of another dataset)");
+            }
+            checks.range("/training/validation/fraction", v.fraction(), 0, false, 0.9, true);
+            if (v.dataset() != null) {
+                try {
+                    UUID.fromString(v.dataset());
+                } catch (IllegalArgumentException e) {
+                    checks.add("/training/validation/dataset", "must be a dataset id (a UUID); got \"" + v.dataset() + "\"");
+                }
+            }
+        }
+        earlyStopping(t.earlyStopping(), t, task);
+        var c = t.checkpoints();
+        if (c != null) {
+            checks.range("/training/checkpoints/everyEpochs", c.everyEpochs(), 1, 1_000_000);
+            atLeastOneSecond("/training/checkpoints/every", c.every());
+            checks.range("/training/checkpoints/keepLast", c.keepLast(), 1, 1000);
+            if (c.everyEpochs() == null && c.every() == null) {
+                checks.add("/training/checkpoints", "give \"everyEpochs\" and/or \"every\" (an ISO-8601 duration such as PT10M)");
+            }
+        }
+    }
+
+    private void earlyStopping(EarlyStopping e, TrainingSettings t, TaskSpec task) {
+        if (e == null) {
+            return;
+        }
+        String at = "/training/earlyStopping";
+        checks.required(at + "/metric", e.metric(), "one of " + Checks.list(java.util.List.of(EarlyStopping.Metric.values())));
+        if (e.metric() != null) {
+            if (e.metric().name().startsWith("VALIDATION") && t.validation() == null) {
+                checks.add(at + "/metric", "\"" + e.metric() + "\" needs \"training.validation\"; add a validation fraction "
+                        + "or dataset, or use \"loss\"");
+            }
+            if (e.metric().name().endsWith("ACCURACY") && !(task instanceof TaskSpec.Classification)) {
+                checks.add(at + "/metric", "\"" + e.metric() + "\" needs a classification task; use \"loss\" or "
+                        + "\"validation_loss\"");
+            }
+            if (e.mode() != null && e.mode() != e.metric().naturalMode()) {
+                checks.add(at + "/mode", "must be \"" + e.metric().naturalMode() + "\" for \"" + e.metric()
+                        + "\" (or leave it out)");
+            }
+        }
+        checks.range(at + "/patience", e.patience(), 1, 100_000);
+        checks.range(at + "/minDelta", e.minDelta(), 0, true, 1e9, true);
+        atLeastOneSecond(at + "/maxRuntime", e.maxRuntime());
+        if (e.patience() == null && e.maxRuntime() == null) {
+            checks.add(at, "give \"patience\" (epochs without improvement) and/or \"maxRuntime\"");
+        }
+    }
+
+    private void atLeastOneSecond(String at, Duration d) {
+        if (d != null && d.compareTo(Duration.ofSeconds(1)) < 0) {
+            checks.add(at, "must be at least PT1S; got " + d);
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package io.trainyard.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.trainyard.spec.NetworkPlan;
+import io.trainyard.spec.TrainingSpec;
+import io.trainyard.system.ApiException;
+import java.io.ByteArrayInputStream;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.factory.Nd4j;
+
+class NetworkLifecycleTest {
+
+    @Test
+    void sameSpecAndSeedGiveSameInitialParameters() {
+        TrainingSpec spec = Specs.parse(Specs.example("cnn-image-classifier"));
+        assertThat(Network.build(spec).parameters()).isEqualTo(Network.build(spec).parameters());
+        TrainingSpec other = Specs.parse(Specs.example("cnn-image-classifier").replace("\"seed\": 1", "\"seed\": 2"));
+        assertThat(Network.build(other).parameters()).isNotEqualTo(Network.build(spec).parameters());
+    }
+
+    @Test
+    void saveThenLoadGivesIdenticalOutputsAndContinuedTraining() throws Exception {
+        TrainingSpec spec = Specs.parse(Specs.example("lstm-sequence-classifier"));
+        NetworkPlan plan = Specs.plan(spec);
+        Network net = Network.build(spec, plan);
+        Batch batch = Synthetic.batch(spec, plan, 16, 4);
+        for (int i = 0; i < 5; i++) {
+            net.fitBatch(batch);
+        }
+        net.setEpochCount(3);
+        Network loaded = Network.load(new ByteArrayInputStream(net.toBytes()));
+
+        assertThat(loaded.output(batch.features())).isEqualTo(net.output(batch.features()));
+        assertThat(loaded.epochCount()).isEqualTo(3);
+        assertThat(loaded.iterationCount()).isEqualTo(net.iterationCount()).isEqualTo(5);
+        // Same updater state (RMSProp's running averages) → the same next steps.
+        for (int i = 0; i < 3; i++) {
+            Nd4j.getRandom().setSeed(99 + i);
+            double a = net.fitBatch(batch);
+            Nd4j.getRandom().setSeed(99 + i);
+            double b = loaded.fitBatch(batch);
+            assertThat(b).isEqualTo(a);
+        }
+        assertThat(loaded.parameters()).isEqualTo(net.parameters());
+    }
+
+    @Test
+    void updaterStateMattersForContinuedTraining() throws Exception {
+        // Guards the test above: a fresh updater (not restored) would take different steps.
+        TrainingSpec spec = Specs.parse(Specs.example("mlp-classifier").replace("\"rate\": 0.1", "\"rate\": 0.5")
+                .replace("\"dropout\": 0.1", "\"l1\": 0.0"));
+        NetworkPlan plan = Specs.plan(spec);
+        Network net = Network.build(spec, plan);
+        Batch batch = Synthetic.batch(spec, plan, 16, 4);
+        for (int i = 0; i < 5; i++) {
+            Nd4j.getRandom().setSeed(i);
+            net.fitBatch(batch);
+        }
+        Network loaded = Network.load(new ByteArrayInputStream(net.toBytes()));
+        Network fresh = Network.build(spec, plan);
+        fresh.dl4j().setParams(net.dl4j().params().dup());
+        Nd4j.getRandom().setSeed(7);
+        net.fitBatch(batch);
+        Nd4j.getRandom().setSeed(7);
+        loaded.fitBatch(batch);
+        Nd4j.getRandom().setSeed(7);
+        fresh.fitBatch(batch);
+        assertThat(loaded.parameters()).isEqualTo(net.parameters());
+        assertThat(fresh.parameters()).isNotEqualTo(net.parameters());
+    }
+
+    @Test
+    void autoencodersEncodeFromTheNamedBottleneck() throws Exception {
+        TrainingSpec dense = Specs.parse(Specs.example("dense-autoencoder"));
+        Network net = Network.build(dense);
+        Batch batch = Synthetic.batch(dense, Specs.plan(dense), 5, 1);
+        assertThat(net.encode(batch.features()).shape()).containsExactly(5, 3);
+        assertThat(net.output(batch.features()).shape()).containsExactly(5, 12);
+        Network loaded = Network.load(new ByteArrayInputStream(net.toBytes()));
+        assertThat(loaded.encode(batch.features())).isEqualTo(net.encode(batch.features()));
+
+        TrainingSpec vae = Specs.parse(Specs.example("variational-autoencoder"));
+        Network v = Network.build(vae);
+        Batch vb = Synthetic.batch(vae, Specs.plan(vae), 4, 1);
+        assertThat(v.encode(vb.features()).shape()).containsExactly(4, 2);
+        assertThat(v.output(vb.features()).shape()).containsExactly(4, 10);
+    }
+
+    @Test
+    void everyScheduleSurvivesSaveAndLoad() throws Exception {
+        // DL4J's RampSchedule cannot be read back; warm-up uses our own WarmupSchedule. Cosine is ours too.
+        for (String schedule : new String[] {"{\"type\":\"cosine\",\"period\":10,\"warmup\":3}",
+                "{\"type\":\"cycle\",\"maxLearningRate\":0.1,\"cycleLength\":10}", "{\"type\":\"poly\",\"power\":2,\"maxIterations\":9}",
+                "{\"type\":\"inverse\",\"gamma\":0.1,\"power\":1}", "{\"type\":\"step\",\"gamma\":0.5,\"step\":2}"}) {
+            TrainingSpec spec = Specs.parse("{\"input\":{\"type\":\"features\",\"size\":3},\"task\":{\"type\":\"regression\","
+                    + "\"outputs\":1},\"layers\":[{\"type\":\"dense\",\"units\":2}],\"optimizer\":{\"type\":\"sgd\","
+                    + "\"learningRate\":0.01,\"schedule\":" + schedule + "}}");
+            Network net = Network.build(spec);
+            Batch batch = Synthetic.batch(spec, Specs.plan(spec), 4, 1);
+            net.fitBatch(batch);
+            Network loaded = Network.load(new ByteArrayInputStream(net.toBytes()));
+            assertThat(loaded.fitBatch(batch)).as(schedule).isEqualTo(net.fitBatch(batch));
+            assertThat(loaded.parameters()).as(schedule).isEqualTo(net.parameters());
+        }
+    }
+
+    @Test
+    void encodeIsOnlyForAutoencoders() {
+        TrainingSpec spec = Specs.parse(Specs.example("mlp-classifier"));
+        Network net = Network.build(spec);
+        assertThatThrownBy(() -> net.encode(Tensor.of(new float[4], 1, 4))).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void buildingAnInvalidSpecFailsWithTheViolations() {
+        TrainingSpec spec = Specs.parse("{\"input\":{\"type\":\"features\",\"size\":4},\"layers\":[]}");
+        assertThatThrownBy(() -> Network.build(spec)).isInstanceOf(ApiException.class)
+                .satisfies(e -> assertThat(((ApiException) e).violations()).extracting("pointer").contains("/layers", "/task"));
+    }
+
+    @Test
+    void perTimeStepOutputsComeBackBatchTimeFeatures() {
+        TrainingSpec spec = Specs.parse("{\"input\":{\"type\":\"sequence\",\"features\":2,\"length\":4},"
+                + "\"task\":{\"type\":\"regression\",\"outputs\":3,\"per\":\"time_step\"},\"layers\":[{\"type\":\"lstm\",\"units\":5}]}");
+        Network net = Network.build(spec);
+        assertThat(net.output(Tensor.of(new float[2 * 4 * 2], 2, 4, 2)).shape()).containsExactly(2, 4, 3);
+    }
+}
