@@ -84,6 +84,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 cause = t;
             }
         }
+        List<Violation> violations = new ArrayList<>();
+        String detail;
         if (cause instanceof UnrecognizedPropertyException u) {
             String allowed = u.getKnownPropertyIds() == null ? "" : "; allowed: " + sorted(u.getKnownPropertyIds());
             violations.add(Violation.at(pointer(u), "unknown field '" + u.getPropertyName() + "'" + allowed));

@@ -41,12 +41,7 @@ class CheckpointStoreTest {
     }
 
     static UUID runningJob(JdbcClient jdbc, long leaseEpoch) {
-        UUID dataset = UUID.randomUUID();
-        jdbc.sql("""
-                INSERT INTO datasets (id, team_id, name, format, example_count, input_shape, size_bytes, sha256,
-                                      object_key, created_at)
-                VALUES (:id, 'default', 'fixture', 'csv', 1, '{}', 1, :sha, 'datasets/x', :now)""")
-                .param("id", dataset).param("sha", "0".repeat(64)).param("now", Timestamp.from(Instant.now())).update();
+        UUID dataset = io.trainyard.support.Fixtures.dataset(jdbc);
         UUID job = UUID.randomUUID();
         jdbc.sql("""
                 INSERT INTO jobs (id, team_id, name, dataset_id, spec, state, total_epochs, lease_owner, lease_epoch,

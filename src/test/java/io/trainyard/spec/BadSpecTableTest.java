@@ -19,9 +19,8 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.MockMvc;
 
 /** Each bad spec answers 400 (or 422 for limits) with the exact pointer and a message saying what is allowed. */
-@WebMvcTest(controllers = SpecController.class,
-        properties = "spring.config.location=classpath:/io/trainyard/spec/webtest.yml")
-@Import(SpecValidator.class)
+@WebMvcTest(controllers = SpecController.class)
+@Import({SpecValidator.class, io.trainyard.system.WebConventions.class})
 @EnableConfigurationProperties(SpecLimits.class)
 class BadSpecTableTest {
 

@@ -17,9 +17,8 @@ import org.springframework.test.web.servlet.MockMvc;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
-@WebMvcTest(controllers = SpecController.class,
-        properties = "spring.config.location=classpath:/io/trainyard/spec/webtest.yml")
-@Import(SpecValidator.class)
+@WebMvcTest(controllers = SpecController.class)
+@Import({SpecValidator.class, io.trainyard.system.WebConventions.class})
 @EnableConfigurationProperties(SpecLimits.class)
 class SpecControllerTest {
 

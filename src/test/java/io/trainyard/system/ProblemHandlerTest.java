@@ -32,8 +32,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** Every kind of user mistake answers 4xx application/problem+json naming what is wrong and where. */
 @WebMvcTest(controllers = ProblemHandlerTest.ProbeController.class)
-@Import({ProblemHandler.class, JsonConfiguration.class, ProblemHandlerTest.Probe.class})
-@org.springframework.boot.context.properties.EnableConfigurationProperties(WebProperties.class)
+@Import({WebConventions.class, ProblemHandlerTest.Probe.class})
 class ProblemHandlerTest {
 
     @Autowired
