@@ -132,6 +132,17 @@ public final class Network {
         return net.getIterationCount();
     }
 
+    /** The current learning rate of the first layer that has an optimizer (schedules change it as training goes). */
+    public double learningRate() {
+        for (int i = 0; i < net.getnLayers(); i++) {
+            Double lr = net.getLearningRate(i);
+            if (lr != null) {
+                return lr;
+            }
+        }
+        return Double.NaN;
+    }
+
     /** Learning-rate schedules in epochs read this; the trainer sets it when an epoch ends or on resume. */
     public void setEpochCount(int epoch) {
         net.setEpochCount(epoch);

@@ -55,7 +55,10 @@ class JobService {
         if (!problems.isEmpty()) {
             throw ApiException.invalid(problems);
         }
-        ValidatedSpec spec = specs.validate(request.spec(), "/spec");
+        if (!datasets.exists(request.datasetId(), team)) {
+            throw ApiException.invalid("/datasetId", "no dataset with this id; upload one with POST /api/v1/datasets");
+        }
+        ValidatedSpec spec = specs.validate(request.spec(), request.datasetId(), team, "/spec");
         String name = request.name().strip();
         int priority = request.priority() == null ? 0 : request.priority();
         Map<String, String> labels = request.labels() == null ? Map.of() : request.labels();
@@ -66,9 +69,6 @@ class JobService {
             if (earlier.isPresent()) {
                 return replay(earlier.get(), job, spec.spec());
             }
-        }
-        if (!datasets.exists(request.datasetId(), team)) {
-            throw ApiException.invalid("/datasetId", "no dataset with this id; upload one with POST /api/v1/datasets");
         }
         try {
             return new Submitted(jobs.create(job), true);

@@ -12,7 +12,7 @@ class MinimalJobSpecValidator implements JobSpecValidator {
     static final int MAX_EPOCHS = 100_000;
 
     @Override
-    public ValidatedSpec validate(JsonNode spec, String pointerPrefix) {
+    public ValidatedSpec validate(JsonNode spec, java.util.UUID datasetId, String team, String pointerPrefix) {
         if (spec == null || !spec.isObject()) {
             throw ApiException.invalid(pointerPrefix, "must be a JSON object (the training spec)");
         }
