@@ -1,5 +1,7 @@
 package io.trainyard.datasets;
 
+import io.trainyard.support.Multipart;
+import io.trainyard.support.NpyWriter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trainyard.support.Http;

@@ -19,11 +19,14 @@ public class PostgresInitializer implements ApplicationContextInitializer<Config
                     "spring.datasource.username=" + db.user(),
                     "spring.datasource.password=" + db.password(),
                     "trainyard.storage.filesystem.root=" + Files.createTempDirectory("trainyard-objects"),
-                    "trainyard.datasets.cache-dir=" + Files.createTempDirectory("trainyard-cache"),
-                    // Application contexts share one database: a worker in one of them would claim jobs that
-                    // another test created. Tests that train build or enable their workers explicitly.
-                    "trainyard.jobs.workers=0")
+                    "trainyard.datasets.cache-dir=" + Files.createTempDirectory("trainyard-cache"))
                     .applyTo(context);
+            // Application contexts share one database: a worker in one of them would claim jobs that another test
+            // created. Tests that train set trainyard.jobs.workers themselves (with a schema of their own).
+            var inlined = context.getEnvironment().getPropertySources().get("Inlined Test Properties");
+            if (inlined == null || !inlined.containsProperty("trainyard.jobs.workers")) {
+                TestPropertyValues.of("trainyard.jobs.workers=0").applyTo(context);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,4 +1,4 @@
-package io.trainyard.datasets;
+package io.trainyard.support;
 
 import java.io.FileNotFoundException;
 import java.io.UncheckedIOException;
@@ -10,28 +10,28 @@ import java.util.List;
 import java.util.UUID;
 
 /** A multipart/form-data body built the way {@code curl -F} sends one; files stream from disk. */
-final class Multipart {
+public final class Multipart {
 
     private final String boundary = "trainyard-" + UUID.randomUUID();
     private final List<HttpRequest.BodyPublisher> parts = new ArrayList<>();
 
-    Multipart field(String name, String value) {
+    public Multipart field(String name, String value) {
         text("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n");
         return this;
     }
 
-    Multipart file(String name, String fileName, byte[] content) {
+    public Multipart file(String name, String fileName, byte[] content) {
         fileHeader(name, fileName);
         parts.add(HttpRequest.BodyPublishers.ofByteArray(content));
         text("\r\n");
         return this;
     }
 
-    Multipart file(String name, String fileName, String content) {
+    public Multipart file(String name, String fileName, String content) {
         return file(name, fileName, content.getBytes(StandardCharsets.UTF_8));
     }
 
-    Multipart file(String name, Path path) {
+    public Multipart file(String name, Path path) {
         fileHeader(name, path.getFileName().toString());
         try {
             parts.add(HttpRequest.BodyPublishers.ofFile(path));
@@ -42,7 +42,7 @@ final class Multipart {
         return this;
     }
 
-    HttpRequest.Builder post(java.net.URI uri) {
+    public HttpRequest.Builder post(java.net.URI uri) {
         List<HttpRequest.BodyPublisher> all = new ArrayList<>(parts);
         all.add(HttpRequest.BodyPublishers.ofString("--" + boundary + "--\r\n"));
         return HttpRequest.newBuilder(uri)

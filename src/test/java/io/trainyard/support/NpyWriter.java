@@ -1,4 +1,4 @@
-package io.trainyard.datasets;
+package io.trainyard.support;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,17 +12,17 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 /** Writes .npy arrays and .npz archives the way numpy does, for tests. */
-final class NpyWriter {
+public final class NpyWriter {
 
     private NpyWriter() {
     }
 
     /** {@code values} in C order, encoded as {@code descr} (e.g. "<f4", ">i8", "|u1", "|b1"). */
-    static byte[] npy(String descr, int[] shape, double[] values) {
+    public static byte[] npy(String descr, int[] shape, double[] values) {
         return npy(descr, shape, false, encode(descr, values));
     }
 
-    static byte[] npy(String descr, int[] shape, boolean fortranOrder, byte[] data) {
+    public static byte[] npy(String descr, int[] shape, boolean fortranOrder, byte[] data) {
         StringBuilder shapeText = new StringBuilder("(");
         for (int d : shape) {
             shapeText.append(d).append(", ");
@@ -48,7 +48,7 @@ final class NpyWriter {
     }
 
     /** Strings as numpy's {@code <U<width>} (UTF-32 little-endian, NUL-padded). */
-    static byte[] npyText(int[] shape, int width, String... values) {
+    public static byte[] npyText(int[] shape, int width, String... values) {
         ByteBuffer b = ByteBuffer.allocate(values.length * width * 4).order(ByteOrder.LITTLE_ENDIAN);
         for (String v : values) {
             int[] cps = v.codePoints().toArray();
@@ -59,7 +59,7 @@ final class NpyWriter {
         return npy("<U" + width, shape, false, b.array());
     }
 
-    static byte[] encode(String descr, double[] values) {
+    public static byte[] encode(String descr, double[] values) {
         ByteOrder order = descr.charAt(0) == '>' ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
         char kind = descr.charAt(1);
         int size = Integer.parseInt(descr.substring(2));
@@ -89,7 +89,7 @@ final class NpyWriter {
     }
 
     /** A zip of {@code name.npy} entries, deflated like savez_compressed or stored like savez. */
-    static byte[] npz(Map<String, byte[]> arrays, boolean compressed) {
+    public static byte[] npz(Map<String, byte[]> arrays, boolean compressed) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
             for (var entry : arrays.entrySet()) {
@@ -111,7 +111,7 @@ final class NpyWriter {
         return bytes.toByteArray();
     }
 
-    static double[] range(int n) {
+    public static double[] range(int n) {
         double[] values = new double[n];
         for (int i = 0; i < n; i++) {
             values[i] = i;

@@ -1,0 +1,273 @@
+package io.trainyard.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.trainyard.support.Http;
+import io.trainyard.support.Multipart;
+import io.trainyard.support.NpyWriter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Jobs end to end through HTTP on PostgreSQL: upload real or generated data, submit, train on the worker, and
+ * check that learning happened (loss falls, accuracy beats chance), that checkpoints and the model exist, and
+ * that cancel and divergence end the way they should.
+ */
+@TrainingApiTest
+class TrainingLifecycleTest {
+
+    private static final Path IRIS = Path.of("/usr/lib/python3/dist-packages/sklearn/datasets/data/iris.csv");
+
+    @LocalServerPort
+    int port;
+
+    Http http;
+
+    @BeforeEach
+    void client() {
+        http = new Http(port);
+    }
+
+    // ---- data ---------------------------------------------------------------------------------------------
+
+    /**
+     * sklearn's iris.csv starts with "150,4,setosa,versicolor,virginica" instead of a header, and holds class
+     * indices; give it the header the service expects and the species names as labels.
+     */
+    private String uploadIris() throws IOException {
+        return uploadIris(true);
+    }
+
+    private String uploadIris(boolean speciesNames) throws IOException {
+        List<String> lines = Files.readAllLines(IRIS);
+        String[] species = lines.get(0).strip().split(",");
+        StringBuilder csv = new StringBuilder("sepal_length,sepal_width,petal_length,petal_width,species\n");
+        for (String line : lines.subList(1, lines.size())) {
+            if (!line.isBlank()) {
+                String[] cells = line.strip().split(",");
+                csv.append(String.join(",", java.util.Arrays.copyOf(cells, 4))).append(',')
+                        .append(speciesNames ? species[2 + Integer.parseInt(cells[4])] : cells[4]).append('\n');
+            }
+        }
+        return upload(new Multipart().field("name", "iris").field("label", "species")
+                .file("file", "iris.csv", csv.toString()));
+    }
+
+    /** 8x8 single-channel images: a bright bar on the left (class 0) or on the right (class 1), plus noise. */
+    private String uploadBars() {
+        int n = 160;
+        double[] x = new double[n * 64];
+        double[] y = new double[n];
+        Random random = new Random(3);
+        for (int i = 0; i < n; i++) {
+            int label = i % 2;
+            y[i] = label;
+            for (int r = 0; r < 8; r++) {
+                for (int c = 0; c < 8; c++) {
+                    boolean bar = label == 0 ? c < 3 : c > 4;
+                    x[i * 64 + r * 8 + c] = (bar ? 200 : 30) + random.nextInt(40);
+                }
+            }
+        }
+        Map<String, byte[]> arrays = new LinkedHashMap<>();
+        arrays.put("x", NpyWriter.npy("<f4", new int[] {n, 1, 8, 8}, x));
+        arrays.put("y", NpyWriter.npy("<i8", new int[] {n}, y));
+        return upload(new Multipart().field("name", "bars").file("file", "bars.npz", NpyWriter.npz(arrays, true)));
+    }
+
+    /** Sequences of 12 steps: rising (class 1) or falling (class 0) noisy ramps. */
+    private String uploadRamps() {
+        int n = 160;
+        int t = 12;
+        double[] x = new double[n * t];
+        double[] y = new double[n];
+        Random random = new Random(5);
+        for (int i = 0; i < n; i++) {
+            int label = i % 2;
+            y[i] = label;
+            double start = random.nextDouble();
+            for (int s = 0; s < t; s++) {
+                x[i * t + s] = start + (label == 1 ? 0.1 : -0.1) * s + random.nextGaussian() * 0.05;
+            }
+        }
+        Map<String, byte[]> arrays = new LinkedHashMap<>();
+        arrays.put("x", NpyWriter.npy("<f4", new int[] {n, t, 1}, x));
+        arrays.put("y", NpyWriter.npy("<i8", new int[] {n}, y));
+        return upload(new Multipart().field("name", "ramps").field("layout", "sequence")
+                .file("file", "ramps.npz", NpyWriter.npz(arrays, true)));
+    }
+
+    private String upload(Multipart form) {
+        Http.Response r = http.send(form.post(http.uri("/api/v1/datasets")));
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        return r.json().get("id").asString();
+    }
+
+    // ---- jobs ---------------------------------------------------------------------------------------------
+
+    private String submit(String name, String datasetId, String spec) {
+        Http.Response r = http.postJson("/api/v1/jobs",
+                "{\"name\":\"" + name + "\",\"datasetId\":\"" + datasetId + "\",\"spec\":" + spec + "}");
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        assertThat(r.json().get("state").asString()).isEqualTo("QUEUED");
+        return r.json().get("id").asString();
+    }
+
+    private JsonNode awaitState(String id, String... states) {
+        List<String> wanted = List.of(states);
+        JsonNode[] last = new JsonNode[1];
+        await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            last[0] = http.get("/api/v1/jobs/" + id).json();
+            return wanted.contains(last[0].get("state").asString());
+        });
+        return last[0];
+    }
+
+    private List<JsonNode> history(String id) {
+        JsonNode body = http.get("/api/v1/jobs/" + id + "/metrics").json();
+        JsonNode items = body.isArray() ? body : body.get("items");
+        List<JsonNode> epochs = new ArrayList<>();
+        items.forEach(epochs::add);
+        return epochs;
+    }
+
+    private static double metric(JsonNode epoch, String name) {
+        JsonNode metrics = epoch.has("metrics") ? epoch.get("metrics") : epoch;
+        return metrics.get(name).asDouble();
+    }
+
+    private void assertLearned(String id, int epochs, double minAccuracy) {
+        JsonNode job = awaitState(id, "SUCCEEDED", "FAILED", "CANCELLED");
+        assertThat(job.get("state").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
+        List<JsonNode> history = history(id);
+        assertThat(history).hasSize(epochs);
+        double firstLoss = metric(history.get(0), "loss");
+        double lastLoss = metric(history.get(history.size() - 1), "loss");
+        assertThat(lastLoss).as("training loss falls").isLessThan(firstLoss * 0.8);
+        assertThat(metric(history.get(history.size() - 1), "validationAccuracy")).as("beats chance")
+                .isGreaterThanOrEqualTo(minAccuracy);
+        JsonNode checkpoints = http.get("/api/v1/jobs/" + id + "/checkpoints").json().get("items");
+        assertThat(checkpoints.size()).isBetween(1, 3 + 1);
+        assertThat(checkpoints.get(checkpoints.size() - 1).get("epoch").asInt()).isEqualTo(epochs);
+    }
+
+    @Test
+    void anMlpLearnsIrisAndBecomesAModelVersion() throws Exception {
+        String dataset = uploadIris();
+        String name = "iris-" + UUID.randomUUID().toString().substring(0, 6);
+        String id = submit(name, dataset, """
+                {"task":{"type":"classification"},
+                 "layers":[{"type":"dense","units":16,"activation":"relu"}],
+                 "optimizer":{"type":"adam","learningRate":0.05},
+                 "training":{"epochs":12,"batchSize":16,"seed":7,"validation":{"fraction":0.2}}}""");
+
+        assertLearned(id, 12, 0.8);
+        JsonNode last = history(id).get(11);
+        assertThat(metric(last, "validationMacroF1")).isGreaterThan(0.7);
+        assertThat(last.toString()).contains("learningRate").contains("samplesPerSecond").contains("\"fit\"");
+
+        JsonNode model = http.get("/api/v1/models/" + name).json();
+        assertThat(model.get("latestVersion").asInt()).isEqualTo(1);
+        JsonNode version = model.get("versions").get(0);
+        assertThat(version.get("jobId").asString()).isEqualTo(id);
+        assertThat(version.get("outputLabels").toString()).contains("setosa", "versicolor", "virginica");
+        JsonNode job = http.get("/api/v1/jobs/" + id).json();
+        assertThat(job.get("progress").get("epoch").asInt()).isEqualTo(12);
+    }
+
+    @Test
+    void aCnnLearnsToTellBarsApart() {
+        String dataset = uploadBars();
+        String id = submit("bars-cnn", dataset, """
+                {"task":{"type":"classification"},
+                 "layers":[{"type":"convolution2d","filters":4,"kernel":3,"activation":"relu"},
+                           {"type":"pooling2d","pooling":"max","kernel":2},
+                           {"type":"dense","units":8,"activation":"relu"}],
+                 "optimizer":{"type":"adam","learningRate":0.01},
+                 "training":{"epochs":6,"batchSize":16,"seed":3}}""");
+
+        assertLearned(id, 6, 0.75);
+    }
+
+    @Test
+    void anLstmLearnsWhichWayASequenceRuns() {
+        String dataset = uploadRamps();
+        String id = submit("ramps-lstm", dataset, """
+                {"task":{"type":"classification"},
+                 "layers":[{"type":"lstm","units":8},{"type":"last_time_step"}],
+                 "optimizer":{"type":"adam","learningRate":0.02},
+                 "training":{"epochs":8,"batchSize":16,"seed":5}}""");
+
+        assertLearned(id, 8, 0.75);
+    }
+
+    @Test
+    void aRunningJobCancelsWithinABatchAndKeepsItsCheckpoints() throws Exception {
+        String dataset = uploadIris();
+        String id = submit("long-iris", dataset, """
+                {"task":{"type":"classification"},"layers":[{"type":"dense","units":64}],
+                 "training":{"epochs":5000,"batchSize":4,"seed":1}}""");
+        await().atMost(Duration.ofMinutes(3)).until(() -> !history(id).isEmpty());
+
+        Http.Response cancel = http.send("POST", "/api/v1/jobs/" + id + "/cancel", null, null);
+        assertThat(cancel.status()).isIn(200, 202);
+
+        JsonNode job = awaitState(id, "CANCELLED", "FAILED", "SUCCEEDED");
+        assertThat(job.get("state").asString()).isEqualTo("CANCELLED");
+        assertThat(http.get("/api/v1/jobs/" + id + "/checkpoints").json().get("items").size()).isPositive();
+        assertThat(history(id).size()).isLessThan(5000);
+    }
+
+    @Test
+    void aDivergingJobFailsWithAdvice() throws Exception {
+        String dataset = uploadIris(false);
+        String id = submit("diverge", dataset, """
+                {"task":{"type":"regression"},
+                 "layers":[{"type":"dense","units":32,"activation":"identity"},
+                           {"type":"dense","units":32,"activation":"identity"}],
+                 "optimizer":{"type":"sgd","learningRate":10.0},
+                 "training":{"epochs":50,"batchSize":8,"seed":1}}""");
+
+        JsonNode job = awaitState(id, "FAILED", "SUCCEEDED");
+        assertThat(job.get("state").asString()).isEqualTo("FAILED");
+        assertThat(job.get("failureReason").asString()).contains("diverged at epoch").contains("learning rate");
+        assertThat(job.get("attempt").asInt()).as("divergence is not retried").isEqualTo(1);
+    }
+
+    @Test
+    void aSpecThatDoesNotFitTheDatasetIsRefusedWithPointers() throws Exception {
+        String dataset = uploadIris();
+
+        Http.Response wrongInput = http.postJson("/api/v1/jobs", "{\"name\":\"x\",\"datasetId\":\"" + dataset
+                + "\",\"spec\":{\"input\":{\"type\":\"features\",\"size\":5},\"task\":{\"type\":\"classification\"},"
+                + "\"layers\":[{\"type\":\"dense\",\"units\":4}]}}");
+        assertThat(wrongInput.status()).isEqualTo(400);
+        assertThat(wrongInput.json().get("errors").get(0).get("pointer").asString()).isEqualTo("/spec/input");
+        assertThat(wrongInput.json().get("errors").get(0).get("message").asString()).contains("features of size 4");
+
+        Http.Response wrongClasses = http.postJson("/api/v1/jobs", "{\"name\":\"x\",\"datasetId\":\"" + dataset
+                + "\",\"spec\":{\"task\":{\"type\":\"classification\",\"classes\":5},"
+                + "\"layers\":[{\"type\":\"dense\",\"units\":4}]}}");
+        assertThat(wrongClasses.status()).isEqualTo(400);
+        assertThat(wrongClasses.json().get("errors").get(0).get("pointer").asString()).isEqualTo("/spec/task/classes");
+
+        Http.Response badLayer = http.postJson("/api/v1/jobs", "{\"name\":\"x\",\"datasetId\":\"" + dataset
+                + "\",\"spec\":{\"task\":{\"type\":\"classification\"},"
+                + "\"layers\":[{\"type\":\"dense\",\"units\":0}]}}");
+        assertThat(badLayer.status()).isEqualTo(400);
+        assertThat(badLayer.json().get("errors").get(0).get("pointer").asString()).isEqualTo("/spec/layers/0/units");
+    }
+}
