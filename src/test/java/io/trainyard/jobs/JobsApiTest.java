@@ -24,6 +24,6 @@ import org.springframework.test.context.TestPropertySource;
         "trainyard.jobs.heartbeat-interval=PT0.3S",
         "trainyard.jobs.reaper-interval=PT0.5S",
         "trainyard.jobs.events-poll-interval=PT0.2S"})
-@Import(RecordedJobEvents.class)
+@Import({RecordedJobEvents.class, QueueOnlySpecs.class})
 @interface JobsApiTest {
 }
