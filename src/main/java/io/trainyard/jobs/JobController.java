@@ -73,6 +73,13 @@ class JobController {
         return service.resource(service.cancel(id, TEAM));
     }
 
+    /** 201 with a new job that trains further from a checkpoint of this one. */
+    @PostMapping("/{id}/continue")
+    ResponseEntity<JobResource> continueJob(@PathVariable UUID id, @RequestBody ContinueJobRequest body) {
+        JobResource job = service.resource(service.continueFrom(id, TEAM, body));
+        return ResponseEntity.created(URI.create("/api/v1/jobs/" + job.id())).body(job);
+    }
+
     @DeleteMapping("/{id}")
     ResponseEntity<Void> delete(@PathVariable UUID id) {
         service.delete(id, TEAM);

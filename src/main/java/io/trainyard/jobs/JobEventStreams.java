@@ -136,7 +136,7 @@ class JobEventStreams implements DisposableBean {
         }
 
         private void sendState(JobRow job) throws IOException {
-            send("state", JobResource.of(job, json));
+            send("state", JobResource.of(job, null, json));
             lastState = job.state();
         }
 

@@ -62,14 +62,15 @@ class JobRepository {
             jdbc.sql("""
                     INSERT INTO jobs (id, team_id, name, dataset_id, spec, labels, idempotency_key, state, priority,
                                       attempt, max_attempts, lease_epoch, cancel_requested, epoch, total_epochs,
-                                      iteration, created_at, updated_at)
+                                      iteration, parent_job_id, parent_checkpoint_id, created_at, updated_at)
                     VALUES (:id, :team, :name, :dataset, :spec, :labels, :key, 'QUEUED', :priority,
-                            0, :maxAttempts, 0, FALSE, 0, :totalEpochs, 0, :now, :now)""")
+                            0, :maxAttempts, 0, FALSE, 0, :totalEpochs, 0, :parent, :parentCheckpoint, :now, :now)""")
                     .param("id", job.id()).param("team", job.team()).param("name", job.name())
                     .param("dataset", job.datasetId()).param("spec", job.spec())
                     .param("labels", json.writeValueAsString(job.labels()))
                     .param("key", job.idempotencyKey()).param("priority", job.priority())
                     .param("maxAttempts", job.maxAttempts()).param("totalEpochs", job.totalEpochs())
+                    .param("parent", job.parentJobId()).param("parentCheckpoint", job.parentCheckpointId())
                     .param("now", now)
                     .update();
             job.labels().forEach((key, value) -> jdbc.sql(

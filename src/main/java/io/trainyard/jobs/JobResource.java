@@ -24,7 +24,7 @@ record JobResource(
         Instant startedAt,
         Instant finishedAt,
         Instant updatedAt,
-        Integer modelVersion,
+        JobLinks.ModelRef model,
         JsonNode spec) {
 
     /** @param etaSeconds estimated seconds to the last epoch, null when unknown */
@@ -42,10 +42,10 @@ record JobResource(
                 p.etaSeconds(), p.latestMetrics());
     }
 
-    static JobResource of(JobRow job, JsonMapper json) {
+    static JobResource of(JobRow job, JobLinks.ModelRef model, JsonMapper json) {
         return new JobResource(job.id(), job.name(), job.datasetId(), job.state(), job.priority(), job.labels(),
                 job.attempt(), job.maxAttempts(), progress(job), new LeaseView(job.leaseOwner(), job.leaseExpiresAt()),
                 job.failureReason(), job.cancelRequested(), job.createdAt(), job.startedAt(), job.finishedAt(),
-                job.updatedAt(), null, json.readTree(job.spec()));
+                job.updatedAt(), model, json.readTree(job.spec()));
     }
 }

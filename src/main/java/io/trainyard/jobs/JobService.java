@@ -32,12 +32,14 @@ class JobService {
     private final JobRepository jobs;
     private final JobSpecValidator specs;
     private final DatasetLookup datasets;
+    private final JobLinks links;
     private final JobEvents events;
     private final JobsProperties properties;
     private final JsonMapper json;
 
     JobService(JobRepository jobs, JobSpecValidator specs, DatasetLookup datasets, JobEvents events,
-            JobsProperties properties, JsonMapper json) {
+            JobsProperties properties, JsonMapper json, JobLinks links) {
+        this.links = links;
         this.jobs = jobs;
         this.specs = specs;
         this.datasets = datasets;
@@ -216,6 +218,42 @@ class JobService {
     }
 
     JobResource resource(JobRow job) {
-        return JobResource.of(Objects.requireNonNull(job), json);
+        Objects.requireNonNull(job);
+        JobLinks.ModelRef model = job.state() == JobState.SUCCEEDED ? links.modelOf(job.team(), job.id()).orElse(null)
+                : null;
+        return JobResource.of(job, model, json);
+    }
+
+    /**
+     * A new job that trains {@code epochs} more epochs from a checkpoint of a finished, failed or cancelled job,
+     * with its optimizer state; it registers a new version of the same model when it succeeds.
+     */
+    JobRow continueFrom(UUID id, String team, ContinueJobRequest request) {
+        JobRow source = get(id, team);
+        if (!source.state().isTerminal()) {
+            throw ApiException.conflict("Job " + id + " is " + source.state() + "; only a finished, failed or cancelled "
+                    + "job can be continued (cancel it first).");
+        }
+        List<Violation> problems = new ArrayList<>();
+        if (request.epochs() == null || request.epochs() < 1 || request.epochs() > MinimalJobSpecValidator.MAX_EPOCHS) {
+            problems.add(Violation.at("/epochs", "required: how many more epochs to train, from 1 to "
+                    + MinimalJobSpecValidator.MAX_EPOCHS));
+        }
+        if (!problems.isEmpty()) {
+            throw ApiException.invalid(problems);
+        }
+        JobLinks.CheckpointRef checkpoint = links.checkpointOf(id, request.checkpointId()).orElseThrow(() ->
+                request.checkpointId() != null
+                        ? ApiException.invalid("/checkpointId", "job " + id + " has no checkpoint with this id; list "
+                                + "them with GET /api/v1/jobs/" + id + "/checkpoints")
+                        : ApiException.conflict("Job " + id + " has no checkpoint to continue from; submit a new job "
+                                + "instead."));
+        int totalEpochs = checkpoint.epoch() + request.epochs();
+        tools.jackson.databind.node.ObjectNode spec = (tools.jackson.databind.node.ObjectNode) json.readTree(source.spec());
+        spec.withObjectProperty("training").put("epochs", totalEpochs);
+        NewJob job = new NewJob(UUID.randomUUID(), team, source.name(), source.datasetId(),
+                json.writeValueAsString(spec), source.labels(), null, source.priority(), properties.maxAttempts(),
+                totalEpochs, id, checkpoint.id());
+        return jobs.create(job);
     }
 }

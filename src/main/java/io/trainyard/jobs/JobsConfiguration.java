@@ -29,8 +29,25 @@ class JobsConfiguration {
 
     @Bean
     JobService jobService(JobRepository jobs, JobSpecValidator specs, JdbcClient jdbc, JobEvents events,
-            JobsProperties properties, JsonMapper json) {
-        return new JobService(jobs, specs, new DatasetLookup(jdbc), events, properties, json);
+            JobsProperties properties, JsonMapper json, JobLinks links) {
+        return new JobService(jobs, specs, new DatasetLookup(jdbc), events, properties, json, links);
+    }
+
+    /** Replaced by the real links when the models and checkpoints modules are present. */
+    @Bean
+    @Fallback
+    JobLinks noJobLinks() {
+        return new JobLinks() {
+            @Override
+            public java.util.Optional<ModelRef> modelOf(String team, java.util.UUID jobId) {
+                return java.util.Optional.empty();
+            }
+
+            @Override
+            public java.util.Optional<CheckpointRef> checkpointOf(java.util.UUID jobId, java.util.UUID checkpointId) {
+                return java.util.Optional.empty();
+            }
+        };
     }
 
     @Bean

@@ -112,7 +112,7 @@ class JobControllerTest {
         assertThat(job.get("progress").get("totalEpochs").asInt()).isEqualTo(4);
         assertThat(job.get("lease").get("owner").isNull()).isTrue();
         assertThat(job.get("failureReason").isNull()).isTrue();
-        assertThat(job.get("modelVersion").isNull()).isTrue();
+        assertThat(job.get("model").isNull()).isTrue();
         assertThat(job.get("createdAt").asString()).isNotBlank();
         assertThat(job.get("spec").get("training").get("epochs").asInt()).isEqualTo(4);
 

@@ -186,6 +186,25 @@ class TrainingLifecycleTest {
         assertThat(version.get("outputLabels").toString()).contains("setosa", "versicolor", "virginica");
         JsonNode job = http.get("/api/v1/jobs/" + id).json();
         assertThat(job.get("progress").get("epoch").asInt()).isEqualTo(12);
+        assertThat(job.get("model").get("name").asString()).isEqualTo(name);
+        assertThat(job.get("model").get("version").asInt()).isEqualTo(1);
+
+        // Continue for 4 more epochs from the last checkpoint, with its optimizer state: a new job, a new version.
+        Http.Response continued = http.postJson("/api/v1/jobs/" + id + "/continue", "{\"epochs\":4}");
+        assertThat(continued.status()).as(continued.body()).isEqualTo(201);
+        String next = continued.json().get("id").asString();
+        assertThat(continued.json().get("progress").get("totalEpochs").asInt()).isEqualTo(16);
+        JsonNode done = awaitState(next, "SUCCEEDED", "FAILED", "CANCELLED");
+        assertThat(done.get("state").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
+        List<JsonNode> more = history(next);
+        assertThat(more).extracting(e -> e.get("epoch").asInt()).containsExactly(13, 14, 15, 16);
+        assertThat(metric(more.get(0), "loss")).as("continues where it stopped, not from scratch")
+                .isLessThan(metric(history(id).get(0), "loss"));
+        assertThat(done.get("model").get("version").asInt()).isEqualTo(2);
+
+        assertThat(http.postJson("/api/v1/jobs/" + id + "/continue", "{}").status()).isEqualTo(400);
+        assertThat(http.postJson("/api/v1/jobs/" + id + "/continue",
+                "{\"epochs\":1,\"checkpointId\":\"" + UUID.randomUUID() + "\"}").status()).isEqualTo(400);
     }
 
     @Test
