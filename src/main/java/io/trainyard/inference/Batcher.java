@@ -47,6 +47,7 @@ final class Batcher {
     private final int capacity;
     private final Thread worker;
     private volatile boolean closed;
+    private int lastBatchRequests;
 
     Batcher(ModelKey key, Network network, InferenceProperties.Batching batching, int capacity,
             InferenceMetrics.ModelMeters meters) {
@@ -104,14 +105,20 @@ final class Batcher {
             if (batching.enabled()) {
                 carry = gather(batch, first);
             }
+            lastBatchRequests = batch.size();
             execute(batch);
         }
     }
 
-    /** Adds queued jobs to {@code batch}; returns a taken job that did not fit (it starts the next batch). */
+    /**
+     * Adds queued jobs to {@code batch}; returns a taken job that did not fit (it starts the next batch). It waits
+     * for more only under concurrency (more queued now, or the last batch had company): a lone caller would just
+     * pay the delay.
+     */
     private Job gather(List<Job> batch, Job first) {
         int rows = first.rows();
-        long deadline = System.nanoTime() + batching.maxQueueDelay().toNanos();
+        boolean concurrent = lastBatchRequests > 1 || !queue.isEmpty();
+        long deadline = System.nanoTime() + (concurrent ? batching.maxQueueDelay().toNanos() : 0);
         while (rows < batching.maxBatchSize()) {
             Job next = queue.poll();
             if (next == null) {

@@ -14,7 +14,8 @@ import org.springframework.util.unit.DataSize;
  * @param maxBatchSize      the most instances one network call takes (default 64); a single request with more
  *                          instances still runs, alone
  * @param maxQueueDelay     how long a batch that is not full waits for more requests (default PT0.0005S = 500 µs);
- *                          requests that queue while the network is busy are gathered regardless
+ *                          when requests are arriving concurrently (a lone caller never waits); requests that queue
+ *                          while the network is busy are gathered regardless
  * @param models            per-model overrides of {@code batching}, {@code max-batch-size} and
  *                          {@code max-queue-delay}, keyed by model name
  * @param maxInstances      the most instances one predict request may carry (default 1024); more gets 413
@@ -24,8 +25,6 @@ import org.springframework.util.unit.DataSize;
  * @param cacheMaxBytes     total artifact size of the loaded versions (default 2GB); a rough proxy for memory
  * @param resolveTtl        how long "latest" and alias resolutions are reused (default PT5S). Alias moves on this
  *                          replica take effect at once; other replicas see them within this time
- * @param warmUp            run one dummy inference right after loading, so the first real request does not pay
- *                          for DL4J's lazy initialisation (default true)
  * @param loaderThreads     threads that load models in the background (default 2)
  */
 @ConfigurationProperties(prefix = "trainyard.inference")
@@ -40,7 +39,6 @@ public record InferenceProperties(
         @DefaultValue("8") int cacheMaxModels,
         @DefaultValue("2GB") DataSize cacheMaxBytes,
         @DefaultValue("PT5S") Duration resolveTtl,
-        @DefaultValue("true") boolean warmUp,
         @DefaultValue("2") int loaderThreads) {
 
     /** Overrides for one model; a null field keeps the global value. */
@@ -73,7 +71,7 @@ public record InferenceProperties(
     /** Defaults throughout; tests override what they need. */
     static InferenceProperties defaults() {
         return new InferenceProperties(true, 64, Duration.ofNanos(500_000), Map.of(), 1024, 1000,
-                Duration.ofSeconds(30), 8, DataSize.ofGigabytes(2), Duration.ofSeconds(5), true, 2);
+                Duration.ofSeconds(30), 8, DataSize.ofGigabytes(2), Duration.ofSeconds(5), 2);
     }
 
     Batching batchingFor(String model) {
