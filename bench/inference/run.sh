@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Inference benchmark: wrk on loopback against the packaged service.
+#   single-instance predictions of a 784-1024-1024-10 MLP at 1, 16 and 64 connections, batching on and off,
+#   beside the same server's /actuator/health as the ceiling. Each configuration runs RUNS times (default 3)
+#   for DURATION (default 10s) after a warm-up; the table shows the median run (by throughput) of each.
+# Usage: bench/inference/run.sh            (MVN_FLAGS=-o for an offline build; PORT, RUNS, DURATION to change)
+# Writes the table to stdout and the raw wrk output to $OUT_DIR (default: a temp folder, printed at the end).
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$repo"
+PORT="${PORT:-18080}"
+RUNS="${RUNS:-3}"
+DURATION="${DURATION:-10s}"
+OUT_DIR="${OUT_DIR:-$(mktemp -d /tmp/trainyard-bench-XXXX)}"
+MVN_FLAGS="${MVN_FLAGS:-}"
+mkdir -p "$OUT_DIR"
+
+if ! command -v wrk >/dev/null; then
+  echo "installing wrk" >&2
+  if [ "$(id -u)" = 0 ]; then apt-get install -y wrk >/dev/null; else sudo apt-get install -y wrk >/dev/null; fi
+fi
+
+jar=$(ls target/trainyard-*.jar 2>/dev/null | grep -v -e '-plain.jar' -e '.original' | head -1 || true)
+if [ -z "$jar" ] || [ ! -d target/test-classes/io/trainyard/inference/bench ]; then
+  echo "building the jar" >&2
+  ./mvnw -q $MVN_FLAGS -DskipTests package
+  jar=$(ls target/trainyard-*.jar | grep -v -e '-plain.jar' -e '.original' | head -1)
+fi
+if [ ! -s target/bench-classpath.txt ]; then
+  ./mvnw -q $MVN_FLAGS dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
+fi
+
+work=$(mktemp -d /tmp/trainyard-bench-server-XXXX)
+echo "server folder: $work" >&2
+# shellcheck source=../../bin/native-env.sh
+(cd "$work" && . "$repo/bin/native-env.sh" && java -cp "$repo/target/test-classes:$repo/target/classes:$(cat "$repo/target/bench-classpath.txt")" \
+  io.trainyard.inference.bench.RegisterBenchModel bench-mlp > "$OUT_DIR/register.log" 2>&1) \
+  || { cat "$OUT_DIR/register.log"; exit 1; }
+grep Registered "$OUT_DIR/register.log" >&2
+
+server_pid=""
+stop_server() {
+  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  server_pid=""
+}
+trap stop_server EXIT
+
+start_server() { # $1 = batching true|false
+  (cd "$work" && TRAINYARD_JAR="$repo/$jar" JAVA_OPTS="-Xmx2g" exec "$repo/bin/trainyard" --server.port="$PORT" \
+    --trainyard.jobs.workers=0 --trainyard.inference.batching="$1" --logging.level.root=WARN \
+    > "$OUT_DIR/server-batching-$1.log" 2>&1) &
+  server_pid=$!
+  for _ in $(seq 120); do
+    curl -fs "http://127.0.0.1:$PORT/actuator/health/readiness" >/dev/null 2>&1 && return 0
+    sleep 1
+  done
+  echo "server did not start" >&2; cat "$OUT_DIR/server-batching-$1.log" >&2; exit 1
+}
+
+predict="http://127.0.0.1:$PORT/api/v1/models/bench-mlp/predict"
+health="http://127.0.0.1:$PORT/actuator/health"
+
+# One configuration: RUNS runs; prints "median-req/s p50 p99" of the median run by throughput.
+measure() { # name url connections [lua]
+  local name=$1 url=$2 c=$3 lua=${4:-} threads=2
+  [ "$c" = 1 ] && threads=1
+  local script=()
+  [ -n "$lua" ] && script=(-s "$lua")
+  wrk -t"$threads" -c"$c" -d3s "${script[@]}" "$url" >/dev/null # warm-up
+  for r in $(seq "$RUNS"); do
+    echo "wrk -t$threads -c$c -d$DURATION --latency ${script[*]} $url" > "$OUT_DIR/$name-c$c-run$r.txt"
+    wrk -t"$threads" -c"$c" -d"$DURATION" --latency "${script[@]}" "$url" >> "$OUT_DIR/$name-c$c-run$r.txt"
+  done
+  for r in $(seq "$RUNS"); do
+    f="$OUT_DIR/$name-c$c-run$r.txt"
+    rps=$(awk '/Requests\/sec/ {print $2}' "$f")
+    p50=$(awk '$1=="50%" {print $2}' "$f")
+    p99=$(awk '$1=="99%" {print $2}' "$f")
+    errs=$(awk '/Non-2xx|Socket errors/ {print}' "$f" | tr '\n' ' ')
+    echo "$rps $p50 $p99 $errs"
+  done | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p"
+}
+
+printf '| configuration | connections | requests/s | p50 | p99 | notes |\n|---|---|---|---|---|---|\n'
+for batching in true false; do
+  start_server "$batching"
+  curl -fs -H 'Content-Type: application/json' -d '{"instances": [[0]]}' "$predict" >/dev/null 2>&1 || true
+  for c in 1 16 64; do
+    read -r rps p50 p99 notes < <(measure "predict-batching-$batching" "$predict" "$c" "$repo/bench/inference/predict.lua")
+    printf '| predict, batching %s | %s | %s | %s | %s | %s |\n' "$([ "$batching" = true ] && echo on || echo off)" \
+      "$c" "$rps" "$p50" "$p99" "${notes:-}"
+  done
+  if [ "$batching" = true ]; then
+    for c in 1 16 64; do
+      read -r rps p50 p99 notes < <(measure health "$health" "$c")
+      printf '| /actuator/health (ceiling) | %s | %s | %s | %s | %s |\n' "$c" "$rps" "$p50" "$p99" "${notes:-}"
+    done
+  fi
+  curl -fs "http://127.0.0.1:$PORT/actuator/prometheus" > "$OUT_DIR/prometheus-batching-$batching.txt" || true
+  stop_server
+done
+echo "raw wrk output: $OUT_DIR" >&2

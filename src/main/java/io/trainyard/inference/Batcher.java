@@ -1,0 +1,195 @@
+package io.trainyard.inference;
+
+import io.trainyard.engine.Network;
+import io.trainyard.engine.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one thread that runs a loaded network, fed by a queue (Triton's dynamic batcher). It takes the first waiting
+ * request, then gathers more (same operation) until the batch holds {@code maxBatchSize} instances or
+ * {@code maxQueueDelay} has passed, runs them as one network call and hands each caller its own rows. Requests
+ * that arrive while a call runs pile up and form the next batch, so under load batches fill without waiting.
+ *
+ * <p>One thread per network also makes the network safe to share: DL4J layers keep the last input in fields, so
+ * even {@code output} and {@code encode} must never run at the same time on one network.
+ */
+final class Batcher {
+
+    enum Operation { OUTPUT, ENCODE }
+
+    private static final Logger log = LoggerFactory.getLogger(Batcher.class);
+
+    private record Job(Operation operation, Tensor input, CompletableFuture<Tensor> result, long enqueuedNanos) {
+        int rows() {
+            return input.batchSize();
+        }
+    }
+
+    /** The batcher was closed (its model evicted) before the job was queued; resolve the model again. */
+    static final class ClosedException extends RuntimeException {
+        ClosedException() {
+            super("batcher closed", null, false, false);
+        }
+    }
+
+    private final ModelKey key;
+    private final Network network;
+    private final InferenceProperties.Batching batching;
+    private final InferenceMetrics.ModelMeters meters;
+    private final BlockingQueue<Job> queue;
+    private final int capacity;
+    private final Thread worker;
+    private volatile boolean closed;
+    private int lastBatchRequests;
+
+    Batcher(ModelKey key, Network network, InferenceProperties.Batching batching, int capacity,
+            InferenceMetrics.ModelMeters meters) {
+        this.key = key;
+        this.network = network;
+        this.batching = batching;
+        this.meters = meters;
+        this.capacity = capacity;
+        this.queue = new LinkedBlockingQueue<>(capacity);
+        this.worker = new Thread(this::run, "inference-" + key.model() + "-v" + key.version());
+        this.worker.setDaemon(true);
+        this.worker.start();
+    }
+
+    /** Queues {@code input} (already in the engine's layout); the future completes with its rows of the output. */
+    CompletableFuture<Tensor> submit(Operation operation, Tensor input) {
+        if (closed) {
+            throw new ClosedException();
+        }
+        Job job = new Job(operation, input, new CompletableFuture<>(), System.nanoTime());
+        if (!queue.offer(job)) {
+            throw InferenceErrors.overloaded(key, capacity);
+        }
+        // close() may have run between the check and the offer, after the worker drained the queue: take the job
+        // back. If the worker already took it, it runs it.
+        if (closed && queue.remove(job)) {
+            throw new ClosedException();
+        }
+        return job.result();
+    }
+
+    /** Stops taking new jobs; the worker finishes what is queued, then ends. */
+    void close() {
+        closed = true;
+    }
+
+    private void run() {
+        Job carry = null;
+        while (true) {
+            Job first;
+            try {
+                first = carry != null ? carry : queue.poll(100, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            carry = null;
+            if (first == null) {
+                if (closed && queue.isEmpty()) {
+                    return;
+                }
+                continue;
+            }
+            List<Job> batch = new ArrayList<>();
+            batch.add(first);
+            if (batching.enabled()) {
+                carry = gather(batch, first);
+            }
+            lastBatchRequests = batch.size();
+            execute(batch);
+        }
+    }
+
+    /**
+     * Adds queued jobs to {@code batch}; returns a taken job that did not fit (it starts the next batch). It waits
+     * for more only under concurrency (more queued now, or the last batch had company): a lone caller would just
+     * pay the delay.
+     */
+    private Job gather(List<Job> batch, Job first) {
+        int rows = first.rows();
+        boolean concurrent = lastBatchRequests > 1 || !queue.isEmpty();
+        long deadline = System.nanoTime() + (concurrent ? batching.maxQueueDelay().toNanos() : 0);
+        while (rows < batching.maxBatchSize()) {
+            Job next = queue.poll();
+            if (next == null) {
+                long wait = deadline - System.nanoTime();
+                if (wait <= 0) {
+                    break;
+                }
+                try {
+                    next = queue.poll(wait, TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+                if (next == null) {
+                    break;
+                }
+            }
+            if (next.operation() != first.operation() || rows + next.rows() > batching.maxBatchSize()) {
+                return next;
+            }
+            batch.add(next);
+            rows += next.rows();
+        }
+        return null;
+    }
+
+    private void execute(List<Job> batch) {
+        long start = System.nanoTime();
+        for (Job job : batch) {
+            meters.queueTime(start - job.enqueuedNanos());
+        }
+        try {
+            Tensor input = batch.size() == 1 ? batch.get(0).input() : concat(batch);
+            Tensor output = batch.get(0).operation() == Operation.ENCODE ? network.encode(input) : network.output(input);
+            meters.batch(input.batchSize());
+            int row = 0;
+            for (Job job : batch) {
+                job.result().complete(batch.size() == 1 ? output : slice(output, row, job.rows()));
+                row += job.rows();
+            }
+        } catch (RuntimeException | Error e) {
+            log.error("Inference failed for model {} ({} requests in the batch)", key, batch.size(), e);
+            batch.forEach(job -> job.result().completeExceptionally(e));
+        }
+    }
+
+    private static Tensor concat(List<Job> batch) {
+        int rows = 0;
+        int total = 0;
+        for (Job job : batch) {
+            rows += job.rows();
+            total += job.input().data().length;
+        }
+        float[] data = new float[total];
+        int at = 0;
+        for (Job job : batch) {
+            float[] d = job.input().data();
+            System.arraycopy(d, 0, data, at, d.length);
+            at += d.length;
+        }
+        int[] shape = batch.get(0).input().shape().clone();
+        shape[0] = rows;
+        return new Tensor(data, shape);
+    }
+
+    static Tensor slice(Tensor t, int fromRow, int rows) {
+        int width = t.data().length / t.batchSize();
+        float[] data = new float[rows * width];
+        System.arraycopy(t.data(), fromRow * width, data, 0, data.length);
+        int[] shape = t.shape().clone();
+        shape[0] = rows;
+        return new Tensor(data, shape);
+    }
+}

@@ -1,0 +1,96 @@
+package io.trainyard.inference;
+
+import java.time.Duration;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Model serving ({@code trainyard.inference.*}).
+ *
+ * @param batching          gather concurrent requests for one model version into one network call (default true);
+ *                          off, every request is its own call (for comparison in the benchmark)
+ * @param maxBatchSize      the most instances one network call takes (default 64); a single request with more
+ *                          instances still runs, alone
+ * @param maxQueueDelay     how long a batch that is not full waits for more requests (default PT0.0005S = 500 µs);
+ *                          when requests are arriving concurrently (a lone caller never waits); requests that queue
+ *                          while the network is busy are gathered regardless
+ * @param models            per-model overrides of {@code batching}, {@code max-batch-size} and
+ *                          {@code max-queue-delay}, keyed by model name
+ * @param maxInstances      the most instances one predict request may carry (default 1024); more gets 413
+ * @param maxQueuedRequests requests waiting for one model version before new ones get 503 (default 1000)
+ * @param requestTimeout    how long a request waits for its result before it gets 503 (default PT30S)
+ * @param cacheMaxModels    loaded model versions kept in memory (default 8)
+ * @param cacheMaxBytes     total artifact size of the loaded versions (default 2GB); a rough proxy for memory
+ * @param resolveTtl        how long "latest" and alias resolutions are reused (default PT5S). Alias moves on this
+ *                          replica take effect at once; other replicas see them within this time
+ * @param loaderThreads     threads that load models in the background (default 2)
+ */
+@ConfigurationProperties(prefix = "trainyard.inference")
+public record InferenceProperties(
+        @DefaultValue("true") boolean batching,
+        @DefaultValue("64") int maxBatchSize,
+        @DefaultValue("PT0.0005S") Duration maxQueueDelay,
+        Map<String, ModelBatching> models,
+        @DefaultValue("1024") int maxInstances,
+        @DefaultValue("1000") int maxQueuedRequests,
+        @DefaultValue("PT30S") Duration requestTimeout,
+        @DefaultValue("8") int cacheMaxModels,
+        @DefaultValue("2GB") DataSize cacheMaxBytes,
+        @DefaultValue("PT5S") Duration resolveTtl,
+        @DefaultValue("2") int loaderThreads) {
+
+    /** Overrides for one model; a null field keeps the global value. */
+    public record ModelBatching(Boolean batching, Integer maxBatchSize, Duration maxQueueDelay) {
+    }
+
+    /** What the batcher of one model uses. */
+    record Batching(boolean enabled, int maxBatchSize, Duration maxQueueDelay) {
+    }
+
+    public InferenceProperties {
+        models = models == null ? Map.of() : Map.copyOf(models);
+        require(maxBatchSize >= 1, "trainyard.inference.max-batch-size must be at least 1");
+        require(maxQueueDelay != null && !maxQueueDelay.isNegative(),
+                "trainyard.inference.max-queue-delay must be 0 or more");
+        require(maxInstances >= 1, "trainyard.inference.max-instances must be at least 1");
+        require(maxQueuedRequests >= 1, "trainyard.inference.max-queued-requests must be at least 1");
+        require(positive(requestTimeout) && positive(resolveTtl), "trainyard.inference durations must be positive");
+        require(cacheMaxModels >= 1, "trainyard.inference.cache-max-models must be at least 1");
+        require(cacheMaxBytes != null && cacheMaxBytes.toBytes() > 0, "trainyard.inference.cache-max-bytes must be positive");
+        require(loaderThreads >= 1, "trainyard.inference.loader-threads must be at least 1");
+        models.forEach((name, m) -> {
+            require(m.maxBatchSize() == null || m.maxBatchSize() >= 1,
+                    "trainyard.inference.models." + name + ".max-batch-size must be at least 1");
+            require(m.maxQueueDelay() == null || !m.maxQueueDelay().isNegative(),
+                    "trainyard.inference.models." + name + ".max-queue-delay must be 0 or more");
+        });
+    }
+
+    /** Defaults throughout; tests override what they need. */
+    static InferenceProperties defaults() {
+        return new InferenceProperties(true, 64, Duration.ofNanos(500_000), Map.of(), 1024, 1000,
+                Duration.ofSeconds(30), 8, DataSize.ofGigabytes(2), Duration.ofSeconds(5), 2);
+    }
+
+    Batching batchingFor(String model) {
+        ModelBatching m = models.get(model);
+        if (m == null) {
+            return new Batching(batching, maxBatchSize, maxQueueDelay);
+        }
+        return new Batching(m.batching() == null ? batching : m.batching(),
+                m.maxBatchSize() == null ? maxBatchSize : m.maxBatchSize(),
+                m.maxQueueDelay() == null ? maxQueueDelay : m.maxQueueDelay());
+    }
+
+    private static boolean positive(Duration d) {
+        return d != null && !d.isNegative() && !d.isZero();
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

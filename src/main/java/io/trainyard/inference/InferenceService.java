@@ -1,0 +1,130 @@
+package io.trainyard.inference;
+
+import io.trainyard.engine.Tensor;
+import io.trainyard.models.ModelArtifact;
+import io.trainyard.models.ModelVersion;
+import io.trainyard.system.ApiException;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.springframework.stereotype.Service;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Serving, shared by the REST API, the Open Inference Protocol and batch predictions: resolve the version, get it
+ * loaded, prepare the input exactly as training did ({@link ModelArtifact#features}), queue it on the model's
+ * batcher, and account for it in the metrics.
+ */
+@Service
+class InferenceService {
+
+    enum Operation { PREDICT, ENCODE, RECONSTRUCT }
+
+    /** A served request: which version answered, and its predictions (one per instance). */
+    record Served(ModelKey key, List<Object> predictions) {
+    }
+
+    private final ModelCache cache;
+    private final InferenceMetrics metrics;
+    private final InferenceProperties properties;
+
+    InferenceService(ModelCache cache, InferenceMetrics metrics, InferenceProperties properties) {
+        this.cache = cache;
+        this.metrics = metrics;
+        this.properties = properties;
+    }
+
+    Served predict(String team, ModelSelector selector, Operation operation, JsonNode instances, Integer topK) {
+        return withModel(team, selector, model -> {
+            if (operation != Operation.PREDICT && !model.autoencoder()) {
+                throw InferenceErrors.unsupported(model.key().model(), model.task(), operation.name().toLowerCase());
+            }
+            if (topK != null && !LoadedModel.CLASSIFICATION.equals(model.task())) {
+                throw ApiException.invalid("/topK", "applies to classification models only; this one is a "
+                        + model.task() + " model");
+            }
+            int classes = model.outputShape()[model.outputShape().length - 1];
+            if (topK != null && (topK < 1 || topK > classes)) {
+                throw ApiException.invalid("/topK", "must be between 1 and " + classes + " (the number of classes); "
+                        + "got " + topK);
+            }
+            float[] values = Instances.parse(instances, model.metadata().inputShape(), properties.maxInstances());
+            Tensor input = ModelArtifact.features(model.metadata(), values, instances.size());
+            return new Served(model.key(), switch (operation) {
+                case ENCODE -> Outputs.latents(run(model, Batcher.Operation.ENCODE, input));
+                case RECONSTRUCT -> Outputs.reconstructions(model, input, run(model, Batcher.Operation.OUTPUT, input));
+                case PREDICT -> model.autoencoder()
+                        ? Outputs.reconstructions(model, input, run(model, Batcher.Operation.OUTPUT, input))
+                        : Outputs.predictions(model, run(model, Batcher.Operation.OUTPUT, input), topK);
+            });
+        });
+    }
+
+    /** The resolved version, without loading it. */
+    ModelVersion resolve(String team, ModelSelector selector) {
+        return cache.resolve(team, selector);
+    }
+
+    boolean isLoaded(String team, ModelVersion version) {
+        return cache.isLoaded(team, version);
+    }
+
+    LoadedModel loaded(String team, ModelVersion version) {
+        return cache.get(team, version);
+    }
+
+    /**
+     * Runs {@code body} on the loaded model, counting the request in its metrics. A model unloaded between lookup
+     * and queueing (its batcher closed) is loaded again and the body retried.
+     */
+    <T> T withModel(String team, ModelSelector selector, Function<LoadedModel, T> body) {
+        ModelVersion version = cache.resolve(team, selector);
+        ModelKey key = new ModelKey(team, version.model(), version.version());
+        InferenceMetrics.ModelMeters meters = metrics.forModel(key);
+        long start = System.nanoTime();
+        boolean ok = false;
+        try {
+            for (int attempt = 1; ; attempt++) {
+                LoadedModel model = cache.get(team, version);
+                try {
+                    T result = body.apply(model);
+                    ok = true;
+                    return result;
+                } catch (Batcher.ClosedException e) {
+                    cache.discard(model);
+                    if (attempt == 3) {
+                        throw InferenceErrors.notReady(key, "it was unloaded while this request waited (the model "
+                                + "cache is too small for the models in use: trainyard.inference.cache-max-*)");
+                    }
+                }
+            }
+        } catch (ApiException e) {
+            meters.error(e.type());
+            throw e;
+        } catch (RuntimeException e) {
+            meters.error("internal");
+            throw e;
+        } finally {
+            meters.request(System.nanoTime() - start, ok);
+        }
+    }
+
+    /** Queues {@code input} on the model's batcher and waits for its rows of the output. */
+    Tensor run(LoadedModel model, Batcher.Operation operation, Tensor input) {
+        CompletableFuture<Tensor> result = model.submit(operation, input);
+        try {
+            return result.get(properties.requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            result.cancel(false);
+            throw InferenceErrors.timedOut(model.key(), properties.requestTimeout());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw InferenceErrors.timedOut(model.key(), properties.requestTimeout());
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Inference failed for model " + model.key(), e.getCause());
+        }
+    }
+}

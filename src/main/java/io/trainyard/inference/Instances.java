@@ -1,0 +1,178 @@
+package io.trainyard.inference;
+
+import io.trainyard.datasets.InputShape;
+import io.trainyard.system.ApiException;
+import io.trainyard.system.Violation;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Reads {@code instances} of a predict request into one flat array in the dataset's layout (what
+ * {@code ModelArtifact.features} takes). An instance is an array in the input's natural shape ({@code [F]},
+ * {@code [C, H, W]} or, for one channel, {@code [H, W]}, {@code [T, F]}), the same values flat, or for CSV-trained
+ * models an object keyed by column name. Every problem is reported with a JSON pointer (at most
+ * {@value #MAX_VIOLATIONS}).
+ */
+final class Instances {
+
+    static final int MAX_VIOLATIONS = 10;
+
+    private Instances() {
+    }
+
+    static float[] parse(JsonNode instances, InputShape shape, int maxInstances) {
+        if (instances == null || instances.isNull() || instances.isMissingNode()) {
+            throw ApiException.invalid("/instances", "is required: an array of instances, each " + describe(shape));
+        }
+        if (!instances.isArray()) {
+            throw ApiException.invalid("/instances", "must be an array of instances, each " + describe(shape));
+        }
+        if (instances.isEmpty()) {
+            throw ApiException.invalid("/instances", "must hold at least one instance");
+        }
+        if (instances.size() > maxInstances) {
+            throw ApiException.tooLarge("A request may carry at most " + maxInstances + " instances "
+                    + "(trainyard.inference.max-instances); this one has " + instances.size()
+                    + ". Split it, or use POST /api/v1/models/{name}/batch-predictions for a whole dataset.");
+        }
+        int size = shape.size();
+        float[] out = new float[instances.size() * size];
+        List<Violation> violations = new ArrayList<>();
+        for (int i = 0; i < instances.size() && violations.size() < MAX_VIOLATIONS; i++) {
+            instance(instances.get(i), shape, out, i * size, "/instances/" + i, violations);
+        }
+        if (!violations.isEmpty()) {
+            throw ApiException.invalid(violations);
+        }
+        return out;
+    }
+
+    /** "an array of shape [3, 12, 12] (channels × height × width), [12, 12] for one channel, or flat [432]". */
+    static String describe(InputShape shape) {
+        List<Integer> d = shape.shape();
+        return switch (shape.kind()) {
+            case FEATURES -> "an array of " + d.get(0) + " numbers" + (shape.featureNames() == null ? ""
+                    : " or an object keyed by feature name " + shape.featureNames());
+            case IMAGE -> "an array of shape " + d + " (channels × height × width)"
+                    + (d.get(0) == 1 ? ", " + d.subList(1, 3) + " (height × width)" : "")
+                    + " or flat [" + shape.size() + "]";
+            case SEQUENCE -> "an array of shape " + d + " (time steps × features) or flat [" + shape.size() + "]";
+        };
+    }
+
+    private static void instance(JsonNode node, InputShape shape, float[] out, int at, String pointer,
+            List<Violation> violations) {
+        if (node.isObject()) {
+            if (shape.kind() == InputShape.Kind.FEATURES && shape.featureNames() != null) {
+                named(node, shape.featureNames(), out, at, pointer, violations);
+            } else {
+                violations.add(Violation.at(pointer, "must be " + describe(shape)
+                        + "; objects keyed by feature name need a model trained on CSV"));
+            }
+            return;
+        }
+        if (!node.isArray()) {
+            violations.add(Violation.at(pointer, "must be " + describe(shape) + "; got " + kind(node)));
+            return;
+        }
+        int[] dims = dims(node, shape);
+        if (node.size() != dims[0]) {
+            violations.add(Violation.at(pointer, "must be " + describe(shape) + "; got an array of " + node.size()));
+            return;
+        }
+        fill(node, dims, 0, out, at, pointer, violations);
+    }
+
+    /** Which form the client chose, told by the nesting of the first element. */
+    private static int[] dims(JsonNode node, InputShape shape) {
+        int[] dims = shape.dims();
+        if (node.isEmpty() || !node.get(0).isArray()) {
+            return new int[] {shape.size()};
+        }
+        if (shape.kind() == InputShape.Kind.IMAGE && dims[0] == 1 && node.get(0).size() > 0
+                && !node.get(0).get(0).isArray()) {
+            return new int[] {dims[1], dims[2]};
+        }
+        return dims;
+    }
+
+    private static void fill(JsonNode node, int[] dims, int depth, float[] out, int at, String pointer,
+            List<Violation> violations) {
+        if (violations.size() >= MAX_VIOLATIONS) {
+            return;
+        }
+        if (depth == dims.length) {
+            number(node, out, at, pointer, violations);
+            return;
+        }
+        if (!node.isArray() || node.size() != dims[depth]) {
+            violations.add(Violation.at(pointer, "must be an array of " + dims[depth] + (depth + 1 < dims.length
+                    ? " arrays" : " numbers") + " (axis " + depth + " of shape " + java.util.Arrays.toString(dims)
+                    + "); got " + (node.isArray() ? "an array of " + node.size() : kind(node))));
+            return;
+        }
+        int stride = 1;
+        for (int k = depth + 1; k < dims.length; k++) {
+            stride *= dims[k];
+        }
+        for (int j = 0; j < dims[depth]; j++) {
+            fill(node.get(j), dims, depth + 1, out, at + j * stride, pointer + "/" + j, violations);
+        }
+    }
+
+    private static void named(JsonNode node, List<String> names, float[] out, int at, String pointer,
+            List<Violation> violations) {
+        for (int j = 0; j < names.size() && violations.size() < MAX_VIOLATIONS; j++) {
+            JsonNode value = node.get(names.get(j));
+            if (value == null) {
+                violations.add(Violation.at(pointer, "misses feature '" + names.get(j) + "'; the features are "
+                        + names));
+            } else {
+                number(value, out, at + j, pointer + "/" + escape(names.get(j)), violations);
+            }
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.properties().iterator(); it.hasNext()
+                && violations.size() < MAX_VIOLATIONS; ) {
+            String field = it.next().getKey();
+            if (!names.contains(field)) {
+                violations.add(Violation.at(pointer + "/" + escape(field), "unknown feature '" + field
+                        + "'; the features are " + names));
+            }
+        }
+    }
+
+    private static void number(JsonNode node, float[] out, int at, String pointer, List<Violation> violations) {
+        if (node.isNumber()) {
+            float value = (float) node.doubleValue();
+            if (Float.isFinite(value)) {
+                out[at] = value;
+                return;
+            }
+        }
+        violations.add(Violation.at(pointer, "must be a finite number; got " + kind(node)));
+    }
+
+    static String kind(JsonNode node) {
+        if (node.isNumber()) {
+            return node.asString() + " (outside the 32-bit float range)";
+        }
+        if (node.isString()) {
+            String s = node.asString();
+            return "the string \"" + (s.length() > 40 ? s.substring(0, 40) + "…" : s) + "\"";
+        }
+        if (node.isArray()) {
+            return "an array";
+        }
+        if (node.isObject()) {
+            return "an object";
+        }
+        return node.isNull() ? "null" : node.isBoolean() ? node.asString() : "a " + node.getNodeType();
+    }
+
+    private static String escape(String field) {
+        return field.replace("~", "~0").replace("/", "~1");
+    }
+}

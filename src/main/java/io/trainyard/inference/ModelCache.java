@@ -1,0 +1,159 @@
+package io.trainyard.inference;
+
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.trainyard.models.ModelAliasMoved;
+import io.trainyard.models.ModelRegistry;
+import io.trainyard.models.ModelVersion;
+import io.trainyard.models.ModelVersionRegistered;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Loaded model versions (Caffeine, bounded by count and bytes) and the resolution of "latest" and aliases to
+ * version numbers. A version loads on first use, or as soon as an alias moves to it; resolutions are dropped when
+ * the registry says an alias moved or a version was added, and otherwise live {@code resolve-ttl} (for changes
+ * made through other replicas).
+ *
+ * <p>Caffeine bounds either a count or a weight, not both: each entry weighs at least one count-slot's share of
+ * the byte budget ({@code cache-max-bytes / cache-max-models}), which enforces both limits at once.
+ */
+@Component
+class ModelCache implements DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(ModelCache.class);
+    private static final int KIB = 1024;
+
+    private record Ref(String team, String model, String selector) {
+    }
+
+    private final ModelRegistry registry;
+    private final ModelLoader loader;
+    private final InferenceProperties properties;
+    private final ExecutorService loaders;
+    private final AsyncCache<ModelKey, LoadedModel> models;
+    private final Cache<Ref, ModelVersion> resolved;
+
+    ModelCache(ModelRegistry registry, ModelLoader loader, InferenceProperties properties) {
+        this.registry = registry;
+        this.loader = loader;
+        this.properties = properties;
+        AtomicInteger threads = new AtomicInteger();
+        this.loaders = Executors.newFixedThreadPool(properties.loaderThreads(), r -> {
+            Thread t = new Thread(r, "model-loader-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        long budget = properties.cacheMaxBytes().toBytes();
+        long slot = budget / properties.cacheMaxModels();
+        this.models = Caffeine.newBuilder()
+                .maximumWeight(Math.max(1, budget / KIB))
+                .weigher((ModelKey k, LoadedModel m) -> (int) Math.max(1, Math.min(Integer.MAX_VALUE,
+                        Math.max(m.sizeBytes(), slot) / KIB)))
+                .executor(loaders)
+                .removalListener((ModelKey k, LoadedModel m, com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
+                    if (m != null) {
+                        log.info("Unloaded model {} ({})", k, cause);
+                        m.batcher().close();
+                    }
+                })
+                .buildAsync();
+        this.resolved = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(properties.resolveTtl()).build();
+    }
+
+    /** The version {@code selector} means now; 404 ApiException when there is none. */
+    ModelVersion resolve(String team, ModelSelector selector) {
+        if (selector.version() != null) {
+            return resolved.get(new Ref(team, selector.model(), "version:" + selector.version()),
+                    r -> registry.version(team, selector.model(), selector.version()));
+        }
+        if (selector.alias() != null) {
+            return resolved.get(new Ref(team, selector.model(), "alias:" + selector.alias()),
+                    r -> registry.byAlias(team, selector.model(), selector.alias()));
+        }
+        return resolved.get(new Ref(team, selector.model(), "latest"), r -> registry.latest(team, selector.model()));
+    }
+
+    /** The loaded model, loading it first if needed (waiting at most {@code request-timeout}). */
+    LoadedModel get(String team, ModelVersion version) {
+        ModelKey key = key(team, version);
+        CompletableFuture<LoadedModel> future = load(key, version);
+        try {
+            return future.get(properties.requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw InferenceErrors.notReady(key, "it is still loading; retry shortly");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw InferenceErrors.notReady(key, "interrupted while loading");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof ModelLoader.LoadException) {
+                throw InferenceErrors.notReady(key, cause.getMessage());
+            }
+            throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
+        }
+    }
+
+    /** Loaded and warmed up, without waiting or triggering a load. */
+    boolean isLoaded(String team, ModelVersion version) {
+        CompletableFuture<LoadedModel> future = models.getIfPresent(key(team, version));
+        return future != null && future.isDone() && !future.isCompletedExceptionally();
+    }
+
+    /** Drops a model whose batcher was closed under a request, so the next get loads it afresh. */
+    void discard(LoadedModel model) {
+        CompletableFuture<LoadedModel> current = models.getIfPresent(model.key());
+        if (current != null && current.isDone() && current.getNow(null) == model) {
+            models.synchronous().invalidate(model.key());
+        }
+    }
+
+    @EventListener
+    void aliasMoved(ModelAliasMoved event) {
+        resolved.invalidate(new Ref(event.team(), event.model(), "alias:" + event.alias()));
+        if (event.version() != null) {
+            try {
+                ModelVersion version = resolve(event.team(), ModelSelector.version(event.model(), event.version()));
+                load(key(event.team(), version), version);
+            } catch (RuntimeException e) {
+                log.warn("Could not start loading {} v{} after alias {} moved: {}", event.model(), event.version(),
+                        event.alias(), e.getMessage());
+            }
+        }
+    }
+
+    @EventListener
+    void versionRegistered(ModelVersionRegistered event) {
+        resolved.invalidate(new Ref(event.team(), event.model(), "latest"));
+    }
+
+    @Override
+    public void destroy() {
+        models.synchronous().invalidateAll();
+        loaders.shutdownNow();
+    }
+
+    private CompletableFuture<LoadedModel> load(ModelKey key, ModelVersion version) {
+        return models.get(key, (k, executor) -> CompletableFuture.supplyAsync(() -> loader.load(k, version), executor)
+                .whenComplete((m, e) -> {
+                    if (e != null) {
+                        log.error("Could not load model {}: {}", k, e.getMessage(), e);
+                    }
+                }));
+    }
+
+    private static ModelKey key(String team, ModelVersion version) {
+        return new ModelKey(team, version.model(), version.version());
+    }
+}

@@ -1,0 +1,108 @@
+package io.trainyard.inference;
+
+import io.trainyard.engine.Network;
+import io.trainyard.engine.Tensor;
+import io.trainyard.models.ModelArtifact;
+import io.trainyard.models.ModelRegistry;
+import io.trainyard.models.ModelVersion;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HexFormat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Reads a version's artifact, checks its size and SHA-256 against the registry's record before anything parses
+ * it (DESIGN.md §5), loads the network and runs one dummy inference: that warms DL4J up and tells the output shape.
+ */
+@Component
+class ModelLoader {
+
+    private static final Logger log = LoggerFactory.getLogger(ModelLoader.class);
+
+    private final ModelRegistry registry;
+    private final InferenceProperties properties;
+    private final InferenceMetrics metrics;
+
+    ModelLoader(ModelRegistry registry, InferenceProperties properties, InferenceMetrics metrics) {
+        this.registry = registry;
+        this.properties = properties;
+        this.metrics = metrics;
+    }
+
+    /** Failure to load a stored version: the artifact is missing, corrupt or not what was registered. */
+    static final class LoadException extends RuntimeException {
+        LoadException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    LoadedModel load(ModelKey key, ModelVersion version) {
+        long start = System.nanoTime();
+        if (version.sizeBytes() > properties.cacheMaxBytes().toBytes()) {
+            throw new LoadException("its artifact (" + version.sizeBytes() + " bytes) is larger than "
+                    + "trainyard.inference.cache-max-bytes (" + properties.cacheMaxBytes() + ")", null);
+        }
+        ModelArtifact artifact;
+        Network network;
+        try {
+            artifact = ModelArtifact.read(new ByteArrayInputStream(verifiedBytes(version)));
+            network = artifact.loadNetwork();
+        } catch (IOException e) {
+            throw new LoadException("its artifact could not be read: " + e.getMessage(), e);
+        }
+        ModelArtifact.Metadata metadata = artifact.metadata();
+        Tensor dummy = ModelArtifact.features(metadata, new float[metadata.inputShape().size()], 1);
+        int[] outputShape = exampleShape(network.output(dummy));
+        int latent = LoadedModel.AUTOENCODER.equals(metadata.task()) ? network.encode(dummy).data().length : 0;
+        InferenceMetrics.ModelMeters meters = metrics.forModel(key);
+        Batcher batcher = new Batcher(key, network, properties.batchingFor(key.model()), properties.maxQueuedRequests(),
+                meters);
+        long nanos = System.nanoTime() - start;
+        meters.loaded(nanos);
+        log.info("Loaded model {} ({} task, input {} {}, output {}) in {} ms", key, metadata.task(),
+                metadata.inputShape().kind(), metadata.inputShape().shape(), Arrays.toString(outputShape),
+                nanos / 1_000_000);
+        return new LoadedModel(key, metadata, batcher, outputShape, latent, version.sizeBytes());
+    }
+
+    private byte[] verifiedBytes(ModelVersion version) throws IOException {
+        MessageDigest sha256;
+        try {
+            sha256 = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(version.sizeBytes(), Integer.MAX_VALUE - 8));
+        try (InputStream in = new DigestInputStream(registry.openArtifact(version), sha256)) {
+            // Read one byte past the recorded size at most: a longer object is wrong whatever follows.
+            byte[] buffer = new byte[64 * 1024];
+            long limit = version.sizeBytes() + 1;
+            for (int n; out.size() < limit && (n = in.read(buffer, 0, (int) Math.min(buffer.length,
+                    limit - out.size()))) > 0; ) {
+                out.write(buffer, 0, n);
+            }
+        }
+        if (out.size() != version.sizeBytes()) {
+            throw new IOException("the stored artifact's size differs from the " + version.sizeBytes()
+                    + " bytes recorded at registration");
+        }
+        String actual = HexFormat.of().formatHex(sha256.digest());
+        if (!actual.equalsIgnoreCase(version.sha256())) {
+            throw new IOException("the stored artifact's SHA-256 " + actual + " differs from the " + version.sha256()
+                    + " recorded at registration");
+        }
+        return out.toByteArray();
+    }
+
+    private static int[] exampleShape(Tensor t) {
+        return Arrays.copyOfRange(t.shape(), 1, t.shape().length);
+    }
+}

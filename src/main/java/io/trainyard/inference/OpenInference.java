@@ -1,0 +1,273 @@
+package io.trainyard.inference;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.trainyard.datasets.InputShape;
+import io.trainyard.engine.Tensor;
+import io.trainyard.models.ModelArtifact;
+import io.trainyard.models.ModelRegistry;
+import io.trainyard.models.ModelVersion;
+import io.trainyard.system.ApiException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The Open Inference Protocol v2 (KServe, Triton) on top of {@link InferenceService}: tensor metadata and
+ * {@code infer}. One input tensor, {@code input}, FP32, shaped {@code [batch, ...the dataset's example shape]};
+ * outputs by task: {@code probabilities} + {@code label} (BYTES), {@code values}, or {@code reconstruction} +
+ * {@code reconstruction_error} (+ {@code latent} when asked for).
+ */
+@Component
+class OpenInference {
+
+    static final String INPUT = "input";
+    static final String FP32 = "FP32";
+    static final String BYTES = "BYTES";
+
+    private final InferenceService inference;
+    private final ModelRegistry registry;
+    private final InferenceProperties properties;
+
+    OpenInference(InferenceService inference, ModelRegistry registry, InferenceProperties properties) {
+        this.inference = inference;
+        this.registry = registry;
+        this.properties = properties;
+    }
+
+    record MetadataTensor(String name, String datatype, List<Integer> shape) {
+    }
+
+    record ModelMetadata(String name, List<String> versions, String platform, List<MetadataTensor> inputs,
+            List<MetadataTensor> outputs) {
+    }
+
+    record InferInput(String name, List<Long> shape, String datatype, Map<String, Object> parameters, JsonNode data) {
+    }
+
+    record RequestedOutput(String name, Map<String, Object> parameters) {
+    }
+
+    record InferRequest(String id, Map<String, Object> parameters, List<InferInput> inputs,
+            List<RequestedOutput> outputs) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record OutputTensor(String name, List<Integer> shape, String datatype, Object data) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record InferResponse(String model_name, String model_version, String id, List<OutputTensor> outputs) {
+    }
+
+    ModelMetadata metadata(String team, ModelSelector selector) {
+        ModelVersion version = inference.resolve(team, selector);
+        LoadedModel model = inference.loaded(team, version);
+        List<String> versions = selector.version() != null ? List.of(String.valueOf(version.version()))
+                : registry.versions(team, selector.model()).stream().map(v -> String.valueOf(v.version())).toList();
+        List<MetadataTensor> outputs = new ArrayList<>();
+        for (String name : outputNames(model)) {
+            outputs.add(new MetadataTensor(name, BYTES.equals(datatype(name)) ? BYTES : FP32, batched(outputShape(model,
+                    name))));
+        }
+        return new ModelMetadata(version.model(), versions, "deeplearning4j",
+                List.of(new MetadataTensor(INPUT, FP32, batched(model.metadata().inputShape().dims()))), outputs);
+    }
+
+    /** Whether the version is loaded and warmed up; never loads it (404 when it does not exist). */
+    boolean ready(String team, ModelSelector selector) {
+        return inference.isLoaded(team, inference.resolve(team, selector));
+    }
+
+    InferResponse infer(String team, ModelSelector selector, InferRequest request) {
+        return inference.withModel(team, selector, model -> {
+            InputShape shape = model.metadata().inputShape();
+            InferInput input = input(request, shape);
+            int batch = batchSize(input, shape);
+            float[] values = data(input.data(), batch * shape.size());
+            List<String> wanted = requested(request, model);
+            Tensor x = ModelArtifact.features(model.metadata(), values, batch);
+            List<OutputTensor> outputs = new ArrayList<>();
+            Tensor y = wanted.stream().anyMatch(n -> !n.equals("latent"))
+                    ? inference.run(model, Batcher.Operation.OUTPUT, x) : null;
+            for (String name : wanted) {
+                List<Integer> outShape = withBatch(batch, outputShape(model, name));
+                outputs.add(switch (name) {
+                    case "probabilities", "values" -> new OutputTensor(name, outShape, FP32, y.data());
+                    case "label" -> new OutputTensor(name, outShape, BYTES, labels(model, y));
+                    case "reconstruction" -> {
+                        float[] natural = Outputs.naturalLayout(shape, y);
+                        Outputs.denormalize(model.metadata().normalizer(), natural);
+                        yield new OutputTensor(name, outShape, FP32, natural);
+                    }
+                    case "reconstruction_error" -> new OutputTensor(name, outShape, FP32, Outputs.errors(x, y));
+                    case "latent" -> new OutputTensor(name, outShape, FP32,
+                            inference.run(model, Batcher.Operation.ENCODE, x).data());
+                    default -> throw new IllegalStateException(name);
+                });
+            }
+            return new InferResponse(model.key().model(), String.valueOf(model.key().version()), request.id(),
+                    outputs);
+        });
+    }
+
+    private InferInput input(InferRequest request, InputShape shape) {
+        if (request.inputs() == null || request.inputs().size() != 1 || request.inputs().get(0) == null) {
+            throw ApiException.invalid("/inputs", "must hold exactly one tensor, named '" + INPUT + "', FP32, shaped "
+                    + batched(shape.dims()));
+        }
+        InferInput input = request.inputs().get(0);
+        if (!INPUT.equals(input.name())) {
+            throw ApiException.invalid("/inputs/0/name", "unexpected input '" + input.name() + "'; this model has one "
+                    + "input, '" + INPUT + "'");
+        }
+        if (!FP32.equals(input.datatype())) {
+            throw ApiException.invalid("/inputs/0/datatype", "input '" + INPUT + "' is " + FP32 + "; got "
+                    + (input.datatype() == null ? "none" : "'" + input.datatype() + "'"));
+        }
+        return input;
+    }
+
+    /** The batch size, after checking the declared shape: the example shape, flat, or [H, W] for one channel. */
+    private int batchSize(InferInput input, InputShape shape) {
+        List<Long> s = input.shape();
+        int[] dims = shape.dims();
+        String expected = "[batch, " + join(dims) + "]" + (shape.kind() == InputShape.Kind.IMAGE && dims[0] == 1
+                ? " or [batch, " + dims[1] + ", " + dims[2] + "]" : "") + (dims.length > 1
+                ? " or [batch, " + shape.size() + "]" : "");
+        if (s == null || s.isEmpty() || s.stream().anyMatch(d -> d == null)) {
+            throw ApiException.invalid("/inputs/0/shape", "is required: " + expected);
+        }
+        long[] rest = s.subList(1, s.size()).stream().mapToLong(Long::longValue).toArray();
+        long[] full = Arrays.stream(dims).asLongStream().toArray();
+        boolean ok = Arrays.equals(rest, full) || Arrays.equals(rest, new long[] {shape.size()})
+                || (shape.kind() == InputShape.Kind.IMAGE && dims[0] == 1
+                        && Arrays.equals(rest, new long[] {dims[1], dims[2]}));
+        if (!ok || s.get(0) < 1) {
+            throw ApiException.invalid("/inputs/0/shape", "must be " + expected + " with batch >= 1; got " + s);
+        }
+        if (s.get(0) > properties.maxInstances()) {
+            throw ApiException.tooLarge("A request may carry at most " + properties.maxInstances()
+                    + " instances (trainyard.inference.max-instances); this one has " + s.get(0) + ".");
+        }
+        return s.get(0).intValue();
+    }
+
+    /** {@code data}, flat or nested in row-major order, as floats; exactly {@code count} finite numbers. */
+    static float[] data(JsonNode data, int count) {
+        if (data == null || !data.isArray()) {
+            throw ApiException.invalid("/inputs/0/data", "must be an array of " + count
+                    + " numbers (flat or nested in row-major order)");
+        }
+        float[] out = new float[count];
+        int n = flatten(data, out, 0);
+        if (n != count) {
+            throw ApiException.invalid("/inputs/0/data", "must hold " + count + " numbers (the product of the shape); "
+                    + "got " + n);
+        }
+        return out;
+    }
+
+    private static int flatten(JsonNode node, float[] out, int at) {
+        for (JsonNode element : node) {
+            if (element.isArray()) {
+                at = flatten(element, out, at);
+                continue;
+            }
+            float value = element.isNumber() ? (float) element.doubleValue() : Float.NaN;
+            if (!Float.isFinite(value)) {
+                throw ApiException.invalid("/inputs/0/data", "element " + at + " (row-major) must be a finite number; "
+                        + "got " + Instances.kind(element));
+            }
+            if (at < out.length) {
+                out[at] = value;
+            }
+            at++;
+        }
+        return at;
+    }
+
+    private static List<String> outputNames(LoadedModel model) {
+        return switch (model.task()) {
+            case LoadedModel.CLASSIFICATION -> List.of("probabilities", "label");
+            case LoadedModel.AUTOENCODER -> List.of("reconstruction", "reconstruction_error", "latent");
+            default -> List.of("values");
+        };
+    }
+
+    private static List<String> requested(InferRequest request, LoadedModel model) {
+        List<String> names = outputNames(model);
+        if (request.outputs() == null || request.outputs().isEmpty()) {
+            return model.autoencoder() ? names.subList(0, 2) : names;
+        }
+        List<String> wanted = new ArrayList<>();
+        for (int i = 0; i < request.outputs().size(); i++) {
+            RequestedOutput o = request.outputs().get(i);
+            if (o == null || !names.contains(o.name())) {
+                throw ApiException.invalid("/outputs/" + i + "/name", "unknown output " + (o == null ? "null"
+                        : "'" + o.name() + "'") + "; this model's outputs are " + names);
+            }
+            wanted.add(o.name());
+        }
+        return wanted;
+    }
+
+    private static int[] outputShape(LoadedModel model, String name) {
+        int[] out = model.outputShape();
+        return switch (name) {
+            case "label" -> Arrays.copyOf(out, out.length - 1);
+            case "reconstruction" -> model.metadata().inputShape().dims();
+            case "reconstruction_error" -> new int[0];
+            case "latent" -> new int[] {model.latentSize()};
+            default -> out;
+        };
+    }
+
+    private static String datatype(String output) {
+        return "label".equals(output) ? BYTES : FP32;
+    }
+
+    private static List<String> labels(LoadedModel model, Tensor probabilities) {
+        int k = model.outputShape()[model.outputShape().length - 1];
+        float[] p = probabilities.data();
+        List<String> labels = new ArrayList<>(p.length / k);
+        for (int at = 0; at < p.length; at += k) {
+            int best = at;
+            for (int j = at + 1; j < at + k; j++) {
+                if (p[j] > p[best]) {
+                    best = j;
+                }
+            }
+            labels.add(Outputs.label(model.metadata().classNames(), best - at));
+        }
+        return labels;
+    }
+
+    private static List<Integer> batched(int[] dims) {
+        return withBatch(-1, dims);
+    }
+
+    private static List<Integer> withBatch(int batch, int[] dims) {
+        List<Integer> shape = new ArrayList<>();
+        shape.add(batch);
+        IntStream.of(dims).forEach(shape::add);
+        return shape;
+    }
+
+    private static String join(int[] dims) {
+        return String.join(", ", IntStream.of(dims).mapToObj(String::valueOf).toList());
+    }
+
+    static Map<String, Object> serverMetadata() {
+        String version = OpenInference.class.getPackage().getImplementationVersion();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("name", "trainyard");
+        out.put("version", version == null ? "dev" : version);
+        out.put("extensions", List.of());
+        return out;
+    }
+}

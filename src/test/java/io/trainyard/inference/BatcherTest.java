@@ -1,0 +1,97 @@
+package io.trainyard.inference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.trainyard.engine.Network;
+import io.trainyard.engine.Tensor;
+import io.trainyard.inference.ServingFixtures.Family;
+import io.trainyard.models.ModelArtifact;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/** The batcher on its own: gathering, order of results, limits, closing. */
+class BatcherTest {
+
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final InferenceMetrics metrics = new InferenceMetrics(registry);
+
+    @Test
+    void requestsQueuedTogetherShareOneCallAndGetTheirOwnRows() throws Exception {
+        ModelArtifact artifact = ServingFixtures.artifact(Family.MLP, 1);
+        Network network = artifact.loadNetwork();
+        ModelKey key = new ModelKey("default", "m", 1);
+        // a generous delay makes gathering certain, without asserting on time
+        Batcher batcher = new Batcher(key, network, new InferenceProperties.Batching(true, 64, Duration.ofSeconds(2)),
+                100, metrics.forModel(key));
+        List<Tensor> inputs = new ArrayList<>();
+        List<CompletableFuture<Tensor>> results = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            int n = 1 + i % 3;
+            Tensor x = ModelArtifact.features(artifact.metadata(),
+                    ServingFixtures.instances(artifact.metadata().inputShape(), n, i), n);
+            inputs.add(x);
+            results.add(batcher.submit(Batcher.Operation.OUTPUT, x));
+        }
+        for (int i = 0; i < inputs.size(); i++) {
+            Tensor expected = network.output(inputs.get(i));
+            Tensor actual = results.get(i).get();
+            assertThat(actual.shape()).containsExactly(expected.shape());
+            assertThat(actual.data()).containsExactly(expected.data(), within(1e-5f));
+        }
+        var batches = registry.get("trainyard.inference.batch.size").summary();
+        assertThat(batches.count()).isLessThan(10);
+        assertThat(batches.totalAmount()).isEqualTo(19);
+        batcher.close();
+    }
+
+    @Test
+    void withoutBatchingEveryRequestIsItsOwnCall() throws Exception {
+        ModelArtifact artifact = ServingFixtures.artifact(Family.MLP, 1);
+        ModelKey key = new ModelKey("default", "m", 2);
+        Batcher batcher = new Batcher(key, artifact.loadNetwork(),
+                new InferenceProperties.Batching(false, 64, Duration.ofSeconds(2)), 100, metrics.forModel(key));
+        List<CompletableFuture<Tensor>> results = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            results.add(batcher.submit(Batcher.Operation.OUTPUT, ModelArtifact.features(artifact.metadata(),
+                    ServingFixtures.instances(artifact.metadata().inputShape(), 1, i), 1)));
+        }
+        for (CompletableFuture<Tensor> r : results) {
+            r.get();
+        }
+        assertThat(registry.get("trainyard.inference.batch.size").tags("version", "2").summary().count()).isEqualTo(5);
+        batcher.close();
+    }
+
+    @Test
+    void aClosedBatcherRefusesNewWorkAndAFullQueueIsRefused() throws Exception {
+        ModelArtifact artifact = ServingFixtures.artifact(Family.MLP, 1);
+        ModelKey key = new ModelKey("default", "m", 3);
+        Tensor x = ModelArtifact.features(artifact.metadata(), new float[4], 1);
+        Batcher closed = new Batcher(key, artifact.loadNetwork(),
+                new InferenceProperties.Batching(true, 64, Duration.ZERO), 1, metrics.forModel(key));
+        closed.close();
+        assertThatThrownBy(() -> closed.submit(Batcher.Operation.OUTPUT, x)).isInstanceOf(Batcher.ClosedException.class);
+    }
+
+    @Test
+    void encodeAndOutputAreNeverMixedInOneCall() throws Exception {
+        ModelArtifact artifact = ServingFixtures.artifact(Family.AUTOENCODER, 1);
+        Network network = artifact.loadNetwork();
+        ModelKey key = new ModelKey("default", "ae", 1);
+        Batcher batcher = new Batcher(key, network, new InferenceProperties.Batching(true, 64, Duration.ofMillis(500)),
+                100, metrics.forModel(key));
+        Tensor x = ModelArtifact.features(artifact.metadata(),
+                ServingFixtures.instances(artifact.metadata().inputShape(), 2, 3), 2);
+        CompletableFuture<Tensor> out = batcher.submit(Batcher.Operation.OUTPUT, x);
+        CompletableFuture<Tensor> code = batcher.submit(Batcher.Operation.ENCODE, x);
+        assertThat(out.get().data()).containsExactly(network.output(x).data(), within(1e-5f));
+        assertThat(code.get().data()).containsExactly(network.encode(x).data(), within(1e-5f));
+        batcher.close();
+    }
+}
