@@ -251,6 +251,21 @@ class TrainingLifecycleTest {
     }
 
     @Test
+    void earlyStoppingEndsAJobAsSucceededBeforeItsLastEpoch() throws Exception {
+        String dataset = uploadIris();
+        String id = submit("stops-early", dataset, """
+                {"task":{"type":"classification"},"layers":[{"type":"dense","units":8}],
+                 "training":{"epochs":500,"batchSize":16,"seed":2,"validation":{"fraction":0.2},
+                             "earlyStopping":{"metric":"validation_loss","patience":1,"minDelta":10.0}}}""");
+
+        JsonNode job = awaitState(id, "SUCCEEDED", "FAILED", "CANCELLED");
+        assertThat(job.get("state").asString()).isEqualTo("SUCCEEDED");
+        // No epoch can improve validation loss by 10: the first sets the best, the second exhausts patience 1.
+        assertThat(history(id)).hasSize(2);
+        assertThat(job.get("model").get("version").asInt()).isEqualTo(1);
+    }
+
+    @Test
     void aDivergingJobFailsWithAdvice() throws Exception {
         String dataset = uploadIris(false);
         String id = submit("diverge", dataset, """
