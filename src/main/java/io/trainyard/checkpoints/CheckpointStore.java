@@ -1,5 +1,6 @@
 package io.trainyard.checkpoints;
 
+import io.trainyard.storage.CorruptObjectException;
 import io.trainyard.storage.ObjectNotFoundException;
 import io.trainyard.storage.ObjectStore;
 import io.trainyard.storage.StoredObject;
@@ -8,16 +9,12 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -147,22 +144,14 @@ public class CheckpointStore {
 
     /** Downloads and verifies; returns null when the bytes match, else what is wrong with them. */
     private String download(CheckpointInfo checkpoint, Path file) throws IOException {
-        MessageDigest digest = sha256();
-        long size;
-        try (InputStream in = new DigestInputStream(objects.get(checkpoint.objectKey()), digest);
-             OutputStream out = Files.newOutputStream(file)) {
-            size = in.transferTo(out);
+        try (OutputStream out = Files.newOutputStream(file)) {
+            objects.copyVerified(checkpoint.objectKey(), checkpoint.sizeBytes(), checkpoint.sha256(), out);
+            return null;
         } catch (ObjectNotFoundException e) {
             return "its bytes are missing from the object store";
+        } catch (CorruptObjectException e) {
+            return e.getMessage();
         }
-        if (size != checkpoint.sizeBytes()) {
-            return "size " + size + " bytes differs from the " + checkpoint.sizeBytes() + " recorded at commit";
-        }
-        String actual = HexFormat.of().formatHex(digest.digest());
-        if (!actual.equals(checkpoint.sha256())) {
-            return "SHA-256 " + actual + " differs from the " + checkpoint.sha256() + " recorded at commit";
-        }
-        return null;
     }
 
     /**
@@ -254,13 +243,5 @@ public class CheckpointStore {
                 rs.getInt("epoch"), rs.getLong("iteration"), rs.getString("object_key"), rs.getLong("size_bytes"),
                 rs.getString("sha256"), metrics == null ? Map.of() : new LinkedHashMap<>(json.readValue(metrics, MAP)),
                 rs.getTimestamp("created_at").toInstant());
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.trainyard.datasets;
 
+import io.trainyard.storage.CorruptObjectException;
 import io.trainyard.storage.ObjectStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,10 +10,6 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
@@ -58,16 +55,10 @@ class DatasetCache {
         }
         Path temp = Files.createTempFile(dir, ".fetch-" + UUID.randomUUID(), ".part");
         try {
-            MessageDigest digest = sha256();
-            long copied;
-            try (InputStream in = store.get(key); OutputStream out = new DigestOutputStream(Files.newOutputStream(temp),
-                    digest)) {
-                copied = in.transferTo(out);
-            }
-            String actual = HexFormat.of().formatHex(digest.digest());
-            if (copied != size || !actual.equals(sha256)) {
-                throw new IOException("Stored object " + key + " does not match its recorded size and checksum ("
-                        + copied + " bytes, sha256 " + actual + "; expected " + size + " bytes, sha256 " + sha256
+            try (OutputStream out = Files.newOutputStream(temp)) {
+                store.copyVerified(key, size, sha256, out);
+            } catch (CorruptObjectException e) {
+                throw new CorruptObjectException("Stored object " + key + " is damaged (" + e.getMessage()
                         + "): refusing to use it");
             }
             move(temp, target);
@@ -97,14 +88,6 @@ class DatasetCache {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
-
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by every Java runtime", e);
         }
     }
 }

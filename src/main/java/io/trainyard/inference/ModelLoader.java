@@ -9,11 +9,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.HexFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -74,31 +70,8 @@ class ModelLoader {
     }
 
     private byte[] verifiedBytes(ModelVersion version) throws IOException {
-        MessageDigest sha256;
-        try {
-            sha256 = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
         ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(version.sizeBytes(), Integer.MAX_VALUE - 8));
-        try (InputStream in = new DigestInputStream(registry.openArtifact(version), sha256)) {
-            // Read one byte past the recorded size at most: a longer object is wrong whatever follows.
-            byte[] buffer = new byte[64 * 1024];
-            long limit = version.sizeBytes() + 1;
-            for (int n; out.size() < limit && (n = in.read(buffer, 0, (int) Math.min(buffer.length,
-                    limit - out.size()))) > 0; ) {
-                out.write(buffer, 0, n);
-            }
-        }
-        if (out.size() != version.sizeBytes()) {
-            throw new IOException("the stored artifact's size differs from the " + version.sizeBytes()
-                    + " bytes recorded at registration");
-        }
-        String actual = HexFormat.of().formatHex(sha256.digest());
-        if (!actual.equalsIgnoreCase(version.sha256())) {
-            throw new IOException("the stored artifact's SHA-256 " + actual + " differs from the " + version.sha256()
-                    + " recorded at registration");
-        }
+        registry.copyVerifiedArtifact(version, out);
         return out.toByteArray();
     }
 

@@ -131,6 +131,11 @@ public class ModelRegistry {
         events.publishEvent(new ModelAliasMoved(team, name, alias, null));
     }
 
+    /** The artifact's bytes, checked against the size and SHA-256 recorded at registration. */
+    public void copyVerifiedArtifact(ModelVersion version, java.io.OutputStream out) throws IOException {
+        objects.copyVerified(version.artifactKey(), version.sizeBytes(), version.sha256(), out);
+    }
+
     public InputStream openArtifact(ModelVersion version) throws IOException {
         return objects.get(version.artifactKey());
     }

@@ -19,6 +19,36 @@ public interface ObjectStore {
     /** Streams {@code content} to {@code key}, returning its size and SHA-256 as stored. */
     StoredObject put(String key, InputStream content) throws IOException;
 
+    /**
+     * Copies the object to {@code out}, checking it against the size and SHA-256 recorded when it was stored: the
+     * one way to read bytes that will be deserialised (DESIGN.md §5). Reads at most one byte past the recorded size.
+     *
+     * @throws CorruptObjectException when size or checksum differ (what was copied must then be discarded)
+     */
+    default void copyVerified(String key, long expectedSize, String expectedSha256, java.io.OutputStream out)
+            throws IOException {
+        java.security.MessageDigest digest = Sha256.digest();
+        long copied = 0;
+        try (InputStream in = get(key)) {
+            byte[] buffer = new byte[64 * 1024];
+            for (int n; copied <= expectedSize
+                    && (n = in.read(buffer, 0, (int) Math.min(buffer.length, expectedSize + 1 - copied))) > 0; ) {
+                digest.update(buffer, 0, n);
+                out.write(buffer, 0, n);
+                copied += n;
+            }
+        }
+        if (copied != expectedSize) {
+            throw new CorruptObjectException("size " + (copied > expectedSize ? "over " + expectedSize : copied)
+                    + " bytes differs from the " + expectedSize + " recorded when '" + key + "' was stored");
+        }
+        String actual = Sha256.hex(digest);
+        if (!actual.equalsIgnoreCase(expectedSha256)) {
+            throw new CorruptObjectException("SHA-256 " + actual + " differs from the " + expectedSha256
+                    + " recorded when '" + key + "' was stored");
+        }
+    }
+
     /** Opens the object for reading; the caller closes the stream. */
     InputStream get(String key) throws IOException, ObjectNotFoundException;
 

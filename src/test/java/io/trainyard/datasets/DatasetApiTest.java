@@ -113,7 +113,7 @@ class DatasetApiTest {
         Files.delete(cached);
         store.put(info.dataKey(), new ByteArrayInputStream(new byte[(int) info.dataSizeBytes()]));
         assertThatThrownBy(() -> loader.load(info)).isInstanceOf(IOException.class)
-                .hasMessageContaining("does not match its recorded size and checksum");
+                .hasMessageContaining("is damaged").hasMessageContaining("refusing to use it");
     }
 
     @Test

@@ -147,6 +147,26 @@ abstract class ObjectStoreContract {
     }
 
     @Test
+    void verifiedCopiesRefuseBytesThatNoLongerMatchWhatWasStored() throws Exception {
+        StoredObject stored = store().put(prefix + "model.zip", stream("the real bytes"));
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+
+        store().copyVerified(stored.key(), stored.size(), stored.sha256(), out);
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("the real bytes");
+
+        store().put(prefix + "model.zip", stream("the fake bytes")); // same size, other content
+        assertThatThrownBy(() -> store().copyVerified(stored.key(), stored.size(), stored.sha256(),
+                java.io.OutputStream.nullOutputStream())).isInstanceOf(CorruptObjectException.class)
+                .hasMessageContaining("SHA-256");
+        store().put(prefix + "model.zip", stream("the real bytes and then some"));
+        assertThatThrownBy(() -> store().copyVerified(stored.key(), stored.size(), stored.sha256(),
+                java.io.OutputStream.nullOutputStream())).isInstanceOf(CorruptObjectException.class)
+                .hasMessageContaining("size");
+        assertThatThrownBy(() -> store().copyVerified(prefix + "gone", 1, stored.sha256(),
+                java.io.OutputStream.nullOutputStream())).isInstanceOf(ObjectNotFoundException.class);
+    }
+
+    @Test
     void theStoreReportsItselfAvailable() throws IOException {
         store().checkAvailable();
         assertThat(store().describe()).isNotBlank();
