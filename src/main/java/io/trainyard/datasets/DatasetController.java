@@ -1,5 +1,6 @@
 package io.trainyard.datasets;
 
+import io.trainyard.system.PageCursor;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -92,14 +93,14 @@ class DatasetController {
         if (size < 1 || size > MAX_LIMIT) {
             throw ApiException.invalid("limit", "must be between 1 and " + MAX_LIMIT + "; got " + size);
         }
-        PageCursor after = cursor == null || cursor.isBlank() ? null : PageCursor.decode(cursor);
+        PageCursor after = PageCursor.fromParameter(cursor);
         // One extra row tells whether another page follows without a second query.
         List<DatasetInfo> rows = service.page(TEAM, after, size + 1);
         String next = null;
         if (rows.size() > size) {
             rows = rows.subList(0, size);
             DatasetInfo last = rows.get(size - 1);
-            next = new PageCursor(last.createdAt(), last.id()).encode();
+            next = new PageCursor(last.createdAt().toInstant(), last.id()).encode();
         }
         return new DatasetResource.Page(rows.stream().map(DatasetResource::of).toList(), next);
     }

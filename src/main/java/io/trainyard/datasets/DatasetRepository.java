@@ -1,5 +1,6 @@
 package io.trainyard.datasets;
 
+import io.trainyard.system.PageCursor;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
@@ -66,7 +67,7 @@ class DatasetRepository {
                 .param("team", team)
                 .param("limit", limit);
         if (after != null) {
-            spec = spec.param("at", after.createdAt()).param("after", after.id());
+            spec = spec.param("at", java.sql.Timestamp.from(after.createdAt())).param("after", after.id());
         }
         return spec.query(this::map).list();
     }

@@ -1,5 +1,6 @@
 package io.trainyard.datasets;
 
+import io.trainyard.system.PageCursor;
 import io.trainyard.storage.ObjectInfo;
 import io.trainyard.storage.ObjectStore;
 import io.trainyard.storage.StoredObject;

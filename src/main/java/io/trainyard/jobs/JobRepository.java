@@ -1,5 +1,6 @@
 package io.trainyard.jobs;
 
+import io.trainyard.system.PageCursor;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -128,7 +129,7 @@ class JobRepository {
         }
         List<JobRow> page = List.copyOf(rows.subList(0, filter.limit()));
         JobRow last = page.get(page.size() - 1);
-        return new Page<>(page, new JobCursor(last.createdAt(), last.id()).encode());
+        return new Page<>(page, new PageCursor(last.createdAt(), last.id()).encode());
     }
 
     /** Epochs after {@code afterEpoch}, oldest first. */

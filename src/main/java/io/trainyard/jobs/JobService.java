@@ -1,5 +1,6 @@
 package io.trainyard.jobs;
 
+import io.trainyard.system.PageCursor;
 import io.trainyard.system.ApiException;
 import io.trainyard.system.Violation;
 import java.util.ArrayList;
@@ -161,10 +162,10 @@ class JobService {
         if (size < 1 || size > MAX_PAGE) {
             problems.add(Violation.at("limit", "must be from 1 to " + MAX_PAGE));
         }
-        JobCursor after = null;
+        PageCursor after = null;
         if (cursor != null && !cursor.isEmpty()) {
             try {
-                after = JobCursor.decode(cursor);
+                after = PageCursor.decode(cursor);
             } catch (IllegalArgumentException e) {
                 problems.add(Violation.at("cursor", "not a cursor from a previous page (use nextCursor as given)"));
             }

@@ -1,5 +1,6 @@
 package io.trainyard.jobs;
 
+import io.trainyard.system.PageCursor;
 import static io.trainyard.jobs.JobBuilder.aJob;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -97,9 +98,9 @@ abstract class JobRepositoryContract {
 
         Page<JobRow> first = jobs.list(team, JobFilter.all(2));
         Page<JobRow> second = jobs.list(team, new JobFilter(Set.of(), Map.of(), null,
-                JobCursor.decode(first.nextCursor()), 2));
+                PageCursor.decode(first.nextCursor()), 2));
         Page<JobRow> third = jobs.list(team, new JobFilter(Set.of(), Map.of(), null,
-                JobCursor.decode(second.nextCursor()), 2));
+                PageCursor.decode(second.nextCursor()), 2));
 
         assertThat(ids(first)).containsExactly(created.get(4), created.get(3));
         assertThat(ids(second)).containsExactly(created.get(2), created.get(1));
@@ -114,11 +115,11 @@ abstract class JobRepositoryContract {
             created.add(jobs.create(job().build()).id()); // the clock does not move
         }
         List<UUID> seen = new ArrayList<>();
-        JobCursor after = null;
+        PageCursor after = null;
         do {
             Page<JobRow> page = jobs.list(team, new JobFilter(Set.of(), Map.of(), null, after, 3));
             seen.addAll(ids(page));
-            after = page.nextCursor() == null ? null : JobCursor.decode(page.nextCursor());
+            after = page.nextCursor() == null ? null : PageCursor.decode(page.nextCursor());
         } while (after != null);
         assertThat(seen).containsExactlyInAnyOrderElementsOf(created).doesNotHaveDuplicates();
     }
