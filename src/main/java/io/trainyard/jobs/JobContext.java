@@ -27,7 +27,8 @@ public interface JobContext {
 
     /**
      * Stores one finished epoch's metrics (JSON-serialisable values) in the job's history and announces
-     * {@link JobEpochCompleted}. Recording an epoch again (a retried attempt re-training it) replaces it.
+     * {@link JobEpochCompleted}. Recording an epoch again (a retried attempt re-training it) replaces it and drops the
+     * rows of later epochs, which the earlier attempt recorded from a state that was never checkpointed.
      */
     boolean recordEpochMetrics(int epoch, Map<String, Object> metrics);
 

@@ -251,7 +251,9 @@ class JobRepository {
     boolean recordEpochMetrics(UUID id, long leaseEpoch, int epoch, Map<String, Object> metrics) {
         String text = json.writeValueAsString(metrics);
         return withinLease(id, leaseEpoch, () -> {
-            jdbc.sql("DELETE FROM job_metrics WHERE job_id = :id AND epoch = :epoch")
+            // Epochs are recorded in order: re-recording epoch E (a resumed attempt re-training it from an older
+            // checkpoint) makes every later row of the failed attempt stale too.
+            jdbc.sql("DELETE FROM job_metrics WHERE job_id = :id AND epoch >= :epoch")
                     .param("id", id).param("epoch", epoch).update();
             jdbc.sql("INSERT INTO job_metrics (job_id, epoch, team_id, metrics, recorded_at) "
                             + "SELECT id, :epoch, team_id, :metrics, :now FROM jobs WHERE id = :id")

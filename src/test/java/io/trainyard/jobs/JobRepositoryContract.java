@@ -356,6 +356,20 @@ abstract class JobRepositoryContract {
     }
 
     @Test
+    void reRecordingAnEarlierEpochDropsTheLaterOnesOfTheFailedAttempt() {
+        JobRow job = create(job());
+        ClaimedJob claimed = claim("w");
+        for (int epoch = 1; epoch <= 5; epoch++) {
+            jobs.recordEpochMetrics(job.id(), claimed.leaseEpoch(), epoch, Map.of("loss", 1.0 / epoch));
+        }
+
+        // A resumed attempt whose checkpoint was epoch 3 re-trains epoch 4 and then stops early.
+        jobs.recordEpochMetrics(job.id(), claimed.leaseEpoch(), 4, Map.of("loss", 0.3));
+
+        assertThat(jobs.metrics(job.id(), -1)).extracting(EpochMetrics::epoch).containsExactly(1, 2, 3, 4);
+    }
+
+    @Test
     void theHolderCanRequeueWithoutSpendingAnAttempt() {
         JobRow job = create(job());
         ClaimedJob claimed = claim("w");
