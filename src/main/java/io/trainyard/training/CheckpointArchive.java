@@ -25,6 +25,8 @@ final class CheckpointArchive {
     static byte[] write(byte[] network, CheckpointState state, JsonMapper json) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(network.length + 4096);
         try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+        // Parameters are floats that deflate barely shrinks but slowly (DL4J's own model zip inside is compressed).
+        zip.setLevel(java.util.zip.Deflater.NO_COMPRESSION);
             zip.putNextEntry(new ZipEntry(STATE));
             zip.write(json.writeValueAsBytes(state));
             zip.closeEntry();
