@@ -38,7 +38,8 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <pre>
  * data DIR N_MLP N_CNN N_LSTM          write DIR/{mlp,cnn,lstm}.npz (the same random data every column uses)
- * train SPECS NETS EPOCHS N COLUMNS    COLUMNS: bare (raw MultiLayerNetwork loop), engine (Network.fitBatch)
+ * train SPECS NETS EPOCHS N COLUMNS    NETS: mlp,cnn:1024,... (N per net, else N); COLUMNS: bare (raw
+ *                                      MultiLayerNetwork loop), engine (Network.fitBatch)
  * sgemm                                best-of-N float32 mmul GFLOP/s (1024 and 2048 square)
  * ckpt SPECS NETS REPEATS DIR          Network.save / load: bytes, write (+fsync) and restore seconds
  * profile NETS BATCHES                 ND4J op profiler dashboard (stderr) for the bare loop
@@ -66,8 +67,10 @@ public final class BenchMain {
             case "train" -> {
                 Path specs = Path.of(args[1]);
                 int epochs = Integer.parseInt(args[3]);
-                int n = Integer.parseInt(args[4]);
-                for (BenchNets net : BenchNets.parse(args[2])) {
+                for (String item : args[2].split(",")) {
+                    String[] parts = item.split(":");
+                    BenchNets net = BenchNets.valueOf(parts[0].trim().toUpperCase());
+                    int n = Integer.parseInt(parts.length > 1 ? parts[1] : args[4]);
                     BenchNets.Data data = net.data(n);
                     for (String column : args[5].split(",")) {
                         double[] seconds = column.equals("bare") ? bare(net, data, epochs)
@@ -94,6 +97,7 @@ public final class BenchMain {
     static double[] bare(BenchNets net, BenchNets.Data data, int epochs) {
         MultiLayerNetwork model = new MultiLayerNetwork(net.conf());
         model.init();
+        reportHelpers(model);
         float[] x = dl4jLayout(net, data.x(), data.n());
         int size = net.exampleSize();
         long[] shape = dl4jShape(net);
@@ -291,6 +295,22 @@ public final class BenchMain {
                     net.batchSize);
             OpProfiler.getInstance().printOutDashboard();
         }
+    }
+
+    /** Which layers got a oneDNN (or cuDNN) helper: DL4J M2.1 creates none unless helpers are enabled. */
+    private static void reportHelpers(MultiLayerNetwork model) {
+        StringBuilder s = new StringBuilder("  helpers:");
+        for (org.deeplearning4j.nn.api.Layer layer : model.getLayers()) {
+            Object helper = null;
+            try {
+                helper = layer.getClass().getMethod("getHelper").invoke(layer);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                // layer type without helpers
+            }
+            s.append(' ').append(layer.getClass().getSimpleName()).append('=')
+                    .append(helper == null ? "none" : helper.getClass().getSimpleName());
+        }
+        System.err.println(s);
     }
 
     // ---- helpers ----------------------------------------------------------------------------------------
