@@ -1,0 +1,187 @@
+#!/usr/bin/python3
+"""bench/run's driver: runs the columns interleaved, repeats, and writes the Markdown table.
+
+Everything it needs comes from the environment bench/run sets (BENCH_*). Progress goes to stderr; the table to
+stdout, bench/results/latest.md and (raw measurements) bench/results/latest.jsonl.
+"""
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from datetime import datetime
+
+E = os.environ
+ROOT = E["BENCH_ROOT"]
+WORK = E["BENCH_WORK"]
+PORT = E["BENCH_PORT"]
+REPEATS = int(E["BENCH_REPEATS"])
+EPOCHS = int(E["BENCH_EPOCHS"])
+SIZES = {"mlp": int(E["BENCH_N_MLP"]), "cnn": int(E["BENCH_N_CNN"]), "lstm": int(E["BENCH_N_LSTM"])}
+NETS = ["mlp", "cnn", "lstm"]
+BATCH = {"mlp": 256, "cnn": 64, "lstm": 32}
+JAVA_CP = E["BENCH_CP"]
+TUNED_CP = E.get("BENCH_TUNED_CP", "")
+TUNED_OPTS = E.get("BENCH_TUNED_OPTS", "").split()
+PY = "/usr/bin/python3"
+BASE = f"http://127.0.0.1:{PORT}"
+DATA = os.path.join(WORK, "data")
+RECORDS = []
+T0 = time.time()
+
+
+def log(msg):
+    print(f"[bench {time.time() - T0:6.0f}s] {msg}", file=sys.stderr, flush=True)
+
+
+def record(r):
+    RECORDS.append(r)
+
+
+def run_lines(cmd, what):
+    """Runs a JVM/Python column; its stderr (progress) passes through, its stdout is JSON lines."""
+    shown = cmd[cmd.index("io.trainyard.bench.BenchMain"):] if "io.trainyard.bench.BenchMain" in cmd else cmd
+    log(f"{what}: {' '.join(shown)}")
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=None if E.get("BENCH_VERBOSE") else subprocess.PIPE,
+                       text=True, cwd=ROOT)
+    if p.returncode != 0:
+        sys.stderr.write((p.stderr or "")[-4000:])
+        raise SystemExit(f"{what} failed with exit code {p.returncode}")
+    if p.stderr:
+        for line in p.stderr.splitlines():
+            if line.startswith("  ") and ("epoch" in line or "helpers" in line):
+                print(line, file=sys.stderr, flush=True)
+    return [json.loads(l) for l in p.stdout.splitlines() if l.startswith("{")]
+
+
+def java(cp, *args, opts=()):
+    return ["java", *opts, "-cp", cp, "io.trainyard.bench.BenchMain", *args]
+
+
+def http(method, path, body=None, headers=None):
+    req = urllib.request.Request(BASE + path, data=body, method=method, headers=headers or {})
+    with urllib.request.urlopen(req, timeout=120) as resp:
+        return json.loads(resp.read() or b"null")
+
+
+def upload(path, layout=None):
+    boundary = uuid.uuid4().hex
+    parts = []
+    fields = {"layout": layout} if layout else {}
+    for k, v in fields.items():
+        parts.append(f"--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n".encode())
+    with open(path, "rb") as f:
+        data = f.read()
+    parts.append(f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{os.path.basename(path)}\"\r\n"
+                 "Content-Type: application/octet-stream\r\n\r\n".encode() + data + b"\r\n")
+    parts.append(f"--{boundary}--\r\n".encode())
+    return http("POST", "/api/v1/datasets", b"".join(parts),
+                {"Content-Type": f"multipart/form-data; boundary={boundary}"})
+
+
+def parse_time(s):
+    return datetime.fromisoformat(s.replace("Z", "+00:00")).timestamp()
+
+
+def service_job(net, dataset_id, checkpoint_every, rep):
+    with open(os.path.join(ROOT, "bench", "specs", f"{net}.json")) as f:
+        spec = json.load(f)
+    spec["training"] = {"epochs": EPOCHS, "batchSize": BATCH[net], "seed": 42,
+                        "checkpoints": {"everyEpochs": checkpoint_every}}
+    body = json.dumps({"name": f"bench-{net}-{rep}-{checkpoint_every}", "datasetId": dataset_id, "spec": spec})
+    job = http("POST", "/api/v1/jobs", body.encode(), {"Content-Type": "application/json"})
+    column = "service" if checkpoint_every == 1 else "service-nockpt"
+    log(f"{column} {net}: job {job['id']}")
+    last = None
+    while True:
+        time.sleep(0.5)
+        job = http("GET", f"/api/v1/jobs/{job['id']}")
+        p = job.get("progress") or {}
+        if p.get("epoch") != last:
+            last = p.get("epoch")
+            log(f"  {column} {net}: {job['state']} epoch {p.get('epoch')}/{p.get('totalEpochs')}")
+        if job["state"] in ("SUCCEEDED", "FAILED", "CANCELLED"):
+            break
+    if job["state"] != "SUCCEEDED":
+        raise SystemExit(f"job {job['id']} ended {job['state']}: {job.get('failureReason')}")
+    items = http("GET", f"/api/v1/jobs/{job['id']}/metrics")["items"]
+    ckpts = http("GET", f"/api/v1/jobs/{job['id']}/checkpoints")["items"]
+    epoch_seconds = [i["metrics"]["epochSeconds"] for i in items]
+    n = round(items[-1]["metrics"]["samplesPerSecond"] * epoch_seconds[-1])
+    recorded = [parse_time(i["recordedAt"]) for i in items]
+    return {"kind": "train", "net": net, "column": column, "rep": rep, "n": n, "epochSeconds": epoch_seconds,
+            # wall time from the end of epoch 1 to the end of the last: training + metrics + checkpoints
+            "cycleSeconds": recorded[-1] - recorded[0], "checkpointBytes": [c["sizeBytes"] for c in ckpts],
+            "checkpoints": len(ckpts), "jobSeconds": parse_time(job["finishedAt"]) - parse_time(job["startedAt"])}
+
+
+def steady(r):
+    """Steady-state samples/s: epochs after the first (warm-up). The service's uses wall time between epoch ends."""
+    if "cycleSeconds" in r:
+        return r["n"] * (len(r["epochSeconds"]) - 1) / r["cycleSeconds"]
+    return r["n"] * (len(r["epochSeconds"]) - 1) / sum(r["epochSeconds"][1:])
+
+
+def main():
+    machine = {
+        "cpu": next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?"),
+        "cores": os.cpu_count(), "kernel": platform.release(),
+        "java": subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()[0],
+        "torch": subprocess.run([PY, "-c", "import torch;print(torch.__version__)"], capture_output=True,
+                                text=True).stdout.strip(),
+        "OPENBLAS_CORETYPE": E.get("OPENBLAS_CORETYPE", "(auto)"), "OMP_WAIT_POLICY": E.get("OMP_WAIT_POLICY"),
+        "loadavgStart": open("/proc/loadavg").read().split()[:3],
+    }
+    record({"kind": "machine", **machine})
+    log("uploading datasets to the service")
+    datasets = {net: upload(os.path.join(DATA, f"{net}.npz"), "sequence" if net == "lstm" else None)["id"]
+                for net in NETS}
+    net_arg = ",".join(f"{n}:{SIZES[n]}" for n in NETS)
+    columns = ["bare", "tuned", "pytorch", "service", "service-nockpt"]
+    if not TUNED_CP:
+        columns.remove("tuned")
+    for rep in range(REPEATS):
+        order = columns[rep % len(columns):] + columns[:rep % len(columns)]  # rotate: no column always first
+        log(f"repeat {rep + 1}/{REPEATS}: {', '.join(order)}")
+        for r in run_lines(java(JAVA_CP, "sgemm"), "sgemm"):
+            record({**r, "rep": rep})
+        for col in order:
+            if col == "bare":
+                out = run_lines(java(JAVA_CP, "train", "bench/specs", net_arg, str(EPOCHS), "0", "bare"), "bare DL4J")
+            elif col == "tuned":
+                out = run_lines(java(TUNED_CP, "train", "bench/specs", net_arg, str(EPOCHS), "0", "bare",
+                                     opts=TUNED_OPTS), "tuned DL4J")
+                for r in out:
+                    r["column"] = "tuned"
+            elif col == "pytorch":
+                out = run_lines([PY, "bench/torch_bench.py", DATA, ",".join(NETS), str(EPOCHS), "2"], "PyTorch")
+            else:
+                out = [service_job(net, datasets[net], 1 if col == "service" else 10 ** 6, rep) for net in NETS]
+            for r in out:
+                r["rep"] = rep
+                record(r)
+                log(f"  {r['column']} {r['net']}: {steady(r):.0f} samples/s")
+    log("checkpoint write/restore (Network.save/load)")
+    for r in run_lines(java(JAVA_CP, "ckpt", "bench/specs", "mlp,cnn,lstm", "5", os.path.join(WORK, "ckpt")),
+                       "checkpoints"):
+        record(r)
+    record({"kind": "machine-end", "loadavgEnd": open("/proc/loadavg").read().split()[:3],
+            "minutes": (time.time() - T0) / 60})
+    results = os.path.join(ROOT, "bench", "results")
+    os.makedirs(results, exist_ok=True)
+    with open(os.path.join(results, "latest.jsonl"), "w") as f:
+        for r in RECORDS:
+            f.write(json.dumps(r) + "\n")
+    md = subprocess.run([PY, os.path.join(ROOT, "bench", "report.py"), os.path.join(results, "latest.jsonl")],
+                        capture_output=True, text=True, check=True).stdout
+    with open(os.path.join(results, "latest.md"), "w") as f:
+        f.write(md)
+    print(md)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,164 @@
+#!/usr/bin/python3
+"""Turns bench/results/latest.jsonl (bench/driver.py's raw measurements) into the Markdown report."""
+import json
+import statistics
+import sys
+from collections import defaultdict
+
+NETS = ["mlp", "cnn", "lstm"]
+NAMES = {"mlp": "MLP 784-1024-1024-10", "cnn": "LeNet CNN 28×28×1", "lstm": "LSTM 32→128 ×50 steps"}
+BATCH = {"mlp": 256, "cnn": 64, "lstm": 32}
+# Training FLOPs per example (BenchNets.trainFlops): 3 x forward, forward = 2 x multiply-accumulates.
+FLOPS = {"mlp": 11169792, "cnn": 13758000, "lstm": 24583680}
+
+
+def steady(r):
+    if "cycleSeconds" in r:
+        return r["n"] * (len(r["epochSeconds"]) - 1) / r["cycleSeconds"]
+    return r["n"] * (len(r["epochSeconds"]) - 1) / sum(r["epochSeconds"][1:])
+
+
+def training_only(r):
+    return r["n"] * (len(r["epochSeconds"]) - 1) / sum(r["epochSeconds"][1:])
+
+
+def mm(values, fmt="{:.0f}"):
+    values = [v for v in values if v is not None]
+    if not values:
+        return "–"
+    med = statistics.median(values)
+    return f"{fmt.format(med)} ({fmt.format(min(values))}–{fmt.format(max(values))})"
+
+
+def med(values):
+    return statistics.median(values) if values else None
+
+
+def main():
+    recs = [json.loads(l) for l in open(sys.argv[1])]
+    machine = next(r for r in recs if r["kind"] == "machine")
+    end = next((r for r in recs if r["kind"] == "machine-end"), {})
+    train = defaultdict(dict)  # (net, column) -> rep -> record
+    for r in recs:
+        if r["kind"] == "train":
+            train[(r["net"], r["column"])][r["rep"]] = r
+    reps = sorted({r["rep"] for r in recs if r["kind"] == "train"})
+    sgemm = defaultdict(dict)
+    for r in recs:
+        if r["kind"] == "sgemm":
+            sgemm[r["rep"]][r["size"]] = r["gflops"]
+    ceiling = {rep: max(v.values()) for rep, v in sgemm.items()}
+    has_tuned = any(c == "tuned" for _, c in train)
+
+    def per_rep(net, col, f=steady):
+        return {rep: f(r) for rep, r in train[(net, col)].items()}
+
+    def ratio(net, a, b):
+        x, y = per_rep(net, a), per_rep(net, b)
+        return [x[k] / y[k] for k in x if k in y]
+
+    out = []
+    w = out.append
+    w("# Trainyard benchmark results\n")
+    w(f"Machine: {machine['cpu']}, {machine['cores']} cores, Linux {machine['kernel']}; {machine['java']}; "
+      f"PyTorch {machine['torch']} (Debian python3-torch). `OPENBLAS_CORETYPE={machine['OPENBLAS_CORETYPE']}`, "
+      f"`OMP_WAIT_POLICY={machine['OMP_WAIT_POLICY']}`, 2 threads everywhere. Load average at start "
+      f"{' / '.join(machine['loadavgStart'])}, at end {' / '.join(end.get('loadavgEnd', ['?']))} "
+      f"(the machine is shared: absolute figures are noisy, ratios are taken within each repeat). "
+      f"{len(reps)} repeats, run time {end.get('minutes', 0):.1f} min.\n")
+    w("Figures: median (min–max) over repeats. Throughput is steady-state samples/s: epochs after the first; for "
+      "the service, wall time between the ends of epoch 1 and the last epoch as recorded by the job's metrics "
+      "(training, metrics and checkpoints included — a real job over HTTP with a checkpoint every epoch). "
+      "Ratios are computed within a repeat, then summarised.\n")
+    w("## Training throughput (samples/s)\n")
+    head = "| net | batch | service (job, ckpt every epoch) | service, training loop only | bare DL4J | PyTorch |"
+    sep = "|---|---:|---:|---:|---:|---:|"
+    if has_tuned:
+        head += " tuned DL4J (experiment) |"
+        sep += "---:|"
+    w(head)
+    w(sep)
+    for net in NETS:
+        row = (f"| {NAMES[net]} | {BATCH[net]} | {mm(per_rep(net, 'service').values())} | "
+               f"{mm(per_rep(net, 'service', training_only).values())} | {mm(per_rep(net, 'bare').values())} | "
+               f"{mm(per_rep(net, 'pytorch').values())} |")
+        if has_tuned:
+            row += f" {mm(per_rep(net, 'tuned').values())} |"
+        w(row)
+    w("\n## Ratios (same repeat)\n")
+    head = "| net | service / bare DL4J (goal ≥ 0.97) | service / PyTorch (goal ≥ 1.0) | bare DL4J / PyTorch |"
+    sep = "|---|---:|---:|---:|"
+    if has_tuned:
+        head += " tuned / bare DL4J | tuned / PyTorch |"
+        sep += "---:|---:|"
+    w(head)
+    w(sep)
+    for net in NETS:
+        f2 = "{:.2f}"
+        row = (f"| {NAMES[net]} | {mm(ratio(net, 'service', 'bare'), f2)} | {mm(ratio(net, 'service', 'pytorch'), f2)}"
+               f" | {mm(ratio(net, 'bare', 'pytorch'), f2)} |")
+        if has_tuned:
+            row += f" {mm(ratio(net, 'tuned', 'bare'), f2)} | {mm(ratio(net, 'tuned', 'pytorch'), f2)} |"
+        w(row)
+    w("\n## Hardware ceiling\n")
+    w(f"ND4J sgemm (float32, square, best of up to 40 multiplications, in its own JVM each repeat): 1024² "
+      f"{mm([v[1024] for v in sgemm.values()], '{:.1f}')} GFLOP/s, 2048² {mm([v[2048] for v in sgemm.values()], '{:.1f}')}"
+      f" GFLOP/s. Ceiling = the better of the two in each repeat: {mm(list(ceiling.values()), '{:.1f}')} GFLOP/s.\n")
+    w("FLOPs per training example: forward = 2 × multiply-accumulates of the weight layers, training = 3 × forward "
+      "(MLP 11.17 MFLOP, CNN 13.76 MFLOP, LSTM 24.58 MFLOP).\n")
+    cols = ["service", "bare", "pytorch"] + (["tuned"] if has_tuned else [])
+    w("| net | " + " | ".join(f"{c} GFLOP/s (share of sgemm)" for c in cols) + " |")
+    w("|---|" + "---:|" * len(cols))
+    for net in NETS:
+        cells = []
+        for c in cols:
+            g = {rep: s * FLOPS[net] / 1e9 for rep, s in per_rep(net, c).items()}
+            share = [g[rep] / ceiling[rep] * 100 for rep in g if rep in ceiling]
+            cells.append(f"{mm(list(g.values()), '{:.1f}')} ({mm(share, '{:.0f}')} %)")
+        w(f"| {NAMES[net]} | " + " | ".join(cells) + " |")
+    w("\n## Checkpoints\n")
+    ck = {r["net"]: r for r in recs if r["kind"] == "ckpt"}
+    w("Overhead: the same job with a checkpoint after every epoch vs only the final one, compared on the wall time "
+      "between the ends of epoch 1 and the last epoch (so the with-checkpoints job pays "
+      f"{max(1, len(next(iter(train.values()))[reps[0]]['epochSeconds']) - 1) if train else '?'} checkpoints in that "
+      "window, the other none). Write/restore: `Network.save` to a file with fsync and `Network.load` back, in the "
+      "bare-DL4J JVM (5 times, median); size: the service's checkpoint object (`sizeBytes`).\n")
+    w("| net | epoch (s, training only) | overhead at 1 checkpoint/epoch (goal ≤ 3.5 %) | seconds per checkpoint in the job | "
+      "epoch length at which it is 3.5 % | checkpoint size | Network.save + fsync | Network.load |")
+    w("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for net in NETS:
+        a, b = train[(net, "service")], train[(net, "service-nockpt")]
+        over = [(a[k]["cycleSeconds"] / b[k]["cycleSeconds"] - 1) * 100 for k in a if k in b]
+        per = [(a[k]["cycleSeconds"] - b[k]["cycleSeconds"]) / max(1, len(a[k]["epochSeconds"]) - 1)
+               for k in a if k in b]
+        epoch = [statistics.mean(r["epochSeconds"][1:]) for r in a.values()]
+        size = med([r["checkpointBytes"][-1] for r in a.values() if r.get("checkpointBytes")])
+        c = ck.get(net, {})
+        w(f"| {NAMES[net]} | {mm(epoch, '{:.2f}')} | {mm(over, '{:.0f}')} % | {mm(per, '{:.2f}')} | "
+          f"{max(0, med(per)) / 0.035:.0f} s | {(size or 0) / 1e6:.1f} MB | {med(c.get('writeSeconds', [])) or 0:.3f} s | "
+          f"{med(c.get('restoreSeconds', [])) or 0:.3f} s |")
+    w("\n## Goals\n")
+    w("| goal | measured (median, min–max) | met |")
+    w("|---|---|---|")
+    for net in NETS:
+        r = ratio(net, "service", "bare")
+        w(f"| {NAMES[net]}: service / bare DL4J ≥ 0.97 | {mm(r, '{:.2f}')} | {'yes' if r and med(r) >= 0.97 else 'no'} |")
+    for net in NETS:
+        r = ratio(net, "service", "pytorch")
+        w(f"| {NAMES[net]}: service / PyTorch ≥ 1.0 | {mm(r, '{:.2f}')} | {'yes' if r and med(r) >= 1.0 else 'no'} |")
+    for net in NETS:
+        a, b = train[(net, "service")], train[(net, "service-nockpt")]
+        over = [(a[k]["cycleSeconds"] / b[k]["cycleSeconds"] - 1) * 100 for k in a if k in b]
+        w(f"| {NAMES[net]}: checkpoint overhead ≤ 3.5 % | {mm(over, '{:.0f}')} % | "
+          f"{'yes' if over and med(over) <= 3.5 else 'no'} |")
+    mlp = per_rep("mlp", "service")
+    share = [mlp[k] * FLOPS['mlp'] / 1e9 / ceiling[k] * 100 for k in mlp if k in ceiling]
+    w(f"| MLP service training ≥ 50 % of sgemm | {mm(share, '{:.0f}')} % | {'yes' if share and med(share) >= 50 else 'no'} |")
+    mlpb = per_rep("mlp", "service", training_only)
+    share_t = [mlpb[k] * FLOPS['mlp'] / 1e9 / ceiling[k] * 100 for k in mlpb if k in ceiling]
+    w(f"| (MLP, service training loop only, checkpoints excluded) | {mm(share_t, '{:.0f}')} % | – |")
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()
