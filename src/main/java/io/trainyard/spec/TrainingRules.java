@@ -29,7 +29,7 @@ final class TrainingRules {
                 checks.add("/training/validation", "give exactly one of \"fraction\" (of the training data held out) "
                         + "or \"dataset\" (the id of another dataset)");
             }
-            checks.range("/training/validation/fraction", v.fraction(), 0, false, 0.9, true);
+            checks.range("/training/validation/fraction", v.fraction(), 0, true, 0.9, true);
             if (v.dataset() != null) {
                 try {
                     UUID.fromString(v.dataset());
@@ -57,9 +57,11 @@ final class TrainingRules {
         String at = "/training/earlyStopping";
         checks.required(at + "/metric", e.metric(), "one of " + Checks.list(java.util.List.of(EarlyStopping.Metric.values())));
         if (e.metric() != null) {
-            if (e.metric().name().startsWith("VALIDATION") && t.validation() == null) {
-                checks.add(at + "/metric", "\"" + e.metric() + "\" needs \"training.validation\"; add a validation fraction "
-                        + "or dataset, or use \"loss\"");
+            // Without training.validation the service holds out a default fraction; only an explicit 0 means none.
+            if (e.metric().name().startsWith("VALIDATION") && t.validation() != null && t.validation().dataset() == null
+                    && t.validation().fraction() != null && t.validation().fraction() == 0) {
+                checks.add(at + "/metric", "\"" + e.metric() + "\" needs validation data, and \"training.validation\" "
+                        + "holds out none; give a fraction above 0 or a dataset, or use \"loss\"");
             }
             if (e.metric().name().endsWith("ACCURACY") && !(task instanceof TaskSpec.Classification)) {
                 checks.add(at + "/metric", "\"" + e.metric() + "\" needs a classification task; use \"loss\" or "

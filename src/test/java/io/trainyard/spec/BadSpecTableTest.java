@@ -156,9 +156,9 @@ class BadSpecTableTest {
                 bad(withTraining("{\"validation\":{\"fraction\":0.2,\"dataset\":\"x\"}}"), "/training/validation",
                         "give exactly one of \"fraction\""),
                 bad(withTraining("{\"validation\":{\"fraction\":0.95}}"), "/training/validation/fraction",
-                        "must be > 0 and <= 0.9; got 0.95"),
-                bad(withTraining("{\"earlyStopping\":{\"metric\":\"validation_loss\",\"patience\":3}}"),
-                        "/training/earlyStopping/metric", "needs \"training.validation\""),
+                        "must be >= 0 and <= 0.9; got 0.95"),
+                bad(withTraining("{\"validation\":{\"fraction\":0},\"earlyStopping\":{\"metric\":\"validation_loss\","
+                        + "\"patience\":3}}"), "/training/earlyStopping/metric", "needs validation data"),
                 bad(withTraining("{\"earlyStopping\":{\"metric\":\"loss\",\"mode\":\"max\",\"patience\":3}}"),
                         "/training/earlyStopping/mode", "must be \"min\" for \"loss\""),
                 bad(withTraining("{\"earlyStopping\":{\"metric\":\"loss\",\"maxRuntime\":\"PT0.5S\"}}"),
