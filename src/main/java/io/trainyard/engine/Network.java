@@ -16,12 +16,14 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Properties;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.layers.variational.VariationalAutoencoder;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A trainable network built from a {@link TrainingSpec}: the engine's public face, in plain Java types.
@@ -30,7 +32,10 @@ import org.nd4j.linalg.dataset.DataSet;
 public final class Network {
 
     private static final String MAGIC = "TRAINYARD-NETWORK";
-    private static final int FORMAT = 1;
+    /** Configuration JSON and raw arrays. */
+    private static final int FORMAT = 2;
+    /** The first format: a ModelSerializer zip inside; still readable. */
+    private static final int MODEL_SERIALIZER_FORMAT = 1;
 
     private final MultiLayerNetwork net;
     private final NetworkLayout layout;
@@ -150,34 +155,55 @@ public final class Network {
 
     /**
      * Writes parameters, configuration, optimizer state and counters. Never a normaliser: those are
-     * stored as Trainyard JSON (DESIGN.md §3, §5).
+     * stored as Trainyard JSON (DESIGN.md §3, §5). The arrays are written raw: DL4J's ModelSerializer deflates
+     * them, which costs most of a checkpoint's time and shrinks float parameters very little.
      */
     public void save(OutputStream out) throws IOException {
-        ByteArrayOutputStream model = new ByteArrayOutputStream();
-        ModelSerializer.writeModel(net, model, true);
         StringWriter meta = new StringWriter();
         layout.toProperties().store(meta, null);
-        DataOutputStream data = new DataOutputStream(out);
+        DataOutputStream data = new DataOutputStream(new java.io.BufferedOutputStream(out, 1 << 16));
         data.writeUTF(MAGIC);
         data.writeInt(FORMAT);
         data.writeUTF(meta.toString());
-        data.writeInt(model.size());
-        model.writeTo(data);
+        byte[] conf = net.getLayerWiseConfigurations().toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        data.writeInt(conf.length);
+        data.write(conf);
+        Nd4j.write(net.params(), data);
+        INDArray state = net.getUpdater() == null ? null : net.getUpdater().getStateViewArray();
+        data.writeBoolean(state != null);
+        if (state != null) {
+            Nd4j.write(state, data);
+        }
         data.flush();
     }
 
     /** Reads what {@link #save} wrote; only call it on bytes the service wrote and verified itself. */
     public static Network load(InputStream in) throws IOException {
-        DataInputStream data = new DataInputStream(in);
-        if (!MAGIC.equals(data.readUTF()) || data.readInt() != FORMAT) {
-            throw new IOException("not a Trainyard network (format " + FORMAT + ")");
+        DataInputStream data = new DataInputStream(new java.io.BufferedInputStream(in, 1 << 16));
+        if (!MAGIC.equals(data.readUTF())) {
+            throw new IOException("not a Trainyard network");
+        }
+        int format = data.readInt();
+        if (format != FORMAT && format != MODEL_SERIALIZER_FORMAT) {
+            throw new IOException("unknown Trainyard network format " + format);
         }
         Properties meta = new Properties();
         meta.load(new StringReader(data.readUTF()));
-        byte[] model = new byte[data.readInt()];
-        data.readFully(model);
-        MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(model), true);
-        return new Network(net, NetworkLayout.fromProperties(meta));
+        NetworkLayout layout = NetworkLayout.fromProperties(meta);
+        if (format == MODEL_SERIALIZER_FORMAT) {
+            byte[] model = new byte[data.readInt()];
+            data.readFully(model);
+            return new Network(ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(model), true), layout);
+        }
+        byte[] conf = new byte[data.readInt()];
+        data.readFully(conf);
+        MultiLayerNetwork net = new MultiLayerNetwork(
+                MultiLayerConfiguration.fromJson(new String(conf, java.nio.charset.StandardCharsets.UTF_8)));
+        net.init(Nd4j.read(data), false);
+        if (data.readBoolean()) {
+            net.getUpdater().setStateViewArray(net, Nd4j.read(data), false);
+        }
+        return new Network(net, layout);
     }
 
     /** The saved form in memory; convenient for tests and small models. */

@@ -46,6 +46,23 @@ class NetworkLifecycleTest {
         assertThat(loaded.parameters()).isEqualTo(net.parameters());
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.MethodSource("io.trainyard.spec.SpecExamples#names")
+    void everyNetworkFamilySurvivesSaveAndLoad(String example) throws Exception {
+        TrainingSpec spec = Specs.parse(Specs.example(example));
+        NetworkPlan plan = Specs.plan(spec);
+        Network net = Network.build(spec, plan);
+        Batch batch = Synthetic.batch(spec, plan, 8, 2);
+        net.fitBatch(batch);
+        net.fitBatch(batch);
+
+        Network loaded = Network.load(new ByteArrayInputStream(net.toBytes()));
+
+        assertThat(loaded.parameters()).isEqualTo(net.parameters());
+        assertThat(loaded.iterationCount()).isEqualTo(net.iterationCount());
+        assertThat(loaded.toBytes()).as("saving again writes the same bytes").isEqualTo(net.toBytes());
+    }
+
     @Test
     void updaterStateMattersForContinuedTraining() throws Exception {
         // Guards the test above: a fresh updater (not restored) would take different steps.
