@@ -42,14 +42,7 @@ final class Checks {
 
     /** Null passes (optional); true when present and in range. */
     boolean range(String pointer, Integer value, long min, long max) {
-        if (value == null) {
-            return false;
-        }
-        if (value < min || value > max) {
-            add(pointer, "must be between " + min + " and " + max + "; got " + value);
-            return false;
-        }
-        return true;
+        return range(pointer, value == null ? null : value.longValue(), min, max);
     }
 
     boolean range(String pointer, Long value, long min, long max) {

@@ -1,6 +1,5 @@
 package io.trainyard.spec;
 
-import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
@@ -64,14 +63,10 @@ public sealed interface LayerSpec {
     @JsonTypeName("convolution2d")
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Convolution2d(String name, Integer filters,
-            @JsonFormat(with = {JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY,
-                    JsonFormat.Feature.WRITE_SINGLE_ELEM_ARRAYS_UNWRAPPED}) List<Integer> kernel,
-            @JsonFormat(with = {JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY,
-                    JsonFormat.Feature.WRITE_SINGLE_ELEM_ARRAYS_UNWRAPPED}) List<Integer> stride,
-            @JsonFormat(with = {JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY,
-                    JsonFormat.Feature.WRITE_SINGLE_ELEM_ARRAYS_UNWRAPPED}) List<Integer> padding,
-            @JsonFormat(with = {JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY,
-                    JsonFormat.Feature.WRITE_SINGLE_ELEM_ARRAYS_UNWRAPPED}) List<Integer> dilation,
+            @OneOrMany List<Integer> kernel,
+            @OneOrMany List<Integer> stride,
+            @OneOrMany List<Integer> padding,
+            @OneOrMany List<Integer> dilation,
             ConvolutionMode convolutionMode, Activation activation, WeightInitSpec weightInit, Double l1, Double l2,
             Double weightDecay, DropoutSpec dropout) implements Weighted {
     }
@@ -79,12 +74,9 @@ public sealed interface LayerSpec {
     @JsonTypeName("pooling2d")
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Pooling2d(String name, Pooling pooling,
-            @JsonFormat(with = {JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY,
-                    JsonFormat.Feature.WRITE_SINGLE_ELEM_ARRAYS_UNWRAPPED}) List<Integer> kernel,
-            @JsonFormat(with = {JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY,
-                    JsonFormat.Feature.WRITE_SINGLE_ELEM_ARRAYS_UNWRAPPED}) List<Integer> stride,
-            @JsonFormat(with = {JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY,
-                    JsonFormat.Feature.WRITE_SINGLE_ELEM_ARRAYS_UNWRAPPED}) List<Integer> padding,
+            @OneOrMany List<Integer> kernel,
+            @OneOrMany List<Integer> stride,
+            @OneOrMany List<Integer> padding,
             ConvolutionMode convolutionMode) implements LayerSpec {
     }
 
