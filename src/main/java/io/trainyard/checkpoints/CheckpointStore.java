@@ -101,28 +101,30 @@ public class CheckpointStore {
         return list(jobId).stream().filter(c -> c.id().equals(checkpointId)).findFirst();
     }
 
+    /** The job's newest committed checkpoint. */
+    public Optional<CheckpointInfo> latest(UUID jobId) {
+        return newestFirst(list(jobId)).stream().findFirst();
+    }
+
+    /** {@link #list} is ordered oldest first (by epoch, then commit time). */
+    private static List<CheckpointInfo> newestFirst(List<CheckpointInfo> oldestFirst) {
+        List<CheckpointInfo> reversed = new ArrayList<>(oldestFirst);
+        java.util.Collections.reverse(reversed);
+        return reversed;
+    }
+
     /**
      * The newest checkpoint whose bytes verify, downloaded to a temporary file; damaged or missing ones are
      * skipped (and reported in {@link VerifiedCheckpoint#skipped()}). Empty when none verifies.
      */
     public Optional<VerifiedCheckpoint> loadLatestVerified(UUID jobId) throws IOException {
-        List<CheckpointInfo> newestFirst = new ArrayList<>(list(jobId));
-        newestFirst.sort(Comparator.comparingInt(CheckpointInfo::epoch).thenComparing(CheckpointInfo::createdAt)
-                .reversed());
-        return loadFirstVerified(newestFirst);
+        return loadFirstVerified(newestFirst(list(jobId)));
     }
 
     /** The given checkpoint, verified; falls back to older ones of the same job when it does not verify. */
     public Optional<VerifiedCheckpoint> loadVerified(UUID jobId, UUID checkpointId) throws IOException {
-        List<CheckpointInfo> candidates = new ArrayList<>(list(jobId));
-        candidates.sort(Comparator.comparingInt(CheckpointInfo::epoch).thenComparing(CheckpointInfo::createdAt)
-                .reversed());
-        int start = -1;
-        for (int i = 0; i < candidates.size(); i++) {
-            if (candidates.get(i).id().equals(checkpointId)) {
-                start = i;
-            }
-        }
+        List<CheckpointInfo> candidates = newestFirst(list(jobId));
+        int start = candidates.stream().map(CheckpointInfo::id).toList().indexOf(checkpointId);
         return start < 0 ? Optional.empty() : loadFirstVerified(candidates.subList(start, candidates.size()));
     }
 
@@ -181,10 +183,7 @@ public class CheckpointStore {
 
     static Set<UUID> survivors(List<CheckpointInfo> all, RetentionPolicy policy) {
         Set<UUID> keep = new LinkedHashSet<>();
-        List<CheckpointInfo> newestFirst = new ArrayList<>(all);
-        newestFirst.sort(Comparator.comparingInt(CheckpointInfo::epoch).thenComparing(CheckpointInfo::createdAt)
-                .reversed());
-        newestFirst.stream().limit(policy.keepLast()).forEach(c -> keep.add(c.id()));
+        newestFirst(all).stream().limit(policy.keepLast()).forEach(c -> keep.add(c.id()));
         if (policy.keepBest() > 0 && policy.metric() != null) {
             Comparator<CheckpointInfo> byMetric = Comparator.comparingDouble(c -> metric(c, policy.metric()));
             if (policy.mode() == RetentionPolicy.Mode.max) {
@@ -202,7 +201,7 @@ public class CheckpointStore {
         Comparator<CheckpointInfo> byMetric = Comparator.comparingDouble(c -> metric(c, metric));
         Optional<CheckpointInfo> best = all.stream().filter(c -> !Double.isNaN(metric(c, metric)))
                 .min(mode == RetentionPolicy.Mode.max ? byMetric.reversed() : byMetric);
-        return best.isPresent() ? best : all.stream().reduce((a, b) -> b);
+        return best.isPresent() ? best : newestFirst(all).stream().findFirst();
     }
 
     /** Deletes every checkpoint of a job, bytes first so no row ever points at nothing it could load. */

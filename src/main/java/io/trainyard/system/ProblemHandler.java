@@ -222,14 +222,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     }
 
     private static String pointer(JacksonException e) {
-        StringBuilder out = new StringBuilder();
-        for (JacksonException.Reference ref : e.getPath()) {
-            out.append('/');
-            out.append(ref.getPropertyName() != null
-                    ? ref.getPropertyName().replace("~", "~0").replace("/", "~1")
-                    : String.valueOf(ref.getIndex()));
-        }
-        return out.toString();
+        return Problems.pointer(e);
     }
 
     private static String describe(Class<?> type) {

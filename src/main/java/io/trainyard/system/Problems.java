@@ -36,6 +36,18 @@ public final class Problems {
         return title.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
     }
 
+    /** Where in a JSON document Jackson failed, as an RFC 6901 pointer ("/layers/2/kernel"). */
+    public static String pointer(tools.jackson.core.JacksonException e) {
+        StringBuilder out = new StringBuilder();
+        for (tools.jackson.core.JacksonException.Reference ref : e.getPath()) {
+            out.append('/');
+            out.append(ref.getPropertyName() != null
+                    ? ref.getPropertyName().replace("~", "~0").replace("/", "~1")
+                    : String.valueOf(ref.getIndex()));
+        }
+        return out.toString();
+    }
+
     /** Turns "layers[2].kernel" (bean-validation style) into "/layers/2/kernel". */
     public static String pointer(String propertyPath) {
         if (propertyPath == null || propertyPath.isEmpty()) {

@@ -44,7 +44,7 @@ class ModelPublisher {
         Optional<CheckpointInfo> best = checkpoints.best(job.id(), early.metric(),
                 early.maximise() ? RetentionPolicy.Mode.max : RetentionPolicy.Mode.min);
         CheckpointInfo source = last;
-        byte[] network = current.toBytes();
+        byte[] network = null;
         if (best.isPresent() && (last == null || !best.get().id().equals(last.id()))) {
             Optional<VerifiedCheckpoint> verified = checkpoints.loadVerified(job.id(), best.get().id());
             if (verified.isPresent()) {
@@ -53,6 +53,9 @@ class ModelPublisher {
                     source = v.info();
                 }
             }
+        }
+        if (network == null) {
+            network = current.toBytes();
         }
         Map<String, Object> shape = json.convertValue(metadata.inputShape(), new TypeReference<Map<String, Object>>() {
         });

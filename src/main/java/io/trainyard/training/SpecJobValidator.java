@@ -9,6 +9,7 @@ import io.trainyard.spec.TaskSpec;
 import io.trainyard.spec.TrainingSettings;
 import io.trainyard.spec.TrainingSpec;
 import io.trainyard.system.ApiException;
+import io.trainyard.system.Problems;
 import io.trainyard.system.Violation;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,11 +61,7 @@ class SpecJobValidator implements JobSpecValidator {
         try {
             return json.treeToValue(node, TrainingSpec.class);
         } catch (JacksonException e) {
-            StringBuilder pointer = new StringBuilder(prefix);
-            for (JacksonException.Reference ref : e.getPath()) {
-                pointer.append('/').append(ref.getPropertyName() != null ? ref.getPropertyName() : ref.getIndex());
-            }
-            throw ApiException.invalid(pointer.toString(), e.getOriginalMessage());
+            throw ApiException.invalid(prefix + Problems.pointer(e), e.getOriginalMessage());
         }
     }
 

@@ -4,7 +4,6 @@ import io.trainyard.checkpoints.CheckpointInfo;
 import io.trainyard.checkpoints.CheckpointStore;
 import io.trainyard.jobs.JobLinks;
 import io.trainyard.models.ModelRegistry;
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
@@ -28,9 +27,8 @@ class TrainingJobLinks implements JobLinks {
 
     @Override
     public Optional<CheckpointRef> checkpointOf(UUID jobId, UUID checkpointId) {
-        List<CheckpointInfo> all = checkpoints.list(jobId);
-        Optional<CheckpointInfo> found = checkpointId == null ? all.stream().reduce((a, b) -> b)
-                : all.stream().filter(c -> c.id().equals(checkpointId)).findFirst();
+        Optional<CheckpointInfo> found = checkpointId == null ? checkpoints.latest(jobId)
+                : checkpoints.find(jobId, checkpointId);
         return found.map(c -> new CheckpointRef(c.id(), c.epoch()));
     }
 }

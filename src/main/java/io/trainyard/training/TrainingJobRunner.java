@@ -221,7 +221,7 @@ class TrainingJobRunner implements JobRunner {
             }
             if (lastCheckpoint == null || lastCheckpoint.epoch() != epoch) {
                 // Resumed at the final epoch (a crash after the last checkpoint): nothing new to save.
-                lastCheckpoint = checkpoints.list(job.id()).stream().reduce((a, b) -> b).orElse(null);
+                lastCheckpoint = checkpoints.latest(job.id()).orElse(null);
             }
             if (ctx.leaseLost()) {
                 return Outcome.STOPPED;
@@ -235,9 +235,10 @@ class TrainingJobRunner implements JobRunner {
             metrics.put("epoch", e);
             metrics.put("loss", trainingLoss);
             if (early.metric().equals("accuracy")) {
-                metrics.putAll(Evaluation.evaluate(network, data, data.train(), "")
-                        .entrySet().stream().filter(x -> !x.getKey().equals("loss"))
-                        .collect(LinkedHashMap::new, (m, x) -> m.put(x.getKey(), x.getValue()), Map::putAll));
+                // Training accuracy costs a pass over the training split: only when early stopping watches it.
+                Map<String, Object> onTraining = Evaluation.evaluate(network, data, data.train(), "");
+                onTraining.remove("loss"); // the epoch's mean batch loss above is the training loss
+                metrics.putAll(onTraining);
             }
             if (data.hasValidation()) {
                 metrics.putAll(Evaluation.evaluate(network, data, data.validation(), "validation"));
