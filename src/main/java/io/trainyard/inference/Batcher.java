@@ -39,6 +39,8 @@ final class Batcher {
         }
     }
 
+    private static final long RETIRE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(2);
+
     private final ModelKey key;
     private final Network network;
     private final InferenceProperties.Batching batching;
@@ -47,6 +49,8 @@ final class Batcher {
     private final int capacity;
     private final Thread worker;
     private volatile boolean closed;
+    /** After close(), jobs are still taken until then (System.nanoTime()): see {@link #close()}. */
+    private volatile long retireAt = Long.MAX_VALUE;
     private int lastBatchRequests;
 
     Batcher(ModelKey key, Network network, InferenceProperties.Batching batching, int capacity,
@@ -64,7 +68,7 @@ final class Batcher {
 
     /** Queues {@code input} (already in the engine's layout); the future completes with its rows of the output. */
     CompletableFuture<Tensor> submit(Operation operation, Tensor input) {
-        if (closed) {
+        if (retired()) {
             throw new ClosedException();
         }
         Job job = new Job(operation, input, new CompletableFuture<>(), System.nanoTime());
@@ -73,7 +77,7 @@ final class Batcher {
         }
         // close() may have run between the check and the offer, after the worker drained the queue: take the job
         // back. If the worker already took it, it runs it.
-        if (closed && queue.remove(job)) {
+        if (retired() && queue.remove(job)) {
             throw new ClosedException();
         }
         return job.result();
@@ -81,7 +85,22 @@ final class Batcher {
 
     /** Stops taking new jobs; the worker finishes what is queued, then ends. */
     void close() {
+        retireAt = System.nanoTime();
         closed = true;
+    }
+
+    /**
+     * Closes after a short grace period: a request that got this model just before the cache evicted it still gets
+     * its answer, so eviction never fails a request already on its way (Caffeine's admission policy may evict a
+     * model right after it loads); later submissions are refused and resolve the model again.
+     */
+    void retire() {
+        retireAt = System.nanoTime() + RETIRE_GRACE_NANOS;
+        closed = true;
+    }
+
+    private boolean retired() {
+        return closed && System.nanoTime() - retireAt >= 0;
     }
 
     private void run() {
@@ -95,7 +114,7 @@ final class Batcher {
             }
             carry = null;
             if (first == null) {
-                if (closed && queue.isEmpty()) {
+                if (retired() && queue.isEmpty()) {
                     return;
                 }
                 continue;

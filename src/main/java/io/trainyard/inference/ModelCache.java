@@ -65,7 +65,7 @@ class ModelCache implements DisposableBean {
                 .removalListener((ModelKey k, LoadedModel m, com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
                     if (m != null) {
                         log.info("Unloaded model {} ({})", k, cause);
-                        m.batcher().close();
+                        m.batcher().retire();
                     }
                 })
                 .buildAsync();

@@ -80,6 +80,20 @@ class BatcherTest {
     }
 
     @Test
+    void aBatcherRetiredByEvictionStillAnswersARequestThatAlreadyHeldTheModel() throws Exception {
+        ModelArtifact artifact = ServingFixtures.artifact(Family.MLP, 1);
+        ModelKey key = new ModelKey("default", "m", 4);
+        Network network = artifact.loadNetwork();
+        Tensor x = ModelArtifact.features(artifact.metadata(), new float[4], 1);
+        Batcher retired = new Batcher(key, network, new InferenceProperties.Batching(true, 64, Duration.ZERO), 8,
+                metrics.forModel(key));
+        retired.retire();
+
+        assertThat(retired.submit(Batcher.Operation.OUTPUT, x).get(30, java.util.concurrent.TimeUnit.SECONDS).data())
+                .containsExactly(network.output(x).data());
+    }
+
+    @Test
     void encodeAndOutputAreNeverMixedInOneCall() throws Exception {
         ModelArtifact artifact = ServingFixtures.artifact(Family.AUTOENCODER, 1);
         Network network = artifact.loadNetwork();
