@@ -21,6 +21,7 @@ import org.deeplearning4j.nn.layers.variational.VariationalAutoencoder;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -159,20 +160,82 @@ public final class Network {
      * them, which costs most of a checkpoint's time and shrinks float parameters very little.
      */
     public void save(OutputStream out) throws IOException {
+        write(out, layoutProperties(), configurationJson(), net.params(), updaterState());
+    }
+
+    /**
+     * A copy of everything {@link #save} writes, taken now (a memory copy of the parameters and optimizer
+     * state): training may go on while another thread saves the snapshot. Close it to free the copies.
+     */
+    public Snapshot snapshot() {
+        try (MemoryWorkspace outside = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+            INDArray state = updaterState();
+            return new Snapshot(layoutProperties(), configurationJson(), net.params().dup(),
+                    state == null ? null : state.dup());
+        }
+    }
+
+    /** The network as it was when {@link #snapshot} was called; {@link #save} may run on any thread, once. */
+    public static final class Snapshot implements AutoCloseable {
+
+        private final String layout;
+        private final String configuration;
+        private final INDArray params;
+        private final INDArray updaterState;
+
+        private Snapshot(String layout, String configuration, INDArray params, INDArray updaterState) {
+            this.layout = layout;
+            this.configuration = configuration;
+            this.params = params;
+            this.updaterState = updaterState;
+        }
+
+        /** Writes the same bytes {@link Network#save} would have written when the snapshot was taken. */
+        public void save(OutputStream out) throws IOException {
+            write(out, layout, configuration, params, updaterState);
+        }
+
+        @Override
+        public void close() {
+            // Release the native copies now rather than when the garbage collector gets to them.
+            params.close();
+            if (updaterState != null) {
+                updaterState.close();
+            }
+        }
+    }
+
+    private String layoutProperties() {
         StringWriter meta = new StringWriter();
-        layout.toProperties().store(meta, null);
+        try {
+            layout.toProperties().store(meta, null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return meta.toString();
+    }
+
+    private String configurationJson() {
+        return net.getLayerWiseConfigurations().toJson();
+    }
+
+    private INDArray updaterState() {
+        return net.getUpdater() == null ? null : net.getUpdater().getStateViewArray();
+    }
+
+    private static void write(OutputStream out, String layout, String configuration, INDArray params,
+            INDArray updaterState) throws IOException {
         DataOutputStream data = new DataOutputStream(new java.io.BufferedOutputStream(out, 1 << 16));
         data.writeUTF(MAGIC);
         data.writeInt(FORMAT);
-        data.writeUTF(meta.toString());
-        byte[] conf = net.getLayerWiseConfigurations().toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        data.writeUTF(layout);
+        byte[] conf = configuration.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         data.writeInt(conf.length);
         data.write(conf);
-        Nd4j.write(net.params(), data);
-        INDArray state = net.getUpdater() == null ? null : net.getUpdater().getStateViewArray();
-        data.writeBoolean(state != null);
-        if (state != null) {
-            Nd4j.write(state, data);
+        Nd4j.write(params, data);
+        data.writeBoolean(updaterState != null);
+        if (updaterState != null) {
+            Nd4j.write(updaterState, data);
         }
         data.flush();
     }

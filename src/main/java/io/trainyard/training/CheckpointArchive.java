@@ -2,9 +2,10 @@ package io.trainyard.training;
 
 import io.trainyard.engine.Network;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
@@ -22,21 +23,19 @@ final class CheckpointArchive {
     private CheckpointArchive() {
     }
 
-    static byte[] write(byte[] network, CheckpointState state, JsonMapper json) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(network.length + 4096);
-        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
-        // Parameters are floats that deflate barely shrinks but slowly (DL4J's own model zip inside is compressed).
-        zip.setLevel(java.util.zip.Deflater.NO_COMPRESSION);
-            zip.putNextEntry(new ZipEntry(STATE));
-            zip.write(json.writeValueAsBytes(state));
-            zip.closeEntry();
-            zip.putNextEntry(new ZipEntry(NETWORK));
-            zip.write(network);
-            zip.closeEntry();
-        } catch (IOException e) {
-            throw new IllegalStateException("writing to memory cannot fail", e);
-        }
-        return bytes.toByteArray();
+    /** Streams the archive to {@code out} (left open): the network entry is never held in memory whole. */
+    static void write(OutputStream out, Network.Snapshot network, CheckpointState state, JsonMapper json)
+            throws IOException {
+        ZipOutputStream zip = new ZipOutputStream(out);
+        // Parameters are floats that deflate barely shrinks but slowly: store them.
+        zip.setLevel(Deflater.NO_COMPRESSION);
+        zip.putNextEntry(new ZipEntry(STATE));
+        zip.write(json.writeValueAsBytes(state));
+        zip.closeEntry();
+        zip.putNextEntry(new ZipEntry(NETWORK));
+        network.save(zip);
+        zip.closeEntry();
+        zip.finish();
     }
 
     /** Reads bytes the checkpoint store has already verified against their recorded SHA-256. */

@@ -16,10 +16,11 @@ import io.trainyard.spec.SpecValidator;
 import io.trainyard.spec.TrainingSettings;
 import io.trainyard.spec.TrainingSpec;
 import io.trainyard.system.ApiException;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -75,7 +76,9 @@ class TrainingJobRunner implements JobRunner {
         if (start.state() != null) {
             data = data.withNormalizer(start.state().normalizer());
         }
-        return new EpochLoop(job, ctx, spec, settings, data, start).run();
+        try (CheckpointWriter writer = new CheckpointWriter(job.id().toString())) {
+            return new EpochLoop(job, ctx, spec, settings, data, start, writer).run();
+        }
     }
 
     /** Where training begins: a fresh network, the job's own newest checkpoint, or a parent job's checkpoint. */
@@ -136,6 +139,7 @@ class TrainingJobRunner implements JobRunner {
         private final int totalEpochs;
         private final CheckpointPlan checkpointPlan;
         private final Map<String, Object> note;
+        private final CheckpointWriter writer;
         private final Duration maxRuntime;
         private final long startedAt = System.nanoTime();
         private final long runtimeBefore;
@@ -148,8 +152,9 @@ class TrainingJobRunner implements JobRunner {
         private long lastProgressAt = System.nanoTime();
 
         EpochLoop(ClaimedJob job, JobContext ctx, TrainingSpec spec, TrainingSettings settings, TrainingData data,
-                Start start) {
+                Start start, CheckpointWriter writer) {
             this.job = job;
+            this.writer = writer;
             this.ctx = ctx;
             this.settings = settings;
             this.data = data;
@@ -219,6 +224,9 @@ class TrainingJobRunner implements JobRunner {
                     break;
                 }
             }
+            if (!awaitCheckpoint()) {
+                return Outcome.STOPPED;
+            }
             if (lastCheckpoint == null || lastCheckpoint.epoch() != epoch) {
                 // Resumed at the final epoch (a crash after the last checkpoint): nothing new to save.
                 lastCheckpoint = checkpoints.latest(job.id()).orElse(null);
@@ -263,21 +271,65 @@ class TrainingJobRunner implements JobRunner {
             return metrics;
         }
 
+        /**
+         * Snapshots the network and hands it to the background writer; returns false when the previous
+         * checkpoint could not be committed because the lease was lost.
+         */
         private boolean checkpoint(Map<String, Object> metrics) throws IOException {
-            CheckpointState state = new CheckpointState(epoch, iteration, data.metadata().normalizer(), early,
-                    losses, runtimeMillis());
-            byte[] bytes = CheckpointArchive.write(network.toBytes(), state, json);
-            Optional<CheckpointInfo> committed = checkpoints.commit(job.id(), ctx.leaseEpoch(), epoch, iteration,
-                    metrics, new ByteArrayInputStream(bytes));
-            if (committed.isEmpty()) {
+            if (!awaitCheckpoint()) {
                 return false;
             }
-            lastCheckpoint = committed.get();
-            lastCheckpointAt = System.nanoTime();
-            checkpoints.retain(job.id(), ctx.leaseEpoch(), new RetentionPolicy(checkpointPlan.keepLast(),
+            CheckpointState state = new CheckpointState(epoch, iteration, data.metadata().normalizer(), early,
+                    List.copyOf(losses), runtimeMillis());
+            Network.Snapshot snapshot = network.snapshot();
+            long leaseEpoch = ctx.leaseEpoch();
+            int atEpoch = epoch;
+            long atIteration = iteration;
+            Map<String, Object> atMetrics = new LinkedHashMap<>(metrics);
+            RetentionPolicy retention = new RetentionPolicy(checkpointPlan.keepLast(),
                     checkpointPlan.keepBest() ? 1 : 0, early.metric(),
-                    early.maximise() ? RetentionPolicy.Mode.max : RetentionPolicy.Mode.min));
+                    early.maximise() ? RetentionPolicy.Mode.max : RetentionPolicy.Mode.min);
+            writer.submit(() -> {
+                try (snapshot) {
+                    return persist(snapshot, state, leaseEpoch, atEpoch, atIteration, atMetrics, retention);
+                } catch (IOException | RuntimeException e) {
+                    log.warn("Checkpoint of job {} at epoch {} failed: {}", job.id(), atEpoch, e.toString());
+                    throw e;
+                }
+            });
+            lastCheckpointAt = System.nanoTime();
             return true;
+        }
+
+        /** On the writer's thread: spools the archive to a temporary file, uploads it and commits it, fenced. */
+        private Optional<CheckpointInfo> persist(Network.Snapshot snapshot, CheckpointState state, long leaseEpoch,
+                int atEpoch, long atIteration, Map<String, Object> metrics, RetentionPolicy retention)
+                throws IOException {
+            Path spool = Files.createTempFile("trainyard-checkpoint-", ".zip");
+            try {
+                try (OutputStream out = Files.newOutputStream(spool)) {
+                    CheckpointArchive.write(out, snapshot, state, json);
+                }
+                Optional<CheckpointInfo> committed;
+                try (InputStream in = Files.newInputStream(spool)) {
+                    committed = checkpoints.commit(job.id(), leaseEpoch, atEpoch, atIteration, metrics, in);
+                }
+                if (committed.isPresent()) {
+                    checkpoints.retain(job.id(), leaseEpoch, retention);
+                }
+                return committed;
+            } finally {
+                Files.deleteIfExists(spool);
+            }
+        }
+
+        /** Waits for the checkpoint in flight; false when the lease was lost before it could commit. */
+        private boolean awaitCheckpoint() throws IOException {
+            CheckpointWriter.Result result = writer.await();
+            if (result.info() != null) {
+                lastCheckpoint = result.info();
+            }
+            return !result.leaseLost();
         }
 
         private void maybeReportProgress(int e, int done, int n, long epochStart) {

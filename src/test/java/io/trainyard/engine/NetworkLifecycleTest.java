@@ -46,6 +46,29 @@ class NetworkLifecycleTest {
         assertThat(loaded.parameters()).isEqualTo(net.parameters());
     }
 
+    @Test
+    void aSnapshotSavesTheNetworkAsItWasWhileTrainingGoesOn() throws Exception {
+        TrainingSpec spec = Specs.parse(Specs.example("mlp-classifier"));
+        NetworkPlan plan = Specs.plan(spec);
+        Network net = Network.build(spec, plan);
+        Batch batch = Synthetic.batch(spec, plan, 16, 4);
+        net.fitBatch(batch);
+        net.setEpochCount(1);
+        byte[] atSnapshot = net.toBytes();
+
+        try (Network.Snapshot snapshot = net.snapshot()) {
+            net.fitBatch(batch);
+            net.setEpochCount(2);
+            java.io.ByteArrayOutputStream saved = new java.io.ByteArrayOutputStream();
+            snapshot.save(saved);
+
+            assertThat(saved.toByteArray()).isEqualTo(atSnapshot).isNotEqualTo(net.toBytes());
+            Network restored = Network.load(new ByteArrayInputStream(saved.toByteArray()));
+            assertThat(restored.epochCount()).isEqualTo(1);
+            assertThat(restored.iterationCount()).isEqualTo(1);
+        }
+    }
+
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.MethodSource("io.trainyard.spec.SpecExamples#names")
     void everyNetworkFamilySurvivesSaveAndLoad(String example) throws Exception {

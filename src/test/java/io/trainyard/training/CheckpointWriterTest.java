@@ -1,0 +1,91 @@
+package io.trainyard.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.trainyard.checkpoints.CheckpointInfo;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+class CheckpointWriterTest {
+
+    private static CheckpointInfo info(int epoch) {
+        return new CheckpointInfo(UUID.randomUUID(), UUID.randomUUID(), epoch, epoch * 10L, "k", 1, "s", Map.of(),
+                Instant.now());
+    }
+
+    @Test
+    void persistsOnItsOwnThreadWhileTheTrainerGoesOn() throws Exception {
+        CountDownLatch trainerWentOn = new CountDownLatch(1);
+        AtomicReference<String> thread = new AtomicReference<>();
+        CheckpointInfo committed = info(3);
+        try (CheckpointWriter writer = new CheckpointWriter("job")) {
+            writer.submit(() -> {
+                thread.set(Thread.currentThread().getName());
+                trainerWentOn.await(); // would deadlock if submit ran the work on the caller's thread
+                return Optional.of(committed);
+            });
+            trainerWentOn.countDown();
+
+            CheckpointWriter.Result result = writer.await();
+
+            assertThat(result.info()).isEqualTo(committed);
+            assertThat(result.leaseLost()).isFalse();
+            assertThat(thread.get()).isEqualTo("checkpoint-job");
+            assertThat(writer.await()).as("nothing in flight any more").isEqualTo(CheckpointWriter.Result.NONE);
+        }
+    }
+
+    @Test
+    void aCommitRefusedForALostLeaseIsReportedAsSuch() throws Exception {
+        try (CheckpointWriter writer = new CheckpointWriter("job")) {
+            writer.submit(Optional::empty);
+            assertThat(writer.await().leaseLost()).isTrue();
+        }
+    }
+
+    @Test
+    void aFailedWriteSurfacesAtTheNextAwaitWithItsCause() {
+        try (CheckpointWriter writer = new CheckpointWriter("job")) {
+            writer.submit(() -> {
+                throw new IOException("disk full");
+            });
+            assertThatThrownBy(writer::await).isInstanceOf(IOException.class).hasMessage("disk full");
+        }
+    }
+
+    @Test
+    void onlyOneCheckpointIsInFlightAtATime() throws Exception {
+        try (CheckpointWriter writer = new CheckpointWriter("job")) {
+            writer.submit(() -> Optional.of(info(1)));
+            assertThatThrownBy(() -> writer.submit(() -> Optional.of(info(2))))
+                    .isInstanceOf(IllegalStateException.class);
+            assertThat(writer.await().info().epoch()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void closingLetsTheCheckpointInFlightFinish() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        AtomicBoolean finished = new AtomicBoolean();
+        CheckpointWriter writer = new CheckpointWriter("job");
+        writer.submit(() -> {
+            started.countDown();
+            Thread.sleep(200); // give close() the chance to return early if it did not wait
+            finished.set(true);
+            return Optional.of(info(1));
+        });
+        started.await();
+
+        writer.close();
+
+        assertThat(finished).isTrue();
+    }
+}
