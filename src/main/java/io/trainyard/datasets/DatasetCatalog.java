@@ -18,4 +18,9 @@ public class DatasetCatalog {
     public Optional<DatasetInfo> find(String team, UUID id) {
         return repository.find(team, id);
     }
+
+    /** Whether the team has a (not deleted) dataset with this id. */
+    public boolean exists(String team, UUID id) {
+        return repository.exists(team, id);
+    }
 }

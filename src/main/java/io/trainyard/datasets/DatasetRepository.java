@@ -59,6 +59,11 @@ class DatasetRepository {
                 .optional();
     }
 
+    boolean exists(String team, UUID id) {
+        return jdbc.sql("SELECT count(*) FROM datasets WHERE id = :id AND team_id = :team AND deleted_at IS NULL")
+                .param("id", id).param("team", team).query(Integer.class).single() > 0;
+    }
+
     /** Newest first; {@code after} is the last item of the previous page, or null for the first page. */
     List<DatasetInfo> page(String team, PageCursor after, int limit) {
         String where = after == null ? "" : " AND (created_at < :at OR (created_at = :at AND id < :after))";

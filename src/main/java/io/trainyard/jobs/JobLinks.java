@@ -4,8 +4,9 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * What the jobs module asks of the modules downstream of it, without depending on them: the model version a job
- * registered, and the checkpoints a job can be continued from. The models and checkpoints modules implement it.
+ * What the jobs module asks of the modules downstream of it, without depending on them: whether a job's dataset
+ * exists, the model version a job registered, and the checkpoints a job can be continued from. The training
+ * module, which sees datasets, models and checkpoints, implements it.
  */
 public interface JobLinks {
 
@@ -16,6 +17,9 @@ public interface JobLinks {
     /** A checkpoint a job can continue from. */
     record CheckpointRef(UUID id, int epoch) {
     }
+
+    /** Whether {@code team} has a dataset with this id (jobs are only queued against an existing one). */
+    boolean datasetExists(String team, UUID datasetId);
 
     Optional<ModelRef> modelOf(String team, UUID jobId);
 

@@ -32,18 +32,16 @@ class JobService {
 
     private final JobRepository jobs;
     private final JobSpecValidator specs;
-    private final DatasetLookup datasets;
     private final JobLinks links;
     private final JobEvents events;
     private final JobsProperties properties;
     private final JsonMapper json;
 
-    JobService(JobRepository jobs, JobSpecValidator specs, DatasetLookup datasets, JobEvents events,
+    JobService(JobRepository jobs, JobSpecValidator specs, JobEvents events,
             JobsProperties properties, JsonMapper json, JobLinks links) {
         this.links = links;
         this.jobs = jobs;
         this.specs = specs;
-        this.datasets = datasets;
         this.events = events;
         this.properties = properties;
         this.json = json;
@@ -58,7 +56,7 @@ class JobService {
         if (!problems.isEmpty()) {
             throw ApiException.invalid(problems);
         }
-        if (!datasets.exists(request.datasetId(), team)) {
+        if (!links.datasetExists(team, request.datasetId())) {
             throw ApiException.invalid("/datasetId", "no dataset with this id; upload one with POST /api/v1/datasets");
         }
         ValidatedSpec spec = specs.validate(request.spec(), request.datasetId(), team, "/spec");

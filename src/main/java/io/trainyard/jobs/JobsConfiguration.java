@@ -6,7 +6,6 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Fallback;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -28,16 +27,21 @@ class JobsConfiguration {
     }
 
     @Bean
-    JobService jobService(JobRepository jobs, JobSpecValidator specs, JdbcClient jdbc, JobEvents events,
-            JobsProperties properties, JsonMapper json, JobLinks links) {
-        return new JobService(jobs, specs, new DatasetLookup(jdbc), events, properties, json, links);
+    JobService jobService(JobRepository jobs, JobSpecValidator specs, JobEvents events, JobsProperties properties,
+            JsonMapper json, JobLinks links) {
+        return new JobService(jobs, specs, events, properties, json, links);
     }
 
-    /** Replaced by the real links when the models and checkpoints modules are present. */
+    /** Replaced by the real links when the training module is present; alone, the queue trusts dataset ids. */
     @Bean
     @Fallback
     JobLinks noJobLinks() {
         return new JobLinks() {
+            @Override
+            public boolean datasetExists(String team, java.util.UUID datasetId) {
+                return true;
+            }
+
             @Override
             public java.util.Optional<ModelRef> modelOf(String team, java.util.UUID jobId) {
                 return java.util.Optional.empty();

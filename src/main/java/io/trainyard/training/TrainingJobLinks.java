@@ -2,22 +2,30 @@ package io.trainyard.training;
 
 import io.trainyard.checkpoints.CheckpointInfo;
 import io.trainyard.checkpoints.CheckpointStore;
+import io.trainyard.datasets.DatasetCatalog;
 import io.trainyard.jobs.JobLinks;
 import io.trainyard.models.ModelRegistry;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
 
-/** Answers the jobs module's questions about a job's model and checkpoints. */
+/** Answers the jobs module's questions about a job's dataset, model and checkpoints. */
 @Component
 class TrainingJobLinks implements JobLinks {
 
+    private final DatasetCatalog datasets;
     private final ModelRegistry models;
     private final CheckpointStore checkpoints;
 
-    TrainingJobLinks(ModelRegistry models, CheckpointStore checkpoints) {
+    TrainingJobLinks(DatasetCatalog datasets, ModelRegistry models, CheckpointStore checkpoints) {
+        this.datasets = datasets;
         this.models = models;
         this.checkpoints = checkpoints;
+    }
+
+    @Override
+    public boolean datasetExists(String team, UUID datasetId) {
+        return datasets.exists(team, datasetId);
     }
 
     @Override

@@ -169,6 +169,12 @@ class JobControllerTest {
         assertThat(pointers(unknownDataset)).containsExactly("/datasetId");
         assertThat(unknownDataset.json().get("errors").get(0).get("message").asString())
                 .contains("POST /api/v1/datasets");
+
+        UUID deleted = new JobFixtures(jdbc).newDataset("default");
+        jdbc.sql("UPDATE datasets SET deleted_at = now() WHERE id = :id").param("id", deleted).update();
+        Http.Response deletedDataset = submit(body("x", 1).replace(dataset.toString(), deleted.toString()));
+        assertThat(deletedDataset.status()).as("a deleted dataset cannot be trained on").isEqualTo(400);
+        assertThat(pointers(deletedDataset)).containsExactly("/datasetId");
     }
 
     @Test
