@@ -281,7 +281,9 @@ class TrainingJobRunner implements JobRunner {
             }
             CheckpointState state = new CheckpointState(epoch, iteration, data.metadata().normalizer(), early,
                     List.copyOf(losses), runtimeMillis());
+            long snapshotStart = System.nanoTime();
             Network.Snapshot snapshot = network.snapshot();
+            double snapshotSeconds = (System.nanoTime() - snapshotStart) / 1e9;
             long leaseEpoch = ctx.leaseEpoch();
             int atEpoch = epoch;
             long atIteration = iteration;
@@ -290,8 +292,15 @@ class TrainingJobRunner implements JobRunner {
                     checkpointPlan.keepBest() ? 1 : 0, early.metric(),
                     early.maximise() ? RetentionPolicy.Mode.max : RetentionPolicy.Mode.min);
             writer.submit(() -> {
+                long persistStart = System.nanoTime();
                 try (snapshot) {
-                    return persist(snapshot, state, leaseEpoch, atEpoch, atIteration, atMetrics, retention);
+                    Optional<CheckpointInfo> committed = persist(snapshot, state, leaseEpoch, atEpoch, atIteration,
+                            atMetrics, retention);
+                    committed.ifPresent(c -> log.info("Job {}: checkpoint at epoch {} committed, {} bytes; "
+                            + "snapshot {} s (training paused), written in the background in {} s", job.id(),
+                            atEpoch, c.sizeBytes(), String.format("%.3f", snapshotSeconds),
+                            String.format("%.3f", (System.nanoTime() - persistStart) / 1e9)));
+                    return committed;
                 } catch (IOException | RuntimeException e) {
                     log.warn("Checkpoint of job {} at epoch {} failed: {}", job.id(), atEpoch, e.toString());
                     throw e;
