@@ -33,8 +33,10 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class Network {
 
     private static final String MAGIC = "TRAINYARD-NETWORK";
-    /** Configuration JSON and raw arrays. */
-    private static final int FORMAT = 2;
+    /** Configuration JSON and the arrays' native bytes. */
+    private static final int FORMAT = 3;
+    /** Configuration JSON and arrays in {@code Nd4j.write}'s form; still readable. */
+    private static final int ND4J_ARRAYS_FORMAT = 2;
     /** The first format: a ModelSerializer zip inside; still readable. */
     private static final int MODEL_SERIALIZER_FORMAT = 1;
 
@@ -232,10 +234,10 @@ public final class Network {
         byte[] conf = configuration.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         data.writeInt(conf.length);
         data.write(conf);
-        Nd4j.write(params, data);
+        RawArrays.write(params, data);
         data.writeBoolean(updaterState != null);
         if (updaterState != null) {
-            Nd4j.write(updaterState, data);
+            RawArrays.write(updaterState, data);
         }
         data.flush();
     }
@@ -247,7 +249,7 @@ public final class Network {
             throw new IOException("not a Trainyard network");
         }
         int format = data.readInt();
-        if (format != FORMAT && format != MODEL_SERIALIZER_FORMAT) {
+        if (format != FORMAT && format != ND4J_ARRAYS_FORMAT && format != MODEL_SERIALIZER_FORMAT) {
             throw new IOException("unknown Trainyard network format " + format);
         }
         Properties meta = new Properties();
@@ -262,9 +264,9 @@ public final class Network {
         data.readFully(conf);
         MultiLayerNetwork net = new MultiLayerNetwork(
                 MultiLayerConfiguration.fromJson(new String(conf, java.nio.charset.StandardCharsets.UTF_8)));
-        net.init(Nd4j.read(data), false);
+        net.init(format == FORMAT ? RawArrays.read(data) : Nd4j.read(data), false);
         if (data.readBoolean()) {
-            net.getUpdater().setStateViewArray(net, Nd4j.read(data), false);
+            net.getUpdater().setStateViewArray(net, format == FORMAT ? RawArrays.read(data) : Nd4j.read(data), false);
         }
         return new Network(net, layout);
     }

@@ -69,6 +69,42 @@ class NetworkLifecycleTest {
         }
     }
 
+    @Test
+    void checkpointsWrittenWithNd4jArraysStillLoad() throws Exception {
+        TrainingSpec spec = Specs.parse(Specs.example("mlp-classifier"));
+        NetworkPlan plan = Specs.plan(spec);
+        Network net = Network.build(spec, plan);
+        net.fitBatch(Synthetic.batch(spec, plan, 16, 4));
+
+        Network loaded = Network.load(new ByteArrayInputStream(asFormat2(net.toBytes())));
+
+        assertThat(loaded.parameters()).isEqualTo(net.parameters());
+        assertThat(loaded.toBytes()).as("re-saved in the current format").isEqualTo(net.toBytes());
+    }
+
+    /** Rewrites the current format (3: native array bytes) as format 2, whose arrays Nd4j.write wrote. */
+    private static byte[] asFormat2(byte[] current) throws java.io.IOException {
+        java.io.DataInputStream in = new java.io.DataInputStream(new ByteArrayInputStream(current));
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
+        out.writeUTF(in.readUTF());
+        assertThat(in.readInt()).isEqualTo(3);
+        out.writeInt(2);
+        out.writeUTF(in.readUTF());
+        byte[] conf = new byte[in.readInt()];
+        in.readFully(conf);
+        out.writeInt(conf.length);
+        out.write(conf);
+        Nd4j.write(RawArrays.read(in), out);
+        boolean state = in.readBoolean();
+        out.writeBoolean(state);
+        if (state) {
+            Nd4j.write(RawArrays.read(in), out);
+        }
+        out.flush();
+        return bytes.toByteArray();
+    }
+
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.MethodSource("io.trainyard.spec.SpecExamples#names")
     void everyNetworkFamilySurvivesSaveAndLoad(String example) throws Exception {
