@@ -214,7 +214,9 @@ public final class Network {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return meta.toString();
+        // Properties.store starts with a date comment: drop it so that the same network always saves the same bytes.
+        return meta.toString().lines().filter(line -> !line.startsWith("#"))
+                .collect(java.util.stream.Collectors.joining("\n", "", "\n"));
     }
 
     private String configurationJson() {
