@@ -154,6 +154,14 @@ public record NativeRuntime(
      */
     static String convolutionHelper() {
         configure();
+        try {
+            return probeConvolutionHelper();
+        } catch (RuntimeException e) {
+            return null; // reported as "helpers off": the slow-fallback warning names what to check
+        }
+    }
+
+    private static String probeConvolutionHelper() {
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT).list()
                 .layer(new ConvolutionLayer.Builder(2, 2).nOut(2).activation(Activation.RELU).build())
                 .layer(new OutputLayer.Builder(LossFunction.MCXENT).nOut(2).activation(Activation.SOFTMAX).build())

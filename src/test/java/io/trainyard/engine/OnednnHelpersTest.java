@@ -50,6 +50,26 @@ class OnednnHelpersTest {
     }
 
     @Test
+    void helpersSwitchedOffOnTheCommandLineAreReportedAsASlowFallback() {
+        String before = System.getProperty(NativeRuntime.HELPERS_DISABLE_PROPERTY);
+        System.setProperty(NativeRuntime.HELPERS_DISABLE_PROPERTY, "true");
+        try {
+            NativeRuntime runtime = NativeRuntime.detect();
+
+            assertThat(System.getProperty(NativeRuntime.HELPERS_DISABLE_PROPERTY)).isEqualTo("true");
+            assertThat(runtime.onednn()).isTrue();
+            assertThat(runtime.layerHelpers()).isFalse();
+            assertThat(runtime.slowFallback()).isTrue();
+            assertThat(runtime.advice()).contains("no oneDNN layer helper")
+                    .contains("-D" + NativeRuntime.HELPERS_DISABLE_PROPERTY + "=true");
+            assertThat(runtime.asMap()).containsEntry("layerHelpers", false).containsEntry("slowFallback", true)
+                    .containsKey("advice");
+        } finally {
+            System.setProperty(NativeRuntime.HELPERS_DISABLE_PROPERTY, before == null ? "false" : before);
+        }
+    }
+
+    @Test
     void convolutionPoolingAndBatchNormLayersBuiltFromASpecGetOnednnHelpers() {
         assertThat(helpers(Network.build(Specs.parse(LENET)))).containsExactly(
                 Map.entry("0:ConvolutionLayer", "MKLDNNConvHelper"),
