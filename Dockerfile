@@ -27,6 +27,8 @@ COPY --from=build /extracted/snapshot-dependencies/ ./
 COPY --from=build /extracted/application/ ./
 COPY bin/trainyard bin/native-env.sh /app/bin/
 
+# oneDNN (CNN layers) is on by default: pom.xml ships libnd4j's oneDNN build and the service enables DL4J's layer
+# helpers itself; do not add -Dorg.eclipse.deeplearning4j.helpers.disable=true or a javacpp platform.extension here.
 # Container-aware heap: ND4J keeps its arrays off-heap (bounded by JavaCPP at the heap size by default),
 # so the heap gets a smaller share of the container's memory than usual.
 ENV TRAINYARD_JAR=/app/application.jar \

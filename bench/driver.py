@@ -25,8 +25,9 @@ SIZES = {"mlp": int(E["BENCH_N_MLP"]), "cnn": int(E["BENCH_N_CNN"]), "lstm": int
 NETS = ["mlp", "cnn", "lstm"]
 BATCH = {"mlp": 256, "cnn": 64, "lstm": 32}
 JAVA_CP = E["BENCH_CP"]
-TUNED_CP = E.get("BENCH_TUNED_CP", "")
-TUNED_OPTS = E.get("BENCH_TUNED_OPTS", "").split()
+# BENCH_HELPERS_OFF=1 adds a column: the same bare loop with DL4J's oneDNN layer helpers switched off (the way DL4J
+# M2.1 trains by default, and the service did before it shipped oneDNN): what the default configuration gains.
+HELPERS_OFF = E.get("BENCH_HELPERS_OFF") == "1"
 PY = "/usr/bin/python3"
 BASE = f"http://127.0.0.1:{PORT}"
 DATA = os.path.join(WORK, "data")
@@ -141,9 +142,9 @@ def main():
     datasets = {net: upload(os.path.join(DATA, f"{net}.npz"), "sequence" if net == "lstm" else None)["id"]
                 for net in NETS}
     net_arg = ",".join(f"{n}:{SIZES[n]}" for n in NETS)
-    columns = ["bare", "tuned", "pytorch", "service", "service-nockpt"]
-    if not TUNED_CP:
-        columns.remove("tuned")
+    columns = ["bare", "pytorch", "service", "service-nockpt"]
+    if HELPERS_OFF:
+        columns.insert(1, "bare-nohelpers")
     for rep in range(REPEATS):
         order = columns[rep % len(columns):] + columns[:rep % len(columns)]  # rotate: no column always first
         log(f"repeat {rep + 1}/{REPEATS}: {', '.join(order)}")
@@ -152,11 +153,12 @@ def main():
         for col in order:
             if col == "bare":
                 out = run_lines(java(JAVA_CP, "train", "bench/specs", net_arg, str(EPOCHS), "0", "bare"), "bare DL4J")
-            elif col == "tuned":
-                out = run_lines(java(TUNED_CP, "train", "bench/specs", net_arg, str(EPOCHS), "0", "bare",
-                                     opts=TUNED_OPTS), "tuned DL4J")
+            elif col == "bare-nohelpers":
+                out = run_lines(java(JAVA_CP, "train", "bench/specs", net_arg, str(EPOCHS), "0", "bare",
+                                     opts=["-Dorg.eclipse.deeplearning4j.helpers.disable=true"]),
+                                "bare DL4J, oneDNN helpers off")
                 for r in out:
-                    r["column"] = "tuned"
+                    r["column"] = "bare-nohelpers"
             elif col == "pytorch":
                 out = run_lines([PY, "bench/torch_bench.py", DATA, ",".join(NETS), str(EPOCHS), "2"], "PyTorch")
             else:

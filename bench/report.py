@@ -48,7 +48,9 @@ def main():
         if r["kind"] == "sgemm":
             sgemm[r["rep"]][r["size"]] = r["gflops"]
     ceiling = {rep: max(v.values()) for rep, v in sgemm.items()}
-    has_tuned = any(c == "tuned" for _, c in train)
+    # optional column (BENCH_HELPERS_OFF=1): the bare loop with DL4J's oneDNN layer helpers off, i.e. how DL4J
+    # trained before the service shipped oneDNN
+    has_off = any(c == "bare-nohelpers" for _, c in train)
 
     def per_rep(net, col, f=steady):
         return {rep: f(r) for rep, r in train[(net, col)].items()}
@@ -73,8 +75,8 @@ def main():
     w("## Training throughput (samples/s)\n")
     head = "| net | batch | service (job, ckpt every epoch) | service, training loop only | bare DL4J | PyTorch |"
     sep = "|---|---:|---:|---:|---:|---:|"
-    if has_tuned:
-        head += " tuned DL4J (experiment) |"
+    if has_off:
+        head += " bare DL4J, oneDNN helpers off |"
         sep += "---:|"
     w(head)
     w(sep)
@@ -82,14 +84,14 @@ def main():
         row = (f"| {NAMES[net]} | {BATCH[net]} | {mm(per_rep(net, 'service').values())} | "
                f"{mm(per_rep(net, 'service', training_only).values())} | {mm(per_rep(net, 'bare').values())} | "
                f"{mm(per_rep(net, 'pytorch').values())} |")
-        if has_tuned:
-            row += f" {mm(per_rep(net, 'tuned').values())} |"
+        if has_off:
+            row += f" {mm(per_rep(net, 'bare-nohelpers').values())} |"
         w(row)
     w("\n## Ratios (same repeat)\n")
     head = "| net | service / bare DL4J (goal ≥ 0.97) | service / PyTorch (goal ≥ 1.0) | bare DL4J / PyTorch |"
     sep = "|---|---:|---:|---:|"
-    if has_tuned:
-        head += " tuned / bare DL4J | tuned / PyTorch |"
+    if has_off:
+        head += " bare DL4J / helpers off | service / helpers off |"
         sep += "---:|---:|"
     w(head)
     w(sep)
@@ -97,8 +99,9 @@ def main():
         f2 = "{:.2f}"
         row = (f"| {NAMES[net]} | {mm(ratio(net, 'service', 'bare'), f2)} | {mm(ratio(net, 'service', 'pytorch'), f2)}"
                f" | {mm(ratio(net, 'bare', 'pytorch'), f2)} |")
-        if has_tuned:
-            row += f" {mm(ratio(net, 'tuned', 'bare'), f2)} | {mm(ratio(net, 'tuned', 'pytorch'), f2)} |"
+        if has_off:
+            row += (f" {mm(ratio(net, 'bare', 'bare-nohelpers'), f2)} |"
+                    f" {mm(ratio(net, 'service', 'bare-nohelpers'), f2)} |")
         w(row)
     w("\n## Hardware ceiling\n")
     w(f"ND4J sgemm (float32, square, best of up to 40 multiplications, in its own JVM each repeat): 1024² "
@@ -106,7 +109,7 @@ def main():
       f" GFLOP/s. Ceiling = the better of the two in each repeat: {mm(list(ceiling.values()), '{:.1f}')} GFLOP/s.\n")
     w("FLOPs per training example: forward = 2 × multiply-accumulates of the weight layers, training = 3 × forward "
       "(MLP 11.17 MFLOP, CNN 13.76 MFLOP, LSTM 24.58 MFLOP).\n")
-    cols = ["service", "bare", "pytorch"] + (["tuned"] if has_tuned else [])
+    cols = ["service", "bare", "pytorch"] + (["bare-nohelpers"] if has_off else [])
     w("| net | " + " | ".join(f"{c} GFLOP/s (share of sgemm)" for c in cols) + " |")
     w("|---|" + "---:|" * len(cols))
     for net in NETS:

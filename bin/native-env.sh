@@ -12,6 +12,9 @@ if [ -z "${OPENBLAS_CORETYPE:-}" ] && [ -r /proc/cpuinfo ]; then
   esac
   unset _trainyard_flags
 fi
+# libnd4j needs no choice here: the jar ships one oneDNN build for any x86-64 (baseline code; oneDNN picks
+# AVX2/AVX-512 kernels at run time), so org.bytedeco.javacpp.platform.extension stays unset, and the engine
+# switches DL4J's oneDNN layer helpers on itself (io.trainyard.engine.NativeRuntime.configure()).
 # Busy-waiting OpenMP threads steal the cores the other threads need; two spinning threads run
 # slower than one.
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"

@@ -6,7 +6,10 @@ import org.springframework.boot.actuate.info.Info;
 import org.springframework.boot.actuate.info.InfoContributor;
 import org.springframework.stereotype.Component;
 
-/** Logs the native runtime once at startup, warns on a slow BLAS fallback, and adds it to /actuator/info. */
+/**
+ * Logs the native runtime once at startup, warns on a slow fallback (generic BLAS kernel, libnd4j without oneDNN,
+ * DL4J layer helpers off), and adds it to /actuator/info.
+ */
 @Component
 class NativeRuntimeReporter implements InfoContributor {
 
@@ -19,10 +22,12 @@ class NativeRuntimeReporter implements InfoContributor {
         org.deeplearning4j.util.CrashReportingUtil.crashDumpsEnabled(false);
         this.runtime = NativeRuntime.detect();
         log.info("ND4J backend {} with BLAS {} (core {}, sgemm {} GFLOP/s), {} BLAS threads, {} OpenMP threads, "
-                        + "{} CPUs ({}), OMP_WAIT_POLICY={}",
+                        + "{} CPUs ({}), OMP_WAIT_POLICY={}; libnd4j {} (oneDNN {}), DL4J layer helpers {}",
                 runtime.backend(), runtime.blasVendor(), runtime.blasCoreType(),
                 String.format("%.1f", runtime.sgemmGflops()), runtime.blasThreads(), runtime.ompThreads(),
-                runtime.availableProcessors(), runtime.cpuVector(), runtime.ompWaitPolicy());
+                runtime.availableProcessors(), runtime.cpuVector(), runtime.ompWaitPolicy(), runtime.nativeBuild(),
+                runtime.onednn() ? "yes" : "no",
+                runtime.layerHelpers() ? "on (" + runtime.layerHelper() + ")" : "off");
         if (runtime.slowFallback()) {
             log.warn(runtime.advice());
         }

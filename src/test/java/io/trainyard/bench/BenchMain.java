@@ -1,6 +1,7 @@
 package io.trainyard.bench;
 
 import io.trainyard.engine.Batch;
+import io.trainyard.engine.NativeRuntime;
 import io.trainyard.engine.Network;
 import io.trainyard.engine.Tensor;
 import io.trainyard.spec.NetworkPlan;
@@ -54,6 +55,8 @@ public final class BenchMain {
     }
 
     public static void main(String[] args) throws Exception {
+        // The service's DL4J defaults (oneDNN layer helpers on): the bare loop runs DL4J the way the service does.
+        NativeRuntime.configure();
         switch (args[0]) {
             case "data" -> {
                 Path dir = Path.of(args[1]);

@@ -50,6 +50,10 @@ class ApplicationTest {
         assertThat(nativeInfo.get("blasCoreType").asString()).isNotBlank();
         assertThat(nativeInfo.get("sgemmGflops").asDouble()).isPositive();
         assertThat(nativeInfo.get("blasThreads").asInt()).isPositive();
+        // the fast configuration is the default: libnd4j with oneDNN, and DL4J's layer helpers using it
+        assertThat(nativeInfo.get("nativeBuild").asString()).isEqualTo("linux-x86_64-onednn");
+        assertThat(nativeInfo.get("onednn").asBoolean()).isTrue();
+        assertThat(nativeInfo.get("layerHelpers").asBoolean()).isTrue();
     }
 
     @Test

@@ -31,11 +31,15 @@ class EmbeddedDefaultIT {
             assertThat(health.json().get("status").asString()).isEqualTo("UP");
             assertThat(health.json().get("components").get("db").get("details").get("database").asString())
                     .isEqualTo("H2");
-            assertThat(http.get("/actuator/info").json().get("native").get("blasVendor").asString())
-                    .isEqualTo("OPENBLAS");
+            var nativeInfo = http.get("/actuator/info").json().get("native");
+            assertThat(nativeInfo.get("blasVendor").asString()).isEqualTo("OPENBLAS");
+            // oneDNN inside the packaged jar: the stand-in class is found through Spring Boot's class loader
+            assertThat(nativeInfo.get("onednn").asBoolean()).isTrue();
+            assertThat(nativeInfo.get("layerHelpers").asBoolean()).isTrue();
             assertThat(workDir.resolve("data/trainyard.mv.db")).isRegularFile();
             assertThat(workDir.resolve("data/objects")).isDirectory();
-            assertThat(service.log()).contains("ND4J backend").contains("OMP_WAIT_POLICY=PASSIVE");
+            assertThat(service.log()).contains("ND4J backend").contains("OMP_WAIT_POLICY=PASSIVE")
+                    .contains("(oneDNN yes), DL4J layer helpers on (MKLDNNConvHelper)");
 
             // SIGTERM is a graceful shutdown: the process exits on its own and the database stays usable.
             assertThat(service.stop()).isIn(0, 143);
