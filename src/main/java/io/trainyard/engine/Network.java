@@ -32,6 +32,11 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class Network {
 
+    static {
+        // The engine's DL4J defaults (oneDNN layer helpers on) before any layer is built or loaded.
+        NativeRuntime.configure();
+    }
+
     private static final String MAGIC = "TRAINYARD-NETWORK";
     /** Configuration JSON and the arrays' native bytes. */
     private static final int FORMAT = 3;
