@@ -24,7 +24,7 @@ import org.springframework.util.unit.DataSize;
  * @param cacheMaxModels    loaded model versions kept in memory (default 8)
  * @param cacheMaxBytes     total artifact size of the loaded versions (default 2GB); a rough proxy for memory
  * @param resolveTtl        how long "latest" and alias resolutions are reused (default PT5S). Alias moves on this
- *                          replica take effect at once; other replicas see them within this time
+ *                          replica take effect at once; other replicas see them within about this time (refreshed in the background)
  * @param loaderThreads     threads that load models in the background (default 2)
  * @param batchPredictions  the background batch-prediction runner ({@code batch-predictions.*})
  */

@@ -94,10 +94,10 @@ final class Instances {
 
     /** Which form the client chose, told by the nesting of the first element. */
     private static int[] dims(RawArray.Arr node, InputShape shape) {
-        int[] dims = shape.dims();
         if (node.size() == 0 || !(node.get(0) instanceof RawArray.Arr first)) {
             return new int[] {shape.size()};
         }
+        int[] dims = shape.dims(); // only for nested forms: it builds a new array on every call
         if (shape.kind() == InputShape.Kind.IMAGE && dims[0] == 1 && first.size() > 0
                 && !(first.get(0) instanceof RawArray.Arr)) {
             return new int[] {dims[1], dims[2]};
