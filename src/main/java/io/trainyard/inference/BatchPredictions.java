@@ -56,6 +56,7 @@ class BatchPredictions implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(BatchPredictions.class);
     static final int CHUNK = 256;
+    private static final long PROGRESS_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     enum State { QUEUED, RUNNING, SUCCEEDED, FAILED }
 
@@ -183,6 +184,9 @@ class BatchPredictions implements DisposableBean {
             try {
                 predictAll(claimed, done, lost);
             } catch (ApiException e) {
+                if (stopping) {
+                    return; // an interrupted wait surfaces as a timeout: not the task's fault, destroy() hands it back
+                }
                 error = e.getMessage();
             } catch (LostClaimException e) {
                 log.warn("Batch prediction {} was claimed by another replica; this one stops", claimed.id());
@@ -225,6 +229,7 @@ class BatchPredictions implements DisposableBean {
             ModelSelector selector = ModelSelector.version(task.model(), task.version());
             float[] numeric = null;
             int[] exampleShape = null;
+            long lastProgress = System.nanoTime();
             try (Writer out = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(csv),
                     StandardCharsets.UTF_8))) {
                 for (int from = 0; from < data.count(); from += CHUNK) {
@@ -243,6 +248,14 @@ class BatchPredictions implements DisposableBean {
                     System.arraycopy(chunk.numeric(), 0, numeric, from * chunk.width(), chunk.numeric().length);
                     out.write(chunk.rows(from));
                     done.set(from + n);
+                    // progress for status requests on any replica: at most once a second, beside the heartbeat
+                    if (System.nanoTime() - lastProgress > PROGRESS_NANOS) {
+                        lastProgress = System.nanoTime();
+                        if (!repository.heartbeat(id, task.attempt(), done.get(), settings.leaseDuration(),
+                                Instant.now())) {
+                            throw new LostClaimException();
+                        }
+                    }
                 }
             }
             if (lost.get()) {
