@@ -4,6 +4,9 @@
 #   beside the same server's /actuator/health as the ceiling. Each configuration runs RUNS times (default 3)
 #   for DURATION (default 10s) after a warm-up; the table shows the median run (by throughput) of each.
 # Usage: bench/inference/run.sh            (MVN_FLAGS=-o for an offline build; PORT, RUNS, DURATION to change)
+#   For quick A/Bs: JAR=<another build's jar>, BATCHING="true" (or "false"), CONNECTIONS="64", HEALTH=0 (skip the
+#   ceiling), SERVER_OPTS="--server.tomcat.threads.max=32 ..." (extra service arguments), JAVA_OPTS (JVM options,
+#   e.g. -XX:StartFlightRecording=filename=/tmp/x.jfr,settings=profile).
 # Writes the table to stdout and the raw wrk output to $OUT_DIR (default: a temp folder, printed at the end).
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -13,6 +16,11 @@ RUNS="${RUNS:-3}"
 DURATION="${DURATION:-10s}"
 OUT_DIR="${OUT_DIR:-$(mktemp -d /tmp/trainyard-bench-XXXX)}"
 MVN_FLAGS="${MVN_FLAGS:-}"
+BATCHING="${BATCHING:-true false}"
+CONNECTIONS="${CONNECTIONS:-1 16 64}"
+HEALTH="${HEALTH:-1}"
+SERVER_OPTS="${SERVER_OPTS:-}"
+JAVA_OPTS="${JAVA_OPTS:-}"
 mkdir -p "$OUT_DIR"
 
 if ! command -v wrk >/dev/null; then
@@ -20,7 +28,7 @@ if ! command -v wrk >/dev/null; then
   if [ "$(id -u)" = 0 ]; then apt-get install -y wrk >/dev/null; else sudo apt-get install -y wrk >/dev/null; fi
 fi
 
-jar=$(ls target/trainyard-*.jar 2>/dev/null | grep -v -e '-plain.jar' -e '.original' | head -1 || true)
+jar=${JAR:-$(ls target/trainyard-*.jar 2>/dev/null | grep -v -e '-plain.jar' -e '.original' | head -1 || true)}
 if [ -z "$jar" ] || [ ! -d target/test-classes/io/trainyard/inference/bench ]; then
   echo "building the jar" >&2
   ./mvnw -q $MVN_FLAGS -DskipTests package
@@ -46,8 +54,8 @@ stop_server() {
 trap stop_server EXIT
 
 start_server() { # $1 = batching true|false
-  (cd "$work" && TRAINYARD_JAR="$repo/$jar" JAVA_OPTS="-Xmx2g" exec "$repo/bin/trainyard" --server.port="$PORT" \
-    --trainyard.jobs.workers=0 --trainyard.inference.batching="$1" --logging.level.root=WARN \
+  (cd "$work" && TRAINYARD_JAR="$(realpath "$jar")" JAVA_OPTS="-Xmx2g $JAVA_OPTS" exec "$repo/bin/trainyard" --server.port="$PORT" \
+    --trainyard.jobs.workers=0 --trainyard.inference.batching="$1" --logging.level.root=WARN $SERVER_OPTS \
     > "$OUT_DIR/server-batching-$1.log" 2>&1) &
   server_pid=$!
   for _ in $(seq 120); do
@@ -82,16 +90,17 @@ measure() { # name url connections [lua]
 }
 
 printf '| configuration | connections | requests/s | p50 | p99 | notes |\n|---|---|---|---|---|---|\n'
-for batching in true false; do
+echo "load average before: $(cat /proc/loadavg)" > "$OUT_DIR/loadavg.txt"
+for batching in $BATCHING; do
   start_server "$batching"
   curl -fs -H 'Content-Type: application/json' -d '{"instances": [[0]]}' "$predict" >/dev/null 2>&1 || true
-  for c in 1 16 64; do
+  for c in $CONNECTIONS; do
     read -r rps p50 p99 notes < <(measure "predict-batching-$batching" "$predict" "$c" "$repo/bench/inference/predict.lua")
     printf '| predict, batching %s | %s | %s | %s | %s | %s |\n' "$([ "$batching" = true ] && echo on || echo off)" \
       "$c" "$rps" "$p50" "$p99" "${notes:-}"
   done
-  if [ "$batching" = true ]; then
-    for c in 1 16 64; do
+  if [ "$batching" = true ] && [ "$HEALTH" = 1 ]; then
+    for c in $CONNECTIONS; do
       read -r rps p50 p99 notes < <(measure health "$health" "$c")
       printf '| /actuator/health (ceiling) | %s | %s | %s | %s | %s |\n' "$c" "$rps" "$p50" "$p99" "${notes:-}"
     done
@@ -99,4 +108,5 @@ for batching in true false; do
   curl -fs "http://127.0.0.1:$PORT/actuator/prometheus" > "$OUT_DIR/prometheus-batching-$batching.txt" || true
   stop_server
 done
+echo "load average after: $(cat /proc/loadavg)" >> "$OUT_DIR/loadavg.txt"
 echo "raw wrk output: $OUT_DIR" >&2

@@ -35,13 +35,16 @@ class BatchPredictionController {
     record BatchPredictionRequest(UUID datasetId, Integer version, String alias) {
     }
 
+    /** {@code attempt} above 1: the task was started again after the replica running it stopped. */
     record BatchPredictionResource(UUID id, String model, int version, UUID datasetId, String state, long examples,
-            long done, String error, Instant createdAt, Instant finishedAt, Map<String, String> downloads) {
+            long done, String error, int attempt, Instant createdAt, Instant startedAt, Instant finishedAt,
+            Map<String, String> downloads) {
 
         static BatchPredictionResource of(BatchPredictions.Task t) {
             String base = "/api/v1/models/" + t.model() + "/batch-predictions/" + t.id();
             return new BatchPredictionResource(t.id(), t.model(), t.version(), t.datasetId(),
-                    t.state().name(), t.examples(), t.done(), t.error(), t.createdAt(), t.finishedAt(),
+                    t.state().name(), t.examples(), t.done(), t.error(), t.attempt(), t.createdAt(), t.startedAt(),
+                    t.finishedAt(),
                     t.state() == BatchPredictions.State.SUCCEEDED
                             ? Map.of("csv", base + "/predictions.csv", "npy", base + "/predictions.npy") : Map.of());
         }

@@ -21,59 +21,86 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
  * Predictions for a whole dataset, as a background task: the dataset runs through the model's batcher in chunks
  * (sharing it with online requests), and the results go to the object store as CSV and NPY.
  *
- * <p>Task state is kept in memory on the replica that accepted the request: a restart forgets the tasks (their
- * finished files stay in the object store under {@code batch-predictions/}), and a status request must reach that
- * replica. A table (Flyway V40, the models range) is the next step when this is used behind a load balancer.
+ * <p>Task state lives in PostgreSQL ({@link BatchPredictionRepository}), so every replica answers for every task
+ * and a restart forgets nothing. Each replica runs one task at a time on its runner thread, claimed under a lease
+ * that a heartbeat renews. A task submitted here is reserved for this replica for one lease period (so it starts
+ * here at once, and the replica that loaded the dataset's shape runs it); after that, or when its replica died,
+ * any replica claims it and runs it again from the start — the output keys are per task, so a re-run simply
+ * overwrites a partial one. After {@code max-attempts} claims that ended with a dead replica it is FAILED with a
+ * reason that asks for a resubmission.
  */
 @Component
 class BatchPredictions implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(BatchPredictions.class);
     static final int CHUNK = 256;
+    private static final long PROGRESS_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     enum State { QUEUED, RUNNING, SUCCEEDED, FAILED }
 
-    /** A task's state; {@code done} counts examples predicted so far. */
+    /**
+     * A task's state; {@code done} counts examples predicted so far in the current attempt, {@code attempt} the
+     * claims so far (more than 1: it was restarted after its replica stopped).
+     */
     record Task(UUID id, String team, String model, int version, UUID datasetId, State state, long examples, long done,
-            String error, Instant createdAt, Instant finishedAt) {
-
-        Task with(State state, long done, String error) {
-            return new Task(id, team, model, version, datasetId, state, examples, done, error, createdAt,
-                    state == State.SUCCEEDED || state == State.FAILED ? Instant.now() : null);
-        }
+            String error, int attempt, Instant createdAt, Instant startedAt, Instant finishedAt) {
     }
 
     private final InferenceService inference;
     private final DatasetCatalog catalog;
     private final DatasetLoader loader;
     private final ObjectStore objects;
-    private final Map<UUID, Task> tasks = new ConcurrentHashMap<>();
-    private final ExecutorService runner = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "batch-predictions");
-        t.setDaemon(true);
-        return t;
-    });
+    private final BatchPredictionRepository repository;
+    private final InferenceProperties.BatchPredictionSettings settings;
+    private final String owner;
+    private final Semaphore wake = new Semaphore(0);
+    private final ExecutorService runner = Executors.newSingleThreadExecutor(daemon("batch-predictions"));
+    private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(
+            daemon("batch-predictions-heartbeat"));
+    private volatile boolean stopping;
+    /** The task this replica is running and its claim, or null. */
+    private volatile Task current;
 
-    BatchPredictions(InferenceService inference, DatasetCatalog catalog, DatasetLoader loader, ObjectStore objects) {
+    BatchPredictions(InferenceService inference, DatasetCatalog catalog, DatasetLoader loader, ObjectStore objects,
+            BatchPredictionRepository repository, InferenceProperties properties) {
         this.inference = inference;
         this.catalog = catalog;
         this.loader = loader;
         this.objects = objects;
+        this.repository = repository;
+        this.settings = properties.batchPredictions();
+        this.owner = replicaId();
+    }
+
+    /** Starts claiming once the application is up (the migrations have run, the model cache exists). */
+    @EventListener(ApplicationReadyEvent.class)
+    void start() {
+        if (settings.enabled()) {
+            runner.submit(this::work);
+            log.info("Batch predictions run on this replica as {}", owner);
+        }
     }
 
     /** Checks the dataset against the model's input and queues the task; the version is pinned now. */
@@ -91,14 +118,14 @@ class BatchPredictions implements DisposableBean {
                     + describe(expected));
         }
         Task task = new Task(UUID.randomUUID(), team, version.model(), version.version(), datasetId, State.QUEUED,
-                dataset.exampleCount(), 0, null, Instant.now(), null);
-        tasks.put(task.id(), task);
-        runner.submit(() -> run(task.id(), dataset));
+                dataset.exampleCount(), 0, null, 0, Instant.now(), null, null);
+        repository.insert(task, settings.enabled() ? owner : null, Instant.now().plus(settings.leaseDuration()));
+        wake.release();
         return task;
     }
 
     Optional<Task> find(String team, String model, UUID id) {
-        return Optional.ofNullable(tasks.get(id)).filter(t -> t.team().equals(team) && t.model().equals(model));
+        return repository.find(team, model, id);
     }
 
     InputStream open(Task task, String format) throws IOException {
@@ -109,19 +136,106 @@ class BatchPredictions implements DisposableBean {
         return "batch-predictions/" + id + "/predictions." + format;
     }
 
-    private void run(UUID id, DatasetInfo dataset) {
-        Task task = tasks.get(id);
-        tasks.put(id, task = task.with(State.RUNNING, 0, null));
-        Path csv = null;
+    /** The runner thread: claim, run, repeat; between tasks wait for a submission or the poll interval. */
+    private void work() {
+        while (!stopping) {
+            try {
+                repository.failExhausted(settings.maxAttempts(), Instant.now());
+                Optional<Task> claimed = repository.claimNext(owner, settings.leaseDuration(), settings.maxAttempts(),
+                        Instant.now());
+                if (claimed.isPresent()) {
+                    run(claimed.get());
+                    continue;
+                }
+            } catch (RuntimeException e) {
+                // the database may be briefly unreachable: keep the thread, try again at the next poll
+                log.warn("Batch predictions: claiming failed ({}); retrying", e.toString());
+            }
+            try {
+                // ±20% so that replicas started together do not poll in lockstep
+                long poll = (long) (settings.pollInterval().toMillis() * (0.8 + 0.4 * Math.random()));
+                if (wake.tryAcquire(Math.max(1, poll), TimeUnit.MILLISECONDS)) {
+                    wake.drainPermits();
+                }
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** Runs a claimed task while a heartbeat renews its lease; every write is fenced by the claim's attempt. */
+    private void run(Task claimed) {
+        current = claimed;
+        AtomicLong done = new AtomicLong();
+        AtomicBoolean lost = new AtomicBoolean();
+        long period = Math.max(1, settings.leaseDuration().toMillis() / 3);
+        ScheduledFuture<?> heartbeat = heartbeats.scheduleAtFixedRate(() -> {
+            try {
+                if (!repository.heartbeat(claimed.id(), claimed.attempt(), done.get(), settings.leaseDuration(),
+                        Instant.now())) {
+                    lost.set(true);
+                }
+            } catch (RuntimeException e) {
+                log.warn("Batch prediction {}: heartbeat failed ({})", claimed.id(), e.toString());
+            }
+        }, period, period, TimeUnit.MILLISECONDS);
+        try {
+            String error = null;
+            try {
+                predictAll(claimed, done, lost);
+            } catch (ApiException e) {
+                if (stopping) {
+                    return; // an interrupted wait surfaces as a timeout: not the task's fault, destroy() hands it back
+                }
+                error = e.getMessage();
+            } catch (LostClaimException e) {
+                log.warn("Batch prediction {} was claimed by another replica; this one stops", claimed.id());
+                return;
+            } catch (Exception e) {
+                if (stopping) {
+                    return; // shutting down: destroy() hands the task back
+                }
+                log.error("Batch prediction {} failed", claimed.id(), e);
+                error = "failed unexpectedly: " + e.getMessage();
+            }
+            if (!repository.finish(claimed.id(), claimed.attempt(), error == null ? State.SUCCEEDED : State.FAILED,
+                    done.get(), error, Instant.now())) {
+                log.warn("Batch prediction {} finished after its claim was taken over; its result is not recorded",
+                        claimed.id());
+            } else if (error == null) {
+                log.info("Batch prediction {} of {} v{} on dataset {}: {} examples", claimed.id(), claimed.model(),
+                        claimed.version(), claimed.datasetId(), done.get());
+            }
+        } finally {
+            heartbeat.cancel(false);
+            current = null;
+        }
+    }
+
+    /** Another replica holds the task now (this one's lease expired): stop without writing anything more. */
+    private static final class LostClaimException extends RuntimeException {
+        LostClaimException() {
+            super("claim lost", null, false, false);
+        }
+    }
+
+    private void predictAll(Task task, AtomicLong done, AtomicBoolean lost) throws IOException {
+        DatasetInfo dataset = catalog.find(task.team(), task.datasetId()).orElseThrow(() -> ApiException.notFound(
+                "Dataset", task.datasetId()));
+        UUID id = task.id();
+        Path csv = Files.createTempFile("batch-predictions", ".csv");
         try {
             LoadedDataset data = loader.load(dataset);
             ModelSelector selector = ModelSelector.version(task.model(), task.version());
-            csv = Files.createTempFile("batch-predictions", ".csv");
             float[] numeric = null;
             int[] exampleShape = null;
+            long lastProgress = System.nanoTime();
             try (Writer out = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(csv),
                     StandardCharsets.UTF_8))) {
                 for (int from = 0; from < data.count(); from += CHUNK) {
+                    if (lost.get()) {
+                        throw new LostClaimException();
+                    }
                     int n = Math.min(CHUNK, data.count() - from);
                     float[] values = Arrays.copyOfRange(data.features(), from * data.exampleSize(),
                             (from + n) * data.exampleSize());
@@ -133,8 +247,19 @@ class BatchPredictions implements DisposableBean {
                     }
                     System.arraycopy(chunk.numeric(), 0, numeric, from * chunk.width(), chunk.numeric().length);
                     out.write(chunk.rows(from));
-                    tasks.put(id, task = task.with(State.RUNNING, from + n, null));
+                    done.set(from + n);
+                    // progress for status requests on any replica: at most once a second, beside the heartbeat
+                    if (System.nanoTime() - lastProgress > PROGRESS_NANOS) {
+                        lastProgress = System.nanoTime();
+                        if (!repository.heartbeat(id, task.attempt(), done.get(), settings.leaseDuration(),
+                                Instant.now())) {
+                            throw new LostClaimException();
+                        }
+                    }
                 }
+            }
+            if (lost.get()) {
+                throw new LostClaimException();
             }
             try (InputStream in = Files.newInputStream(csv)) {
                 objects.put(key(id, "csv"), in);
@@ -153,21 +278,11 @@ class BatchPredictions implements DisposableBean {
             } finally {
                 Files.deleteIfExists(npy);
             }
-            tasks.put(id, task.with(State.SUCCEEDED, data.count(), null));
-            log.info("Batch prediction {} of {} v{} on dataset {}: {} examples", id, task.model(), task.version(),
-                    task.datasetId(), data.count());
-        } catch (ApiException e) {
-            tasks.put(id, task.with(State.FAILED, task.done(), e.getMessage()));
-        } catch (Exception e) {
-            log.error("Batch prediction {} failed", id, e);
-            tasks.put(id, task.with(State.FAILED, task.done(), "failed unexpectedly: " + e.getMessage()));
         } finally {
-            if (csv != null) {
-                try {
-                    Files.deleteIfExists(csv);
-                } catch (IOException ignored) {
-                    // a temp file left behind is harmless
-                }
+            try {
+                Files.deleteIfExists(csv);
+            } catch (IOException ignored) {
+                // a temp file left behind is harmless
             }
         }
     }
@@ -242,8 +357,43 @@ class BatchPredictions implements DisposableBean {
                 + (shape.featureNames() == null ? "" : " " + shape.featureNames());
     }
 
+    /**
+     * Graceful shutdown hands the running task back (QUEUED, the attempt not spent), so another replica or this
+     * one after its restart starts it at once instead of after the lease expires.
+     */
     @Override
     public void destroy() {
+        stopping = true;
+        Task running = current;
         runner.shutdownNow();
+        heartbeats.shutdownNow();
+        if (running != null) {
+            try {
+                if (repository.release(running.id(), running.attempt())) {
+                    log.info("Batch prediction {} handed back for another replica (shutdown)", running.id());
+                }
+            } catch (RuntimeException e) {
+                log.warn("Batch prediction {} could not be handed back ({}); it restarts when its lease expires",
+                        running.id(), e.toString());
+            }
+        }
+    }
+
+    private static String replicaId() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            host = "replica";
+        }
+        return host + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
     }
 }

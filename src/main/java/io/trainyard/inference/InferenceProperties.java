@@ -24,8 +24,9 @@ import org.springframework.util.unit.DataSize;
  * @param cacheMaxModels    loaded model versions kept in memory (default 8)
  * @param cacheMaxBytes     total artifact size of the loaded versions (default 2GB); a rough proxy for memory
  * @param resolveTtl        how long "latest" and alias resolutions are reused (default PT5S). Alias moves on this
- *                          replica take effect at once; other replicas see them within this time
+ *                          replica take effect at once; other replicas see them within about this time (refreshed in the background)
  * @param loaderThreads     threads that load models in the background (default 2)
+ * @param batchPredictions  the background batch-prediction runner ({@code batch-predictions.*})
  */
 @ConfigurationProperties(prefix = "trainyard.inference")
 public record InferenceProperties(
@@ -39,7 +40,36 @@ public record InferenceProperties(
         @DefaultValue("8") int cacheMaxModels,
         @DefaultValue("2GB") DataSize cacheMaxBytes,
         @DefaultValue("PT5S") Duration resolveTtl,
-        @DefaultValue("2") int loaderThreads) {
+        @DefaultValue("2") int loaderThreads,
+        @DefaultValue BatchPredictionSettings batchPredictions) {
+
+    /**
+     * Batch predictions ({@code trainyard.inference.batch-predictions.*}).
+     *
+     * @param enabled       whether this replica runs batch predictions (default true); false: it still accepts
+     *                      and reports them, other replicas run them
+     * @param leaseDuration how long a claim lasts without a heartbeat (default PT30S; renewed every third of it).
+     *                      A task whose replica died is claimed again this long after its last heartbeat
+     * @param pollInterval  how often an idle runner looks for tasks submitted elsewhere (default PT2S)
+     * @param maxAttempts   claims a task may use (default 3); when the last one ends with a dead replica too, the
+     *                      task is FAILED with a reason asking for a resubmission
+     */
+    public record BatchPredictionSettings(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("PT30S") Duration leaseDuration,
+            @DefaultValue("PT2S") Duration pollInterval,
+            @DefaultValue("3") int maxAttempts) {
+
+        public BatchPredictionSettings {
+            require(positive(leaseDuration) && positive(pollInterval),
+                    "trainyard.inference.batch-predictions durations must be positive");
+            require(maxAttempts >= 1, "trainyard.inference.batch-predictions.max-attempts must be at least 1");
+        }
+
+        static BatchPredictionSettings defaults() {
+            return new BatchPredictionSettings(true, Duration.ofSeconds(30), Duration.ofSeconds(2), 3);
+        }
+    }
 
     /** Overrides for one model; a null field keeps the global value. */
     public record ModelBatching(Boolean batching, Integer maxBatchSize, Duration maxQueueDelay) {
@@ -60,6 +90,7 @@ public record InferenceProperties(
         require(cacheMaxModels >= 1, "trainyard.inference.cache-max-models must be at least 1");
         require(cacheMaxBytes != null && cacheMaxBytes.toBytes() > 0, "trainyard.inference.cache-max-bytes must be positive");
         require(loaderThreads >= 1, "trainyard.inference.loader-threads must be at least 1");
+        batchPredictions = batchPredictions == null ? BatchPredictionSettings.defaults() : batchPredictions;
         models.forEach((name, m) -> {
             require(m.maxBatchSize() == null || m.maxBatchSize() >= 1,
                     "trainyard.inference.models." + name + ".max-batch-size must be at least 1");
@@ -71,7 +102,8 @@ public record InferenceProperties(
     /** Defaults throughout; tests override what they need. */
     static InferenceProperties defaults() {
         return new InferenceProperties(true, 64, Duration.ofNanos(500_000), Map.of(), 1024, 1000,
-                Duration.ofSeconds(30), 8, DataSize.ofGigabytes(2), Duration.ofSeconds(5), 2);
+                Duration.ofSeconds(30), 8, DataSize.ofGigabytes(2), Duration.ofSeconds(5), 2,
+                BatchPredictionSettings.defaults());
     }
 
     Batching batchingFor(String model) {

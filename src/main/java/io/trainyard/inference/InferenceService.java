@@ -11,7 +11,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.springframework.stereotype.Service;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Serving, shared by the REST API, the Open Inference Protocol and batch predictions: resolve the version, get it
@@ -37,7 +36,7 @@ class InferenceService {
         this.properties = properties;
     }
 
-    Served predict(String team, ModelSelector selector, Operation operation, JsonNode instances, Integer topK) {
+    Served predict(String team, ModelSelector selector, Operation operation, RawArray instances, Integer topK) {
         return withModel(team, selector, model -> {
             if (operation != Operation.PREDICT && !model.autoencoder()) {
                 throw InferenceErrors.unsupported(model.key().model(), model.task(), operation.name().toLowerCase());
@@ -52,7 +51,8 @@ class InferenceService {
                         + "got " + topK);
             }
             float[] values = Instances.parse(instances, model.metadata().inputShape(), properties.maxInstances());
-            Tensor input = ModelArtifact.features(model.metadata(), values, instances.size());
+            Tensor input = ModelArtifact.features(model.metadata(), values,
+                    values.length / model.metadata().inputShape().size());
             return new Served(model.key(), switch (operation) {
                 case ENCODE -> Outputs.latents(run(model, Batcher.Operation.ENCODE, input));
                 case RECONSTRUCT -> Outputs.reconstructions(model, input, run(model, Batcher.Operation.OUTPUT, input));

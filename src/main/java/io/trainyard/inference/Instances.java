@@ -14,7 +14,8 @@ import tools.jackson.databind.JsonNode;
  * {@code ModelArtifact.features} takes). An instance is an array in the input's natural shape ({@code [F]},
  * {@code [C, H, W]} or, for one channel, {@code [H, W]}, {@code [T, F]}), the same values flat, or for CSV-trained
  * models an object keyed by column name. Every problem is reported with a JSON pointer (at most
- * {@value #MAX_VIOLATIONS}).
+ * {@value #MAX_VIOLATIONS}). The input is the streamed {@link RawArray}, never a JSON tree: a well-formed instance
+ * is checked for shape and copied from the request's number buffer row by row.
  */
 final class Instances {
 
@@ -23,26 +24,31 @@ final class Instances {
     private Instances() {
     }
 
-    static float[] parse(JsonNode instances, InputShape shape, int maxInstances) {
-        if (instances == null || instances.isNull() || instances.isMissingNode()) {
+    /**
+     * The instances as one flat float array, {@code shape.size()} values per instance. {@code instances} is null
+     * when the field was absent or JSON null.
+     */
+    static float[] parse(RawArray instances, InputShape shape, int maxInstances) {
+        if (instances == null) {
             throw ApiException.invalid("/instances", "is required: an array of instances, each " + describe(shape));
         }
-        if (!instances.isArray()) {
+        RawArray.Arr list = instances.root();
+        if (list == null) {
             throw ApiException.invalid("/instances", "must be an array of instances, each " + describe(shape));
         }
-        if (instances.isEmpty()) {
+        if (list.size() == 0) {
             throw ApiException.invalid("/instances", "must hold at least one instance");
         }
-        if (instances.size() > maxInstances) {
+        if (list.size() > maxInstances) {
             throw ApiException.tooLarge("A request may carry at most " + maxInstances + " instances "
-                    + "(trainyard.inference.max-instances); this one has " + instances.size()
+                    + "(trainyard.inference.max-instances); this one has " + list.size()
                     + ". Split it, or use POST /api/v1/models/{name}/batch-predictions for a whole dataset.");
         }
         int size = shape.size();
-        float[] out = new float[instances.size() * size];
+        float[] out = new float[list.size() * size];
         List<Violation> violations = new ArrayList<>();
-        for (int i = 0; i < instances.size() && violations.size() < MAX_VIOLATIONS; i++) {
-            instance(instances.get(i), shape, out, i * size, "/instances/" + i, violations);
+        for (int i = 0; i < list.size() && violations.size() < MAX_VIOLATIONS; i++) {
+            instance(instances.values(), list.get(i), shape, out, i * size, "/instances/" + i, violations);
         }
         if (!violations.isEmpty()) {
             throw ApiException.invalid(violations);
@@ -63,19 +69,19 @@ final class Instances {
         };
     }
 
-    private static void instance(JsonNode node, InputShape shape, float[] out, int at, String pointer,
-            List<Violation> violations) {
-        if (node.isObject()) {
+    private static void instance(float[] values, RawArray.Element element, InputShape shape, float[] out, int at,
+            String pointer, List<Violation> violations) {
+        if (element instanceof RawArray.Other other && other.node().isObject()) {
             if (shape.kind() == InputShape.Kind.FEATURES && shape.featureNames() != null) {
-                named(node, shape.featureNames(), out, at, pointer, violations);
+                named(other.node(), shape.featureNames(), out, at, pointer, violations);
             } else {
                 violations.add(Violation.at(pointer, "must be " + describe(shape)
                         + "; objects keyed by feature name need a model trained on CSV"));
             }
             return;
         }
-        if (!node.isArray()) {
-            violations.add(Violation.at(pointer, "must be " + describe(shape) + "; got " + kind(node)));
+        if (!(element instanceof RawArray.Arr node)) {
+            violations.add(Violation.at(pointer, "must be " + describe(shape) + "; got " + kind(element)));
             return;
         }
         int[] dims = dims(node, shape);
@@ -83,35 +89,44 @@ final class Instances {
             violations.add(Violation.at(pointer, "must be " + describe(shape) + "; got an array of " + node.size()));
             return;
         }
-        fill(node, dims, 0, out, at, pointer, violations);
+        fill(values, node, dims, 0, out, at, pointer, violations);
     }
 
     /** Which form the client chose, told by the nesting of the first element. */
-    private static int[] dims(JsonNode node, InputShape shape) {
-        int[] dims = shape.dims();
-        if (node.isEmpty() || !node.get(0).isArray()) {
+    private static int[] dims(RawArray.Arr node, InputShape shape) {
+        if (node.size() == 0 || !(node.get(0) instanceof RawArray.Arr first)) {
             return new int[] {shape.size()};
         }
-        if (shape.kind() == InputShape.Kind.IMAGE && dims[0] == 1 && node.get(0).size() > 0
-                && !node.get(0).get(0).isArray()) {
+        int[] dims = shape.dims(); // only for nested forms: it builds a new array on every call
+        if (shape.kind() == InputShape.Kind.IMAGE && dims[0] == 1 && first.size() > 0
+                && !(first.get(0) instanceof RawArray.Arr)) {
             return new int[] {dims[1], dims[2]};
         }
         return dims;
     }
 
-    private static void fill(JsonNode node, int[] dims, int depth, float[] out, int at, String pointer,
-            List<Violation> violations) {
+    private static void fill(float[] values, RawArray.Element element, int[] dims, int depth, float[] out, int at,
+            String pointer, List<Violation> violations) {
         if (violations.size() >= MAX_VIOLATIONS) {
             return;
         }
         if (depth == dims.length) {
-            number(node, out, at, pointer, violations);
+            if (element instanceof RawArray.Num num) {
+                out[at] = values[num.at()];
+            } else {
+                violations.add(Violation.at(pointer, "must be a finite number; got " + kind(element)));
+            }
             return;
         }
-        if (!node.isArray() || node.size() != dims[depth]) {
+        if (!(element instanceof RawArray.Arr node) || node.size() != dims[depth]) {
             violations.add(Violation.at(pointer, "must be an array of " + dims[depth] + (depth + 1 < dims.length
                     ? " arrays" : " numbers") + " (axis " + depth + " of shape " + java.util.Arrays.toString(dims)
-                    + "); got " + (node.isArray() ? "an array of " + node.size() : kind(node))));
+                    + "); got " + (element instanceof RawArray.Arr a ? "an array of " + a.size() : kind(element))));
+            return;
+        }
+        if (depth + 1 == dims.length && node.numbers()) {
+            // the common case: a row of numbers, already contiguous in document (= row-major) order
+            System.arraycopy(values, node.from(), out, at, node.size());
             return;
         }
         int stride = 1;
@@ -119,7 +134,7 @@ final class Instances {
             stride *= dims[k];
         }
         for (int j = 0; j < dims[depth]; j++) {
-            fill(node.get(j), dims, depth + 1, out, at + j * stride, pointer + "/" + j, violations);
+            fill(values, node.get(j), dims, depth + 1, out, at + j * stride, pointer + "/" + j, violations);
         }
     }
 
@@ -155,6 +170,15 @@ final class Instances {
         violations.add(Violation.at(pointer, "must be a finite number; got " + kind(node)));
     }
 
+    /** What an element of a streamed array is, for a message. */
+    static String kind(RawArray.Element element) {
+        if (element instanceof RawArray.Other other) {
+            return kind(other.node());
+        }
+        return element instanceof RawArray.Arr ? "an array" : "a number";
+    }
+
+    /** What a JSON value is, for a message; a number here is one outside the 32-bit float range. */
     static String kind(JsonNode node) {
         if (node.isNumber()) {
             return node.asString() + " (outside the 32-bit float range)";

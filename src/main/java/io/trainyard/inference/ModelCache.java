@@ -1,8 +1,10 @@
 package io.trainyard.inference;
 
 import com.github.benmanes.caffeine.cache.AsyncCache;
-import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.CacheLoader;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
+import io.trainyard.system.ApiException;
 import io.trainyard.models.ModelAliasMoved;
 import io.trainyard.models.ModelRegistry;
 import io.trainyard.models.ModelVersion;
@@ -35,7 +37,8 @@ class ModelCache implements DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(ModelCache.class);
     private static final int KIB = 1024;
 
-    private record Ref(String team, String model, String selector) {
+    /** A resolution: {@code version} or {@code alias}, or neither for "latest". */
+    private record Ref(String team, String model, Integer version, String alias) {
     }
 
     private final ModelRegistry registry;
@@ -43,7 +46,7 @@ class ModelCache implements DisposableBean {
     private final InferenceProperties properties;
     private final ExecutorService loaders;
     private final AsyncCache<ModelKey, LoadedModel> models;
-    private final Cache<Ref, ModelVersion> resolved;
+    private final LoadingCache<Ref, ModelVersion> resolved;
 
     ModelCache(ModelRegistry registry, ModelLoader loader, InferenceProperties properties) {
         this.registry = registry;
@@ -69,20 +72,45 @@ class ModelCache implements DisposableBean {
                     }
                 })
                 .buildAsync();
-        this.resolved = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(properties.resolveTtl()).build();
+        // Refreshed in the background after resolve-ttl, not expired: an expired entry made every request that
+        // arrived during the registry lookup block on the cache's lock for the lookup's whole duration — every 5 s
+        // all 64 benchmark connections stalled for up to 100 ms (JFR, docs/inference.md "Performance"). Now one
+        // background lookup runs while requests keep the previous answer; an entry nobody read for two TTLs
+        // expires, so a long-idle resolution is never served stale.
+        this.resolved = Caffeine.newBuilder().maximumSize(10_000)
+                .refreshAfterWrite(properties.resolveTtl())
+                .expireAfterWrite(properties.resolveTtl().multipliedBy(2))
+                .build(new CacheLoader<Ref, ModelVersion>() {
+                    @Override
+                    public ModelVersion load(Ref ref) {
+                        return lookup(ref);
+                    }
+
+                    @Override
+                    public ModelVersion reload(Ref ref, ModelVersion old) {
+                        try {
+                            return lookup(ref);
+                        } catch (ApiException gone) {
+                            return null; // deleted meanwhile: drop it, and the next request gets the 404
+                        }
+                    }
+                });
+    }
+
+    private ModelVersion lookup(Ref ref) {
+        if (ref.version() != null) {
+            return registry.version(ref.team(), ref.model(), ref.version());
+        }
+        if (ref.alias() != null) {
+            return registry.byAlias(ref.team(), ref.model(), ref.alias());
+        }
+        return registry.latest(ref.team(), ref.model());
     }
 
     /** The version {@code selector} means now; 404 ApiException when there is none. */
     ModelVersion resolve(String team, ModelSelector selector) {
-        if (selector.version() != null) {
-            return resolved.get(new Ref(team, selector.model(), "version:" + selector.version()),
-                    r -> registry.version(team, selector.model(), selector.version()));
-        }
-        if (selector.alias() != null) {
-            return resolved.get(new Ref(team, selector.model(), "alias:" + selector.alias()),
-                    r -> registry.byAlias(team, selector.model(), selector.alias()));
-        }
-        return resolved.get(new Ref(team, selector.model(), "latest"), r -> registry.latest(team, selector.model()));
+        return resolved.get(new Ref(team, selector.model(), selector.version(),
+                selector.version() == null ? selector.alias() : null));
     }
 
     /** The loaded model, loading it first if needed (waiting at most {@code request-timeout}). */
@@ -121,7 +149,7 @@ class ModelCache implements DisposableBean {
 
     @EventListener
     void aliasMoved(ModelAliasMoved event) {
-        resolved.invalidate(new Ref(event.team(), event.model(), "alias:" + event.alias()));
+        resolved.invalidate(new Ref(event.team(), event.model(), null, event.alias()));
         if (event.version() != null) {
             try {
                 ModelVersion version = resolve(event.team(), ModelSelector.version(event.model(), event.version()));
@@ -135,7 +163,7 @@ class ModelCache implements DisposableBean {
 
     @EventListener
     void versionRegistered(ModelVersionRegistered event) {
-        resolved.invalidate(new Ref(event.team(), event.model(), "latest"));
+        resolved.invalidate(new Ref(event.team(), event.model(), null, null));
     }
 
     @Override

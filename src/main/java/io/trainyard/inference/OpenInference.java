@@ -1,6 +1,7 @@
 package io.trainyard.inference;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.trainyard.datasets.InputShape;
 import io.trainyard.engine.Tensor;
 import io.trainyard.models.ModelArtifact;
@@ -14,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.JsonNode;
 
 /**
  * The Open Inference Protocol v2 (KServe, Triton) on top of {@link InferenceService}: tensor metadata and
@@ -46,7 +46,10 @@ class OpenInference {
             List<MetadataTensor> outputs) {
     }
 
-    record InferInput(String name, List<Long> shape, String datatype, Map<String, Object> parameters, JsonNode data) {
+    /** {@code data} is streamed straight into floats (flat or nested, row-major), never a JSON tree. */
+    record InferInput(String name, List<Long> shape, String datatype, Map<String, Object> parameters,
+            @Schema(type = "array", description = "the tensor's values, flat or nested in row-major order")
+            RawArray data) {
     }
 
     record RequestedOutput(String name, Map<String, Object> parameters) {
@@ -158,37 +161,46 @@ class OpenInference {
     }
 
     /** {@code data}, flat or nested in row-major order, as floats; exactly {@code count} finite numbers. */
-    static float[] data(JsonNode data, int count) {
-        if (data == null || !data.isArray()) {
+    static float[] data(RawArray data, int count) {
+        if (data == null || data.root() == null) {
             throw ApiException.invalid("/inputs/0/data", "must be an array of " + count
                     + " numbers (flat or nested in row-major order)");
         }
-        float[] out = new float[count];
-        int n = flatten(data, out, 0);
-        if (n != count) {
-            throw ApiException.invalid("/inputs/0/data", "must hold " + count + " numbers (the product of the shape); "
-                    + "got " + n);
+        int[] n = {0};
+        RawArray.Element bad = firstNonNumber(data.root(), n);
+        if (bad != null) {
+            throw ApiException.invalid("/inputs/0/data", "element " + n[0] + " (row-major) must be a finite number; "
+                    + "got " + Instances.kind(bad));
         }
-        return out;
+        if (n[0] != count) {
+            throw ApiException.invalid("/inputs/0/data", "must hold " + count + " numbers (the product of the shape); "
+                    + "got " + n[0]);
+        }
+        // every element is a number or an array of them, so the buffer holds exactly the row-major values
+        float[] values = data.values();
+        return values.length == count ? values : Arrays.copyOf(values, count);
     }
 
-    private static int flatten(JsonNode node, float[] out, int at) {
-        for (JsonNode element : node) {
-            if (element.isArray()) {
-                at = flatten(element, out, at);
-                continue;
-            }
-            float value = element.isNumber() ? (float) element.doubleValue() : Float.NaN;
-            if (!Float.isFinite(value)) {
-                throw ApiException.invalid("/inputs/0/data", "element " + at + " (row-major) must be a finite number; "
-                        + "got " + Instances.kind(element));
-            }
-            if (at < out.length) {
-                out[at] = value;
-            }
-            at++;
+    /** The first element (in row-major order) that is neither a number nor an array; n counts the leaves before. */
+    private static RawArray.Element firstNonNumber(RawArray.Arr array, int[] n) {
+        if (array.numbers()) {
+            n[0] += array.size();
+            return null;
         }
-        return at;
+        for (int j = 0; j < array.size(); j++) {
+            RawArray.Element e = array.get(j);
+            if (e instanceof RawArray.Arr nested) {
+                RawArray.Element bad = firstNonNumber(nested, n);
+                if (bad != null) {
+                    return bad;
+                }
+            } else if (e instanceof RawArray.Num) {
+                n[0]++;
+            } else {
+                return e;
+            }
+        }
+        return null;
     }
 
     private static List<String> outputNames(LoadedModel model) {

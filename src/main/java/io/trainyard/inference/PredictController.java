@@ -1,5 +1,6 @@
 package io.trainyard.inference;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.trainyard.security.CurrentTeam;
 import java.util.List;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -7,7 +8,6 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.databind.JsonNode;
 
 /**
  * {@code POST /api/v1/models/{name}[/versions/{v} | /aliases/{alias}]/(predict|encode|reconstruct)}: the latest
@@ -28,10 +28,13 @@ class PredictController {
     }
 
     /**
-     * @param instances one entry per example in the input's natural shape (see docs/inference.md)
+     * @param instances one entry per example in the input's natural shape (see docs/inference.md); streamed straight
+     *                  into floats, never a JSON tree
      * @param topK      classification only: return the K most probable classes instead of all probabilities
      */
-    record PredictRequest(JsonNode instances, Integer topK) {
+    record PredictRequest(
+            @Schema(type = "array", description = "one entry per example, in the input's natural shape")
+            RawArray instances, Integer topK) {
     }
 
     /** {@code version} is the version that answered, so that a caller using an alias or "latest" knows it. */

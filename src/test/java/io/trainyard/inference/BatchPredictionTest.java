@@ -14,16 +14,22 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Random;
 import java.util.UUID;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
-/** A whole uploaded dataset through a model in the background, downloadable as CSV and NPY. */
+/**
+ * A whole uploaded dataset through a model in the background, downloadable as CSV and NPY; its state in the table,
+ * so any replica answers for it and a task whose replica died runs again.
+ */
 @PostgresIntegrationTest
 class BatchPredictionTest {
 
@@ -32,6 +38,9 @@ class BatchPredictionTest {
 
     @Autowired
     ModelRegistry registry;
+
+    @Autowired
+    JdbcClient jdbc;
 
     @Test
     void aCsvDatasetIsPredictedAndDownloadable() throws Exception {
@@ -106,6 +115,70 @@ class BatchPredictionTest {
         assertThat(http.postJson(base, "{\"datasetId\": \"" + UUID.randomUUID() + "\"}").status()).isEqualTo(404);
         assertThat(http.postJson(base, "{}").status()).isEqualTo(400);
         assertThat(http.get(base + "/" + UUID.randomUUID()).status()).isEqualTo(404);
+    }
+
+    @Test
+    void aTaskIsVisibleFromEveryReplica() {
+        Http http = new Http(port);
+        UUID id = UUID.randomUUID();
+        // another replica is running it right now: this replica answers from the table and leaves it alone
+        insert(id, "iris-elsewhere", UUID.randomUUID(), "RUNNING", 1, "other-replica", Instant.now().plusSeconds(600));
+        jdbc.sql("UPDATE batch_predictions SET done = 256 WHERE id = :id").param("id", id).update();
+        try {
+            Http.Response r = http.get("/api/v1/models/iris-elsewhere/batch-predictions/" + id);
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            assertThat(r.json().get("state").asString()).isEqualTo("RUNNING");
+            assertThat(r.json().get("done").asLong()).isEqualTo(256);
+            assertThat(r.json().get("attempt").asInt()).isEqualTo(1);
+            assertThat(http.get("/api/v1/models/iris-elsewhere/batch-predictions/" + id + "/predictions.csv").status())
+                    .isEqualTo(409);
+            assertThat(http.get("/api/v1/models/another-model/batch-predictions/" + id).status()).isEqualTo(404);
+        } finally {
+            jdbc.sql("DELETE FROM batch_predictions WHERE id = :id").param("id", id).update();
+        }
+    }
+
+    @Test
+    void aTaskWhoseReplicaDiedIsRunAgainElsewhere() throws Exception {
+        Http http = new Http(port);
+        Served model = ServingFixtures.register(registry, "batch-" + UUID.randomUUID().toString().substring(0, 8),
+                Family.MLP, 1);
+        UUID dataset = upload(http, "sepal_length,sepal_width,petal_length,petal_width,species\n"
+                + "5.1,3.5,1.4,0.2,setosa\n6.7,3.0,5.2,2.3,virginica\n");
+        UUID id = UUID.randomUUID();
+        // its replica died mid-run: the lease ran out
+        insert(id, model.name(), dataset, "RUNNING", 1, "dead-replica", Instant.now().minusSeconds(1));
+        String base = "/api/v1/models/" + model.name() + "/batch-predictions/" + id;
+
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() ->
+                http.get(base).json().get("state").asString().equals("SUCCEEDED"));
+        JsonNode status = http.get(base).json();
+        assertThat(status.get("attempt").asInt()).isEqualTo(2);
+        assertThat(status.get("done").asLong()).isEqualTo(2);
+        assertThat(http.get(base + "/predictions.csv").body().split("\n")).hasSize(3);
+    }
+
+    @Test
+    void aTaskThatOutlivedItsLastAttemptFailsWithAReason() {
+        Http http = new Http(port);
+        UUID id = UUID.randomUUID();
+        insert(id, "iris-crashing", UUID.randomUUID(), "RUNNING", 3, "dead-replica", Instant.now().minusSeconds(1));
+        String base = "/api/v1/models/iris-crashing/batch-predictions/" + id;
+
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
+                http.get(base).json().get("state").asString().equals("FAILED"));
+        assertThat(http.get(base).json().get("error").asString()).contains("3 times").contains("Resubmit");
+    }
+
+    private void insert(UUID id, String model, UUID dataset, String state, int attempt, String owner,
+            Instant leaseExpiresAt) {
+        jdbc.sql("""
+                INSERT INTO batch_predictions (id, team_id, model_name, model_version, dataset_id, state, examples,
+                                               done, attempt, lease_owner, lease_expires_at, created_at, started_at)
+                VALUES (:id, 'default', :model, 1, :dataset, :state, 2, 0, :attempt, :owner, :expires, :now, :now)""")
+                .param("id", id).param("model", model).param("dataset", dataset).param("state", state)
+                .param("attempt", attempt).param("owner", owner).param("expires", Timestamp.from(leaseExpiresAt))
+                .param("now", Timestamp.from(Instant.now())).update();
     }
 
     private static UUID upload(Http http, String csv) {

@@ -1,0 +1,149 @@
+package io.trainyard.inference;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.databind.DeserializationContext;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ValueDeserializer;
+import tools.jackson.databind.annotation.JsonDeserialize;
+
+/**
+ * A JSON array of numbers (possibly nested) read straight from the parser's token stream: every finite number goes
+ * into one flat float buffer in document order, and only the structure is kept beside it. A request's 784 pixels
+ * are then 784 floats, not 784 tree nodes and a list to be walked and copied (the tree cost more CPU than the
+ * network itself in the benchmark; docs/inference.md, "Performance").
+ *
+ * <p>Because numbers land in document order, a well-formed instance in row-major nesting already lies in the
+ * buffer in the layout {@link Instances} produces: validation only checks the structure and copies ranges.
+ * Anything that is not a finite float (a string, null, a boolean, an object, a number beyond float32) is kept as
+ * a small {@link JsonNode} so that the error messages stay exactly what the tree-based reader said.
+ */
+@JsonDeserialize(using = RawArray.Reader.class)
+final class RawArray {
+
+    /** One element of an array: a number in the buffer, a nested array, or anything else. */
+    sealed interface Element permits Num, Arr, Other {
+    }
+
+    /** A finite number at {@code at} in the buffer. */
+    record Num(int at) implements Element {
+    }
+
+    /**
+     * An array of {@code size} elements whose numbers (its own and its nested arrays') are {@code values[from, to)}.
+     * {@code elements} is null when every element is a number, the common case: element {@code j} is then
+     * {@code values[from + j]}.
+     */
+    record Arr(int size, int from, int to, Element[] elements) implements Element {
+
+        Element get(int j) {
+            return elements == null ? new Num(from + j) : elements[j];
+        }
+
+        /** Whether every element is a number (no nesting, nothing odd). */
+        boolean numbers() {
+            return elements == null;
+        }
+    }
+
+    /** Anything that is not a finite 32-bit float: kept as parsed, for the error message. */
+    record Other(JsonNode node) implements Element {
+    }
+
+    private float[] values = new float[1024];
+    private int count;
+    private Arr root;
+
+    private RawArray() {
+    }
+
+    /** The numbers read, in document order; {@link #count()} of them are valid. */
+    float[] values() {
+        return values;
+    }
+
+    /** How many finite numbers were read. */
+    int count() {
+        return count;
+    }
+
+    /** The array, or null when the JSON value was something else (an object, a string, a number ...). */
+    Arr root() {
+        return root;
+    }
+
+    /**
+     * Reads an array-typed field. JSON {@code null} never gets here (Jackson gives the field null), so a field that
+     * is absent or null is a null {@code RawArray}; any other non-array value is consumed and has a null root.
+     */
+    static final class Reader extends ValueDeserializer<RawArray> {
+        @Override
+        public RawArray deserialize(JsonParser p, DeserializationContext ctxt) {
+            RawArray raw = new RawArray();
+            if (p.currentToken() == JsonToken.START_ARRAY) {
+                raw.root = raw.array(p, ctxt);
+            } else {
+                p.skipChildren();
+            }
+            return raw;
+        }
+    }
+
+    private Arr array(JsonParser p, DeserializationContext ctxt) {
+        int from = count;
+        int size = 0;
+        List<Element> elements = null;
+        for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+            Element element;
+            if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
+                JsonNode big = null;
+                float value;
+                if (t == JsonToken.VALUE_NUMBER_FLOAT) {
+                    value = (float) p.getDoubleValue();
+                } else {
+                    JsonParser.NumberType type = p.getNumberType();
+                    if (type == JsonParser.NumberType.INT) {
+                        value = p.getIntValue();
+                    } else if (type == JsonParser.NumberType.LONG) {
+                        value = p.getLongValue();
+                    } else {
+                        // beyond long: read it as a node first (the parser cannot convert it twice)
+                        big = ctxt.readTree(p);
+                        value = (float) big.doubleValue();
+                    }
+                }
+                if (Float.isFinite(value)) {
+                    if (count == values.length) {
+                        values = Arrays.copyOf(values, values.length * 2);
+                    }
+                    values[count++] = value;
+                    if (elements != null) {
+                        elements.add(new Num(count - 1));
+                    }
+                    size++;
+                    continue;
+                }
+                element = new Other(big != null ? big : ctxt.readTree(p));
+            } else if (t == JsonToken.START_ARRAY) {
+                element = array(p, ctxt);
+            } else if (t == null) {
+                break; // cannot happen: the parser itself reports the end of input inside an array
+            } else {
+                element = new Other(ctxt.readTree(p));
+            }
+            if (elements == null) {
+                // the first non-number: from here on every element is kept (the numbers so far were contiguous)
+                elements = new ArrayList<>(size + 8);
+                for (int k = 0; k < size; k++) {
+                    elements.add(new Num(from + k));
+                }
+            }
+            elements.add(element);
+            size++;
+        }
+        return new Arr(size, from, count, elements == null ? null : elements.toArray(new Element[0]));
+    }
+}
