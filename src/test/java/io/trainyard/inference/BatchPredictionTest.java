@@ -31,6 +31,7 @@ import tools.jackson.databind.JsonNode;
  * so any replica answers for it and a task whose replica died runs again.
  */
 @PostgresIntegrationTest
+@org.springframework.test.context.TestPropertySource(properties = "trainyard.inference.batch-predictions.enabled=true")
 class BatchPredictionTest {
 
     @LocalServerPort

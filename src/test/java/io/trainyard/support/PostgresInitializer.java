@@ -27,6 +27,10 @@ public class PostgresInitializer implements ApplicationContextInitializer<Config
             if (inlined == null || !inlined.containsProperty("trainyard.jobs.workers")) {
                 TestPropertyValues.of("trainyard.jobs.workers=0").applyTo(context);
             }
+            // The same for batch-prediction tasks: another context's runner has another object-store folder.
+            if (inlined == null || !inlined.containsProperty("trainyard.inference.batch-predictions.enabled")) {
+                TestPropertyValues.of("trainyard.inference.batch-predictions.enabled=false").applyTo(context);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
