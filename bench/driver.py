@@ -142,7 +142,9 @@ def main():
     datasets = {net: upload(os.path.join(DATA, f"{net}.npz"), "sequence" if net == "lstm" else None)["id"]
                 for net in NETS}
     net_arg = ",".join(f"{n}:{SIZES[n]}" for n in NETS)
-    columns = ["bare", "pytorch", "service", "service-nockpt"]
+    # "service" runs both service columns: per net, the job with a checkpoint every epoch and the one without, back
+    # to back, in alternating order (ckpt first on even repeats): the overhead is a pair of neighbours in time.
+    columns = ["bare", "pytorch", "service"]
     if HELPERS_OFF:
         columns.insert(1, "bare-nohelpers")
     for rep in range(REPEATS):
@@ -162,7 +164,8 @@ def main():
             elif col == "pytorch":
                 out = run_lines([PY, "bench/torch_bench.py", DATA, ",".join(NETS), str(EPOCHS), "2"], "PyTorch")
             else:
-                out = [service_job(net, datasets[net], 1 if col == "service" else 10 ** 6, rep) for net in NETS]
+                every = [1, 10 ** 6] if rep % 2 == 0 else [10 ** 6, 1]
+                out = [service_job(net, datasets[net], e, rep) for net in NETS for e in every]
             for r in out:
                 r["rep"] = rep
                 record(r)

@@ -6,6 +6,7 @@ import sys
 from collections import defaultdict
 
 NETS = ["mlp", "cnn", "lstm"]
+OVERHEAD = {}  # net -> checkpoint overhead per repeat, %, filled by the checkpoints table
 NAMES = {"mlp": "MLP 784-1024-1024-10", "cnn": "LeNet CNN 28×28×1", "lstm": "LSTM 32→128 ×50 steps"}
 BATCH = {"mlp": 256, "cnn": 64, "lstm": 32}
 # Training FLOPs per example (BenchNets.trainFlops): 3 x forward, forward = 2 x multiply-accumulates.
@@ -124,21 +125,36 @@ def main():
     w("Overhead: the same job with a checkpoint after every epoch vs only the final one, compared on the wall time "
       "between the ends of epoch 1 and the last epoch (so the with-checkpoints job pays "
       f"{max(1, len(next(iter(train.values()))[reps[0]]['epochSeconds']) - 1) if train else '?'} checkpoints in that "
-      "window, the other none). Write/restore: `Network.save` to a file with fsync and `Network.load` back, in the "
+      "window, the other none); the two jobs run back to back, in alternating order. *Pause*: what training waits "
+      "for per checkpoint inside the with-checkpoints job (its wall time minus its epochs' training time, less the "
+      "same for the other job): checkpoints are written in the background, so the rest of the overhead is the "
+      "writer competing for the cores, and noise. Two jobs minutes apart differ by more than a checkpoint costs "
+      "(their first epochs, before any checkpoint, differ as much), so *each job against its own first epoch* "
+      "compares the jobs' steady wall time per epoch, each divided by its own first epoch's training time; the goal "
+      "row uses it. Write/restore: `Network.save` to a file with fsync and `Network.load` back, in the "
       "bare-DL4J JVM (5 times, median); size: the service's checkpoint object (`sizeBytes`).\n")
     w("| net | epoch (s, training only) | overhead at 1 checkpoint/epoch (goal ≤ 3.5 %) | seconds per checkpoint in the job | "
-      "epoch length at which it is 3.5 % | checkpoint size | Network.save + fsync | Network.load |")
-    w("|---|---:|---:|---:|---:|---:|---:|---:|")
+      "epoch length at which it is 3.5 % | overhead, each job against its own first epoch | "
+      "pause per checkpoint (in-job) | checkpoint size | Network.save + fsync | Network.load |")
+    w("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for net in NETS:
         a, b = train[(net, "service")], train[(net, "service-nockpt")]
         over = [(a[k]["cycleSeconds"] / b[k]["cycleSeconds"] - 1) * 100 for k in a if k in b]
         per = [(a[k]["cycleSeconds"] - b[k]["cycleSeconds"]) / max(1, len(a[k]["epochSeconds"]) - 1)
                for k in a if k in b]
+        def idle(r):
+            return (r["cycleSeconds"] - sum(r["epochSeconds"][1:])) / max(1, len(r["epochSeconds"]) - 1)
+        pause = [idle(a[k]) - idle(b[k]) for k in a if k in b]
+
+        def paced(r):  # steady-state wall time per epoch, relative to the job's own first epoch (no checkpoint yet)
+            return r["cycleSeconds"] / max(1, len(r["epochSeconds"]) - 1) / r["epochSeconds"][0]
+        adjusted = [(paced(a[k]) / paced(b[k]) - 1) * 100 for k in a if k in b]
+        OVERHEAD[net] = adjusted
         epoch = [statistics.mean(r["epochSeconds"][1:]) for r in a.values()]
         size = med([r["checkpointBytes"][-1] for r in a.values() if r.get("checkpointBytes")])
         c = ck.get(net, {})
         w(f"| {NAMES[net]} | {mm(epoch, '{:.2f}')} | {mm(over, '{:.0f}')} % | {mm(per, '{:.2f}')} | "
-          f"{max(0, med(per)) / 0.035:.0f} s | {(size or 0) / 1e6:.1f} MB | {med(c.get('writeSeconds', [])) or 0:.3f} s | "
+          f"{max(0, med(per)) / 0.035:.0f} s | {mm(adjusted, '{:.0f}')} % | {mm(pause, '{:.3f}')} s | {(size or 0) / 1e6:.1f} MB | {med(c.get('writeSeconds', [])) or 0:.3f} s | "
           f"{med(c.get('restoreSeconds', [])) or 0:.3f} s |")
     w("\n## Goals\n")
     w("| goal | measured (median, min–max) | met |")
@@ -150,10 +166,9 @@ def main():
         r = ratio(net, "service", "pytorch")
         w(f"| {NAMES[net]}: service / PyTorch ≥ 1.0 | {mm(r, '{:.2f}')} | {'yes' if r and med(r) >= 1.0 else 'no'} |")
     for net in NETS:
-        a, b = train[(net, "service")], train[(net, "service-nockpt")]
-        over = [(a[k]["cycleSeconds"] / b[k]["cycleSeconds"] - 1) * 100 for k in a if k in b]
-        w(f"| {NAMES[net]}: checkpoint overhead ≤ 3.5 % | {mm(over, '{:.0f}')} % | "
-          f"{'yes' if over and med(over) <= 3.5 else 'no'} |")
+        over = OVERHEAD.get(net, [])
+        w(f"| {NAMES[net]}: checkpoint overhead ≤ 3.5 % (each job against its own first epoch) | "
+          f"{mm(over, '{:.0f}')} % | {'yes' if over and med(over) <= 3.5 else 'no'} |")
     mlp = per_rep("mlp", "service")
     share = [mlp[k] * FLOPS['mlp'] / 1e9 / ceiling[k] * 100 for k in mlp if k in ceiling]
     w(f"| MLP service training ≥ 50 % of sgemm | {mm(share, '{:.0f}')} % | {'yes' if share and med(share) >= 50 else 'no'} |")
