@@ -34,6 +34,7 @@ if [ -z "$jar" ] || [ ! -d target/test-classes/io/trainyard/inference/bench ]; t
   ./mvnw -q $MVN_FLAGS -DskipTests package
   jar=$(ls target/trainyard-*.jar | grep -v -e '-plain.jar' -e '.original' | head -1)
 fi
+jar="$(realpath "$jar")" # the server starts in its own folder
 if [ ! -s target/bench-classpath.txt ]; then
   ./mvnw -q $MVN_FLAGS dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
 fi
@@ -54,7 +55,7 @@ stop_server() {
 trap stop_server EXIT
 
 start_server() { # $1 = batching true|false
-  (cd "$work" && TRAINYARD_JAR="$(realpath "$jar")" JAVA_OPTS="-Xmx2g $JAVA_OPTS" exec "$repo/bin/trainyard" --server.port="$PORT" \
+  (cd "$work" && TRAINYARD_JAR="$jar" JAVA_OPTS="-Xmx2g $JAVA_OPTS" exec "$repo/bin/trainyard" --server.port="$PORT" \
     --trainyard.jobs.workers=0 --trainyard.inference.batching="$1" --logging.level.root=WARN $SERVER_OPTS \
     > "$OUT_DIR/server-batching-$1.log" 2>&1) &
   server_pid=$!
