@@ -22,11 +22,6 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
-import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
-import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
-import org.nd4j.linalg.api.memory.enums.LearningPolicy;
-import org.nd4j.linalg.api.memory.enums.ResetPolicy;
-import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -49,12 +44,6 @@ public final class Network {
     private static final int ND4J_ARRAYS_FORMAT = 2;
     /** The first format: a ModelSerializer zip inside; still readable. */
     private static final int MODEL_SERIALIZER_FORMAT = 1;
-
-    /** Sized by the first batch, grown when a larger one comes, reused from its start for every batch. */
-    private static final WorkspaceConfiguration OUTPUT_WORKSPACE = WorkspaceConfiguration.builder()
-            .initialSize(0).overallocationLimit(0.2).policyAllocation(AllocationPolicy.OVERALLOCATE)
-            .policyLearning(LearningPolicy.FIRST_LOOP).policyReset(ResetPolicy.BLOCK_LEFT)
-            .policySpill(SpillPolicy.REALLOCATE).build();
 
     private final MultiLayerNetwork net;
     private final NetworkLayout layout;
@@ -116,20 +105,14 @@ public final class Network {
      * input's own layout.
      */
     public Tensor output(Tensor features) {
+        INDArray x = Arrays4j.features(features, layout.input());
         if (layout.kind() == NetworkLayout.Kind.VARIATIONAL) {
-            INDArray x = Arrays4j.features(features, layout.input());
             VariationalAutoencoder vae = (VariationalAutoencoder) net.getLayer(0);
             INDArray z = vae.activate(x, false, LayerWorkspaceMgr.noWorkspaces());
             return reconstruction(vae.generateAtMeanGivenZ(z));
         }
-        // In a workspace the batch's arrays carry no per-array deallocators: those otherwise survive young
-        // collections under serving load and make the pauses long. The result is on the heap before it closes.
-        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager()
-                .getAndActivateWorkspace(OUTPUT_WORKSPACE, "trainyard-output")) {
-            INDArray x = Arrays4j.features(features, layout.input());
-            INDArray y = net.output(x, false, ws);
-            return layout.kind() == NetworkLayout.Kind.AUTOENCODER ? reconstruction(y) : Arrays4j.tensor(y);
-        }
+        INDArray y = net.output(x, false);
+        return layout.kind() == NetworkLayout.Kind.AUTOENCODER ? reconstruction(y) : Arrays4j.tensor(y);
     }
 
     /** Latent codes {@code [batch, size]} from the bottleneck layer (autoencoders only). */
