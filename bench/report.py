@@ -1,12 +1,13 @@
 #!/usr/bin/python3
-"""Turns bench/results/latest.jsonl (bench/driver.py's raw measurements) into the Markdown report."""
+"""Turns bench/results/latest.jsonl (bench/driver.py's raw measurements) into the Markdown report.
+
+With several .jsonl files: service / bare DL4J per repeat, pooled over those runs."""
 import json
 import statistics
 import sys
 from collections import defaultdict
 
 NETS = ["mlp", "cnn", "lstm"]
-OVERHEAD = {}  # net -> checkpoint overhead per repeat, %, filled by the checkpoints table
 NAMES = {"mlp": "MLP 784-1024-1024-10", "cnn": "LeNet CNN 28×28×1", "lstm": "LSTM 32→128 ×50 steps"}
 BATCH = {"mlp": 256, "cnn": 64, "lstm": 32}
 # Training FLOPs per example (BenchNets.trainFlops): 3 x forward, forward = 2 x multiply-accumulates.
@@ -35,14 +36,47 @@ def med(values):
     return statistics.median(values) if values else None
 
 
-def main():
-    recs = [json.loads(l) for l in open(sys.argv[1])]
-    machine = next(r for r in recs if r["kind"] == "machine")
-    end = next((r for r in recs if r["kind"] == "machine-end"), {})
-    train = defaultdict(dict)  # (net, column) -> rep -> record
+def idle(r):
+    """A service job's wall time per epoch that is not training (bookkeeping, checkpoint pauses)."""
+    return (r["cycleSeconds"] - sum(r["epochSeconds"][1:])) / max(1, len(r["epochSeconds"]) - 1)
+
+
+def paced(r):
+    """Steady-state wall time per epoch, relative to the job's own first epoch (no checkpoint yet)."""
+    return r["cycleSeconds"] / max(1, len(r["epochSeconds"]) - 1) / r["epochSeconds"][0]
+
+
+def load(path):
+    """(records, train) where train[(net, column)][rep] is a training record."""
+    recs = [json.loads(l) for l in open(path)]
+    train = defaultdict(dict)
     for r in recs:
         if r["kind"] == "train":
             train[(r["net"], r["column"])][r["rep"]] = r
+    return recs, train
+
+
+def service_over_bare(train, net):
+    x, y = train[(net, "service")], train[(net, "bare")]
+    return [steady(x[k]) / steady(y[k]) for k in x if k in y]
+
+
+def pooled(paths):
+    """Service / bare DL4J per repeat, pooled over several runs' latest.jsonl files."""
+    print(f"Service / bare DL4J per repeat, pooled over {len(paths)} runs: median (min–max), repeats\n")
+    print("| net | pooled | repeats |\n|---|---:|---:|")
+    for net in NETS:
+        values = [v for path in paths for v in service_over_bare(load(path)[1], net)]
+        print(f"| {NAMES[net]} | {mm(values, '{:.2f}')} | {len(values)} |")
+
+
+def main():
+    if len(sys.argv) > 2:
+        pooled(sys.argv[1:])
+        return
+    recs, train = load(sys.argv[1])
+    machine = next(r for r in recs if r["kind"] == "machine")
+    end = next((r for r in recs if r["kind"] == "machine-end"), {})
     reps = sorted({r["rep"] for r in recs if r["kind"] == "train"})
     sgemm = defaultdict(dict)
     for r in recs:
@@ -59,6 +93,11 @@ def main():
     def ratio(net, a, b):
         x, y = per_rep(net, a), per_rep(net, b)
         return [x[k] / y[k] for k in x if k in y]
+
+    def overhead(net):
+        """Checkpoint overhead per repeat, %, each job's steady time per epoch against its own first epoch."""
+        a, b = train[(net, "service")], train[(net, "service-nockpt")]
+        return [(paced(a[k]) / paced(b[k]) - 1) * 100 for k in a if k in b]
 
     out = []
     w = out.append
@@ -142,19 +181,12 @@ def main():
         over = [(a[k]["cycleSeconds"] / b[k]["cycleSeconds"] - 1) * 100 for k in a if k in b]
         per = [(a[k]["cycleSeconds"] - b[k]["cycleSeconds"]) / max(1, len(a[k]["epochSeconds"]) - 1)
                for k in a if k in b]
-        def idle(r):
-            return (r["cycleSeconds"] - sum(r["epochSeconds"][1:])) / max(1, len(r["epochSeconds"]) - 1)
         pause = [idle(a[k]) - idle(b[k]) for k in a if k in b]
-
-        def paced(r):  # steady-state wall time per epoch, relative to the job's own first epoch (no checkpoint yet)
-            return r["cycleSeconds"] / max(1, len(r["epochSeconds"]) - 1) / r["epochSeconds"][0]
-        adjusted = [(paced(a[k]) / paced(b[k]) - 1) * 100 for k in a if k in b]
-        OVERHEAD[net] = adjusted
         epoch = [statistics.mean(r["epochSeconds"][1:]) for r in a.values()]
         size = med([r["checkpointBytes"][-1] for r in a.values() if r.get("checkpointBytes")])
         c = ck.get(net, {})
         w(f"| {NAMES[net]} | {mm(epoch, '{:.2f}')} | {mm(over, '{:.0f}')} % | {mm(per, '{:.2f}')} | "
-          f"{max(0, med(per)) / 0.035:.0f} s | {mm(adjusted, '{:.0f}')} % | {mm(pause, '{:.3f}')} s | {(size or 0) / 1e6:.1f} MB | {med(c.get('writeSeconds', [])) or 0:.3f} s | "
+          f"{max(0, med(per)) / 0.035:.0f} s | {mm(overhead(net), '{:.0f}')} % | {mm(pause, '{:.3f}')} s | {(size or 0) / 1e6:.1f} MB | {med(c.get('writeSeconds', [])) or 0:.3f} s | "
           f"{med(c.get('restoreSeconds', [])) or 0:.3f} s |")
     w("\n## Goals\n")
     w("| goal | measured (median, min–max) | met |")
@@ -166,7 +198,7 @@ def main():
         r = ratio(net, "service", "pytorch")
         w(f"| {NAMES[net]}: service / PyTorch ≥ 1.0 | {mm(r, '{:.2f}')} | {'yes' if r and med(r) >= 1.0 else 'no'} |")
     for net in NETS:
-        over = OVERHEAD.get(net, [])
+        over = overhead(net)
         w(f"| {NAMES[net]}: checkpoint overhead ≤ 3.5 % (each job against its own first epoch) | "
           f"{mm(over, '{:.0f}')} % | {'yes' if over and med(over) <= 3.5 else 'no'} |")
     mlp = per_rep("mlp", "service")

@@ -33,7 +33,8 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class Network {
 
     static {
-        // The engine's DL4J defaults (oneDNN layer helpers on) before any layer is built or loaded.
+        // The engine's DL4J defaults (oneDNN layer helpers on) before any layer is built or loaded: DL4J reads the
+        // property when a layer is instantiated, and every network is built or loaded through this class.
         NativeRuntime.configure();
     }
 

@@ -53,10 +53,6 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
  */
 final class NetworkBuilder {
 
-    static {
-        NativeRuntime.configure(); // oneDNN layer helpers on before any layer is instantiated (see NetworkLayout)
-    }
-
     private final TrainingSpec spec;
     private final NetworkPlan plan;
     private final LayerDefaults defaults;

@@ -11,12 +11,6 @@ import java.util.Properties;
  */
 record NetworkLayout(Kind kind, Shape input, boolean perTimeStep, int bottleneckLayer) {
 
-    static {
-        // Every network the engine builds (NetworkBuilder) or loads (Network.load) creates its layout before DL4J
-        // initialises its layers: the engine's DL4J defaults (oneDNN layer helpers on) must be in place by then.
-        NativeRuntime.configure();
-    }
-
     enum Kind {
         /** Classification or regression: fit(features, labels). */
         SUPERVISED,

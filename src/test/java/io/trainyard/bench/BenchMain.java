@@ -110,20 +110,29 @@ public final class BenchMain {
             long start = System.nanoTime();
             for (int from = 0; from < data.n(); from += net.batchSize) {
                 int b = Math.min(net.batchSize, data.n() - from);
-                float[] bx = new float[b * size];
-                float[] by = new float[b * net.classes];
-                for (int j = 0; j < b; j++) {
-                    int i = order[from + j];
-                    System.arraycopy(x, i * size, bx, j * size, size);
-                    by[j * net.classes + data.y()[i]] = 1f;
-                }
+                Rows rows = Rows.gather(x, data.y(), order, from, b, size, net.classes);
                 shape[0] = b;
-                model.fit(Nd4j.create(bx, shape.clone(), 'c'), Nd4j.create(by, new long[] {b, net.classes}, 'c'));
+                model.fit(Nd4j.create(rows.x(), shape.clone(), 'c'),
+                        Nd4j.create(rows.y(), new long[] {b, net.classes}, 'c'));
             }
             seconds[e] = (System.nanoTime() - start) / 1e9;
             progress(net, "bare", e, seconds[e], data.n());
         }
         return seconds;
+    }
+
+    /** One batch: the examples at {@code order[from..from+b)}, and their labels one-hot. */
+    record Rows(float[] x, float[] y) {
+        static Rows gather(float[] x, int[] labels, int[] order, int from, int b, int size, int classes) {
+            float[] bx = new float[b * size];
+            float[] by = new float[b * classes];
+            for (int j = 0; j < b; j++) {
+                int i = order[from + j];
+                System.arraycopy(x, i * size, bx, j * size, size);
+                by[j * classes + labels[i]] = 1f;
+            }
+            return new Rows(bx, by);
+        }
     }
 
     /** NPZ layout → the layout the raw configuration expects (NCHW or NHWC is the same for 1 channel). */
@@ -185,16 +194,10 @@ public final class BenchMain {
             long start = System.nanoTime();
             for (int from = 0; from < data.n(); from += net.batchSize) {
                 int b = Math.min(net.batchSize, data.n() - from);
-                float[] bx = new float[b * size];
-                float[] by = new float[b * net.classes];
-                for (int j = 0; j < b; j++) {
-                    int i = order[from + j];
-                    System.arraycopy(data.x(), i * size, bx, j * size, size);
-                    by[j * net.classes + data.y()[i]] = 1f;
-                }
+                Rows rows = Rows.gather(data.x(), data.y(), order, from, b, size, net.classes);
                 int[] s = tensorShape.clone();
                 s[0] = b;
-                network.fitBatch(new Batch(Tensor.of(bx, s), Tensor.of(by, b, net.classes)));
+                network.fitBatch(new Batch(Tensor.of(rows.x(), s), Tensor.of(rows.y(), b, net.classes)));
             }
             seconds[e] = (System.nanoTime() - start) / 1e9;
             progress(net, "engine", e, seconds[e], data.n());
