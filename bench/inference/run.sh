@@ -14,6 +14,7 @@ cd "$repo"
 PORT="${PORT:-18080}"
 RUNS="${RUNS:-3}"
 DURATION="${DURATION:-10s}"
+WARMUP="${WARMUP:-30s}"
 OUT_DIR="${OUT_DIR:-$(mktemp -d /tmp/trainyard-bench-XXXX)}"
 MVN_FLAGS="${MVN_FLAGS:-}"
 BATCHING="${BATCHING:-true false}"
@@ -75,7 +76,7 @@ measure() { # name url connections [lua]
   [ "$c" = 1 ] && threads=1
   local script=()
   [ -n "$lua" ] && script=(-s "$lua")
-  wrk -t"$threads" -c"$c" -d3s "${script[@]}" "$url" >/dev/null # warm-up
+  wrk -t"$threads" -c"$c" -d"$WARMUP" "${script[@]}" "$url" >/dev/null # warm-up: the JIT needs about a minute of load on 2 slow cores
   for r in $(seq "$RUNS"); do
     echo "wrk -t$threads -c$c -d$DURATION --latency ${script[*]} $url" > "$OUT_DIR/$name-c$c-run$r.txt"
     wrk -t"$threads" -c"$c" -d"$DURATION" --latency "${script[@]}" "$url" >> "$OUT_DIR/$name-c$c-run$r.txt"

@@ -66,7 +66,7 @@ public final class Network {
     /** Builds from a spec already validated into {@code plan}. */
     public static Network build(TrainingSpec spec, NetworkPlan plan) {
         NetworkBuilder.Built built = new NetworkBuilder(spec, plan).build();
-        MultiLayerNetwork net = new MultiLayerNetwork(built.conf());
+        MultiLayerNetwork net = new EngineNetwork(built.conf());
         net.init();
         return new Network(net, built.layout());
     }
@@ -270,7 +270,7 @@ public final class Network {
         }
         byte[] conf = new byte[data.readInt()];
         data.readFully(conf);
-        MultiLayerNetwork net = new MultiLayerNetwork(
+        MultiLayerNetwork net = new EngineNetwork(
                 MultiLayerConfiguration.fromJson(new String(conf, java.nio.charset.StandardCharsets.UTF_8)));
         net.init(format == FORMAT ? RawArrays.read(data) : Nd4j.read(data), false);
         if (data.readBoolean()) {
@@ -294,6 +294,13 @@ public final class Network {
     List<long[]> activationShapes(Tensor features) {
         INDArray x = Arrays4j.features(features, layout.input());
         return net.feedForward(x, false).stream().map(INDArray::shape).toList();
+    }
+
+    /** The same network and parameters on DL4J's stock layers, without {@link EngineNetwork}'s replacements. */
+    Network withStockLayers() {
+        MultiLayerNetwork stock = new MultiLayerNetwork(net.getLayerWiseConfigurations().clone());
+        stock.init(net.params().dup(), false);
+        return new Network(stock, layout);
     }
 
     MultiLayerNetwork dl4j() {
