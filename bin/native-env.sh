@@ -18,3 +18,8 @@ fi
 # Busy-waiting OpenMP threads steal the cores the other threads need; two spinning threads run
 # slower than one.
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
+# An idle OpenBLAS worker spins (sched_yield) for 2^28 cycles, about 0.1 s, before it sleeps: on 2 cores that
+# steals the core the element-wise ops, the optimizer step and the HTTP threads need between matrix products.
+# 2^23 cycles (a few ms) keeps it awake across a recurrent layer's back-to-back small products (2^20 made the
+# LSTM 35-60 % slower) and lets it sleep during everything else (docs/performance.md, "OpenBLAS idle threads").
+export OPENBLAS_THREAD_TIMEOUT="${OPENBLAS_THREAD_TIMEOUT:-23}"

@@ -33,6 +33,7 @@ public record NativeRuntime(
         String blasCoreType,
         double sgemmGflops,
         String ompWaitPolicy,
+        String openblasThreadTimeout,
         int blasThreads,
         int ompThreads,
         int availableProcessors,
@@ -96,7 +97,8 @@ public record NativeRuntime(
                                     + "classpath."));
         }
         return new NativeRuntime(backend, vendor, core, measureSgemm(),
-                String.valueOf(System.getenv("OMP_WAIT_POLICY")), blasThreads, ompThreads,
+                String.valueOf(System.getenv("OMP_WAIT_POLICY")), String.valueOf(System.getenv("OPENBLAS_THREAD_TIMEOUT")),
+                blasThreads, ompThreads,
                 Runtime.getRuntime().availableProcessors(), vector, build, onednn, helper, !advice.isEmpty(),
                 String.join(" ", advice));
     }
@@ -113,6 +115,7 @@ public record NativeRuntime(
         map.put("blasCoreType", blasCoreType);
         map.put("sgemmGflops", Math.round(sgemmGflops * 10) / 10.0);
         map.put("ompWaitPolicy", ompWaitPolicy);
+        map.put("openblasThreadTimeout", openblasThreadTimeout);
         map.put("blasThreads", blasThreads);
         map.put("ompThreads", ompThreads);
         map.put("availableProcessors", availableProcessors);

@@ -45,7 +45,7 @@ class HelmChartTest {
         assertThat(at(container, "resources", "requests")).containsKeys("cpu", "memory");
 
         Map<String, Object> config = at(objects.get("ConfigMap/ty-trainyard"), "data");
-        assertThat(config).containsEntry("OMP_WAIT_POLICY", "PASSIVE")
+        assertThat(config).containsEntry("OMP_WAIT_POLICY", "PASSIVE").containsEntry("OPENBLAS_THREAD_TIMEOUT", "23")
                 .containsEntry("TRAINYARD_STORAGE_TYPE", "s3")
                 .containsEntry("SPRING_DATASOURCE_URL", "jdbc:postgresql://postgres:5432/trainyard")
                 .doesNotContainKey("OPENBLAS_CORETYPE"); // the launcher picks it from the node's CPU

@@ -39,6 +39,7 @@ class EmbeddedDefaultIT {
             assertThat(workDir.resolve("data/trainyard.mv.db")).isRegularFile();
             assertThat(workDir.resolve("data/objects")).isDirectory();
             assertThat(service.log()).contains("ND4J backend").contains("OMP_WAIT_POLICY=PASSIVE")
+                    .contains("OPENBLAS_THREAD_TIMEOUT=23")
                     .contains("(oneDNN yes), DL4J layer helpers on (MKLDNNConvHelper)");
 
             // SIGTERM is a graceful shutdown: the process exits on its own and the database stays usable.
