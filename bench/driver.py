@@ -135,6 +135,7 @@ def main():
         "torch": subprocess.run([PY, "-c", "import torch;print(torch.__version__)"], capture_output=True,
                                 text=True).stdout.strip(),
         "OPENBLAS_CORETYPE": E.get("OPENBLAS_CORETYPE", "(auto)"), "OMP_WAIT_POLICY": E.get("OMP_WAIT_POLICY"),
+        "OPENBLAS_THREAD_TIMEOUT": E.get("OPENBLAS_THREAD_TIMEOUT", "(OpenBLAS default, 28)"),
         "loadavgStart": open("/proc/loadavg").read().split()[:3],
     }
     record({"kind": "machine", **machine})

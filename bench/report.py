@@ -104,7 +104,8 @@ def main():
     w("# Trainyard benchmark results\n")
     w(f"Machine: {machine['cpu']}, {machine['cores']} cores, Linux {machine['kernel']}; {machine['java']}; "
       f"PyTorch {machine['torch']} (Debian python3-torch). `OPENBLAS_CORETYPE={machine['OPENBLAS_CORETYPE']}`, "
-      f"`OMP_WAIT_POLICY={machine['OMP_WAIT_POLICY']}`, 2 threads everywhere. Load average at start "
+      f"`OMP_WAIT_POLICY={machine['OMP_WAIT_POLICY']}`, "
+      f"`OPENBLAS_THREAD_TIMEOUT={machine.get('OPENBLAS_THREAD_TIMEOUT', '(not recorded)')}`, 2 threads everywhere. Load average at start "
       f"{' / '.join(machine['loadavgStart'])}, at end {' / '.join(end.get('loadavgEnd', ['?']))} "
       f"(the machine is shared: absolute figures are noisy, ratios are taken within each repeat). "
       f"{len(reps)} repeats, run time {end.get('minutes', 0):.1f} min.\n")
