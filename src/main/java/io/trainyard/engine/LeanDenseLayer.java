@@ -14,7 +14,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * DL4J M2.1's dense layer without two matrix products per training step that it throws away (docs/performance.md,
- * "Dense layers"):
+ * "Dense layers without wasted products"):
  * <ul>
  *   <li>DL4J's backward pass recomputes {@code input × W + b}, which the forward pass had just computed and
  *   overwritten with the activation. This layer keeps a copy of it from the training forward pass instead (a copy
