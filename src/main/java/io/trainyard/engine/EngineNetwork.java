@@ -6,8 +6,9 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * DL4J's network with its dense layers replaced by {@link LeanDenseLayer} right after initialisation. The
- * configuration is untouched, so what is saved (and the model artifact users download) is plain DL4J.
+ * DL4J's network with its dense and convolution layers replaced by {@link LeanDenseLayer} and
+ * {@link LeanConvolutionLayer} right after initialisation. The configuration is untouched, so what is saved (and the
+ * model artifact users download) is plain DL4J.
  */
 final class EngineNetwork extends MultiLayerNetwork {
 
@@ -19,22 +20,21 @@ final class EngineNetwork extends MultiLayerNetwork {
     public void init(INDArray parameters, boolean cloneParametersArray) {
         boolean first = !initCalled;
         super.init(parameters, cloneParametersArray);
-        if (first && replaceDenseLayers()) {
+        if (first && replaceLayers()) {
             // The solver (and the updater it holds) was built around the replaced layer objects; the next fit or
             // getUpdater() builds them again around these. Nothing has been trained yet, so no state is lost.
             solver = null;
         }
     }
 
-    private boolean replaceDenseLayers() {
+    private boolean replaceLayers() {
         boolean replaced = false;
         for (int i = 0; i < layers.length; i++) {
             Layer old = layers[i];
-            if (!LeanDenseLayer.replaces(old)) {
+            Layer lean = replacement(old, i);
+            if (lean == null) {
                 continue;
             }
-            boolean inputGradient = i > 0 || getLayerWiseConfigurations().getInputPreProcess(0) != null;
-            LeanDenseLayer lean = new LeanDenseLayer(old.conf(), old.params().dataType(), inputGradient);
             if (old.getListeners() != null) {
                 lean.setListeners(old.getListeners());
             }
@@ -49,5 +49,16 @@ final class EngineNetwork extends MultiLayerNetwork {
             replaced = true;
         }
         return replaced;
+    }
+
+    private Layer replacement(Layer old, int index) {
+        if (LeanDenseLayer.replaces(old)) {
+            boolean inputGradient = index > 0 || getLayerWiseConfigurations().getInputPreProcess(0) != null;
+            return new LeanDenseLayer(old.conf(), old.params().dataType(), inputGradient);
+        }
+        if (LeanConvolutionLayer.replaces(old)) {
+            return new LeanConvolutionLayer(old.conf(), old.params().dataType());
+        }
+        return null;
     }
 }

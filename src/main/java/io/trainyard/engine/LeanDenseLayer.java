@@ -23,7 +23,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *   reads it (the network's input is data). For the MLP benchmark that is 14 % of all multiply-adds.</li>
  * </ul>
  * The arithmetic is DL4J's own, in the same order, so parameters and losses are identical to the stock layer's
- * ({@code LeanDenseLayerTest}). Only layers without weight noise and layer normalisation are replaced
+ * ({@code LeanLayersTest}). Only layers without weight noise and layer normalisation are replaced
  * ({@link EngineNetwork}); inference goes through DL4J's code unchanged.
  */
 final class LeanDenseLayer extends DenseLayer {

@@ -157,7 +157,7 @@ class OnednnHelpersTest {
         Map<String, String> helpers = new LinkedHashMap<>();
         Layer[] layers = network.dl4j().getLayers();
         for (int i = 0; i < layers.length; i++) {
-            String type = layers[i].getClass().getSimpleName();
+            String type = layers[i].conf().getLayer().getClass().getSimpleName(); // the engine may subclass the layer
             if (type.equals("ConvolutionLayer") || type.equals("SubsamplingLayer")
                     || type.equals("BatchNormalization") || type.equals("LocalResponseNormalization")) {
                 LayerHelper helper = layers[i].getHelper();

@@ -11,8 +11,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** The engine's dense layers train exactly like DL4J's stock layers, only with fewer matrix products. */
-class LeanDenseLayerTest {
+/** The engine's dense and convolution layers train exactly like DL4J's stock layers, only with fewer products. */
+class LeanLayersTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"mlp-classifier", "cnn-image-classifier", "dense-autoencoder"})
@@ -23,6 +23,9 @@ class LeanDenseLayerTest {
         Network stock = lean.withStockLayers();
         assertThat(leanLayers(lean)).isPositive();
         assertThat(leanLayers(stock)).isZero();
+        if (example.startsWith("cnn")) {
+            assertThat(lean.dl4j().getLayers()).anyMatch(l -> l instanceof LeanConvolutionLayer);
+        }
         assertThat(stock.parameters()).isEqualTo(lean.parameters());
 
         for (int step = 0; step < 6; step++) {
@@ -77,6 +80,6 @@ class LeanDenseLayerTest {
 
     private static long leanLayers(Network network) {
         Layer[] layers = network.dl4j().getLayers();
-        return Arrays.stream(layers).filter(l -> l instanceof LeanDenseLayer).count();
+        return Arrays.stream(layers).filter(l -> l instanceof LeanDenseLayer || l instanceof LeanConvolutionLayer).count();
     }
 }
