@@ -12,9 +12,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * DL4J M2.1's convolution layer without the second forward convolution of every training step: its backward pass
  * recomputes the pre-activation ({@code preOutput4d(true, true, …)}) that the forward pass had just computed and
  * overwritten with the activation. This layer keeps a copy from the training forward pass and hands it to the
- * backward pass instead. Only when a oneDNN helper runs the layer: DL4J's own im2col path also takes the im2col
- * buffer from that call, so it keeps recomputing. The rest is DL4J's code (docs/performance.md, "Dense layers
- * without wasted products"); equality with the stock layer is tested in {@code LeanLayersTest}.
+ * backward pass instead. Only when a oneDNN helper runs the layer, the configuration the service ships and the
+ * tests compare against stock DL4J; without a helper (helpers switched off) DL4J's own path runs unchanged. The
+ * rest is DL4J's code (docs/performance.md, "Dense layers without wasted products"); equality with the stock layer
+ * is tested in {@code LeanLayersTest}.
  */
 final class LeanConvolutionLayer extends ConvolutionLayer {
 
