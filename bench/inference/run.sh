@@ -2,7 +2,7 @@
 # Inference benchmark: wrk on loopback against the packaged service.
 #   single-instance predictions of a 784-1024-1024-10 MLP at 1, 16 and 64 connections, batching on and off,
 #   beside the same server's /actuator/health as the ceiling. Each configuration runs RUNS times (default 3)
-#   for DURATION (default 10s) after a warm-up; the table shows the median run (by throughput) of each.
+#   for DURATION (default 10s) after a WARMUP (default 30s); the table shows the median run (by throughput).
 # Usage: bench/inference/run.sh            (MVN_FLAGS=-o for an offline build; PORT, RUNS, DURATION to change)
 #   For quick A/Bs: JAR=<another build's jar>, BATCHING="true" (or "false"), CONNECTIONS="64", HEALTH=0 (skip the
 #   ceiling), SERVER_OPTS="--server.tomcat.threads.max=32 ..." (extra service arguments), JAVA_OPTS (JVM options,

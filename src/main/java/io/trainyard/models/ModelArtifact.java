@@ -76,7 +76,7 @@ public record ModelArtifact(Metadata metadata, byte[] network) {
 
     public void write(OutputStream out) throws IOException {
         ZipOutputStream zip = new ZipOutputStream(out);
-        // Parameters are floats that deflate barely shrinks but slowly (DL4J's own model zip inside is compressed).
+        // Parameters are floats that deflate barely shrinks but slowly: store them.
         zip.setLevel(java.util.zip.Deflater.NO_COMPRESSION);
         zip.putNextEntry(new ZipEntry(METADATA_ENTRY));
         zip.write(JSON.writeValueAsBytes(metadata));
