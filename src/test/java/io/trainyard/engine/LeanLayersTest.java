@@ -57,27 +57,6 @@ class LeanLayersTest {
         assertThat(leanLayers(loaded)).isPositive();
     }
 
-    @org.junit.jupiter.api.Test
-    void aCheckpointMidTrainingResumesWithTheOptimizerStateItHad() throws Exception {
-        TrainingSpec spec = Specs.parse(Specs.example("mlp-classifier"));
-        NetworkPlan plan = Specs.plan(spec);
-        Network net = Network.build(spec, plan);
-        for (int step = 0; step < 3; step++) {
-            net.fitBatch(Synthetic.batch(spec, plan, 16, step));
-        }
-        Network resumed = Network.load(new java.io.ByteArrayInputStream(net.toBytes()));
-        assertThat(leanLayers(resumed)).isPositive();
-        for (int step = 3; step < 6; step++) {
-            Batch batch = Synthetic.batch(spec, plan, 16, step);
-            Nd4j.getRandom().setSeed(200 + step);
-            double expected = net.fitBatch(batch);
-            Nd4j.getRandom().setSeed(200 + step);
-            assertThat(resumed.fitBatch(batch)).isEqualTo(expected);
-        }
-        // Adam's moments came back with the parameters: a fresh optimizer would take different steps.
-        assertThat(resumed.parameters()).isEqualTo(net.parameters());
-    }
-
     private static long leanLayers(Network network) {
         Layer[] layers = network.dl4j().getLayers();
         return Arrays.stream(layers).filter(l -> l instanceof LeanDenseLayer || l instanceof LeanConvolutionLayer).count();

@@ -8,6 +8,8 @@ import io.trainyard.spec.TrainingSpec;
 import io.trainyard.system.ApiException;
 import java.io.ByteArrayInputStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.factory.Nd4j;
 
 class NetworkLifecycleTest {
@@ -20,9 +22,11 @@ class NetworkLifecycleTest {
         assertThat(Network.build(other).parameters()).isNotEqualTo(Network.build(spec).parameters());
     }
 
-    @Test
-    void saveThenLoadGivesIdenticalOutputsAndContinuedTraining() throws Exception {
-        TrainingSpec spec = Specs.parse(Specs.example("lstm-sequence-classifier"));
+    /** The MLP has the engine's lean dense layers (EngineNetwork replaces them again after loading). */
+    @ParameterizedTest
+    @ValueSource(strings = {"lstm-sequence-classifier", "mlp-classifier"})
+    void saveThenLoadGivesIdenticalOutputsAndContinuedTraining(String example) throws Exception {
+        TrainingSpec spec = Specs.parse(Specs.example(example));
         NetworkPlan plan = Specs.plan(spec);
         Network net = Network.build(spec, plan);
         Batch batch = Synthetic.batch(spec, plan, 16, 4);
@@ -35,7 +39,7 @@ class NetworkLifecycleTest {
         assertThat(loaded.output(batch.features())).isEqualTo(net.output(batch.features()));
         assertThat(loaded.epochCount()).isEqualTo(3);
         assertThat(loaded.iterationCount()).isEqualTo(net.iterationCount()).isEqualTo(5);
-        // Same updater state (RMSProp's running averages) → the same next steps.
+        // Same updater state (RMSProp's running averages, Adam's moments) → the same next steps.
         for (int i = 0; i < 3; i++) {
             Nd4j.getRandom().setSeed(99 + i);
             double a = net.fitBatch(batch);
@@ -105,7 +109,7 @@ class NetworkLifecycleTest {
         return bytes.toByteArray();
     }
 
-    @org.junit.jupiter.params.ParameterizedTest
+    @ParameterizedTest
     @org.junit.jupiter.params.provider.MethodSource("io.trainyard.spec.SpecExamples#names")
     void everyNetworkFamilySurvivesSaveAndLoad(String example) throws Exception {
         TrainingSpec spec = Specs.parse(Specs.example(example));
