@@ -2,12 +2,13 @@ package io.trainyard.engine;
 
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.layers.recurrent.LastTimeStepLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * DL4J's network with its dense and convolution layers replaced by {@link LeanDenseLayer} and
- * {@link LeanConvolutionLayer} right after initialisation. The configuration is untouched, so what is saved (and the
+ * DL4J's network with its dense, convolution and LSTM layers replaced by {@link LeanDenseLayer},
+ * {@link LeanConvolutionLayer} and {@link LeanLstmLayer} right after initialisation. The configuration is untouched, so what is saved (and the
  * model artifact users download) is plain DL4J.
  */
 final class EngineNetwork extends MultiLayerNetwork {
@@ -52,12 +53,20 @@ final class EngineNetwork extends MultiLayerNetwork {
     }
 
     private Layer replacement(Layer old, int index) {
+        boolean inputGradient = index > 0 || getLayerWiseConfigurations().getInputPreProcess(0) != null;
         if (LeanDenseLayer.replaces(old)) {
-            boolean inputGradient = index > 0 || getLayerWiseConfigurations().getInputPreProcess(0) != null;
             return new LeanDenseLayer(old.conf(), old.params().dataType(), inputGradient);
         }
         if (LeanConvolutionLayer.replaces(old)) {
             return new LeanConvolutionLayer(old.conf(), old.params().dataType());
+        }
+        if (LeanLstmLayer.replaces(old)) {
+            return new LeanLstmLayer(old.conf(), old.params().dataType(), inputGradient);
+        }
+        if (old instanceof LastTimeStepLayer wrapper && LeanLstmLayer.replaces(wrapper.getUnderlying())) {
+            Layer lstm = wrapper.getUnderlying();
+            LeanLstmLayer lean = new LeanLstmLayer(lstm.conf(), lstm.params().dataType(), inputGradient);
+            return new LastTimeStepLayer(lean);
         }
         return null;
     }
