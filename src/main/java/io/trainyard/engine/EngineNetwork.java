@@ -7,8 +7,8 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * DL4J's network with its dense, convolution and LSTM layers replaced by {@link LeanDenseLayer},
- * {@link LeanConvolutionLayer} and {@link LeanLstmLayer} right after initialisation. The configuration is untouched, so what is saved (and the
+ * DL4J's network with its dense, convolution, pooling and LSTM layers replaced by {@link LeanDenseLayer},
+ * {@link LeanConvolutionLayer}, {@link LeanPoolingLayer} and {@link LeanLstmLayer} right after initialisation. The configuration is untouched, so what is saved (and the
  * model artifact users download) is plain DL4J.
  */
 final class EngineNetwork extends MultiLayerNetwork {
@@ -40,8 +40,10 @@ final class EngineNetwork extends MultiLayerNetwork {
                 lean.setListeners(old.getListeners());
             }
             lean.setIndex(i);
-            lean.setParamsViewArray(old.params());
-            lean.setParamTable(old.paramTable());
+            if (old.numParams() > 0) {
+                lean.setParamsViewArray(old.params());
+                lean.setParamTable(old.paramTable());
+            }
             if (old.getGradientsViewArray() != null) {
                 lean.setBackpropGradientsViewArray(old.getGradientsViewArray());
             }
@@ -59,6 +61,9 @@ final class EngineNetwork extends MultiLayerNetwork {
         }
         if (LeanConvolutionLayer.replaces(old)) {
             return new LeanConvolutionLayer(old.conf(), old.params().dataType());
+        }
+        if (LeanPoolingLayer.replaces(old)) {
+            return new LeanPoolingLayer(old.conf(), getLayerWiseConfigurations().getDataType());
         }
         if (LeanLstmLayer.replaces(old)) {
             return new LeanLstmLayer(old.conf(), old.params().dataType(), inputGradient);

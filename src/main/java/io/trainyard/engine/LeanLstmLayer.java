@@ -1,12 +1,6 @@
 package io.trainyard.engine;
 
 import java.nio.FloatBuffer;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas_nolapack;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -41,7 +35,6 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 final class LeanLstmLayer extends LSTM {
 
     private static final int MIN_SLICE = 8;
-    private static final ExecutorService POOL = pool();
 
     private final boolean inputGradient;
     private Scratch scratch;
@@ -141,53 +134,17 @@ final class LeanLstmLayer extends LSTM {
     }
 
     /** Runs {@code body} over slices of the mini-batch, one per core, each with single-threaded BLAS. */
-    private static void parallel(Scratch s, SliceBody body) {
-        int slices = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), s.mb / MIN_SLICE));
-        if (slices == 1 || POOL == null) {
+    private static void parallel(Scratch s, Slices.Body body) {
+        if (Slices.count(s.mb, MIN_SLICE) == 1) {
             body.run(0, s.mb);
             return;
         }
         SingleThreadedBlas.enter();
         try {
-            List<Future<?>> others = new ArrayList<>();
-            int per = (s.mb + slices - 1) / slices;
-            for (int from = per; from < s.mb; from += per) {
-                int b0 = from;
-                int b1 = Math.min(s.mb, from + per);
-                others.add(POOL.submit(() -> body.run(b0, b1)));
-            }
-            body.run(0, Math.min(s.mb, per));
-            for (Future<?> f : others) {
-                f.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while training an LSTM layer", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IllegalStateException(e.getCause());
+            Slices.run(s.mb, MIN_SLICE, body);
         } finally {
             SingleThreadedBlas.exit();
         }
-    }
-
-    private static ExecutorService pool() {
-        int others = Runtime.getRuntime().availableProcessors() - 1;
-        if (others < 1) {
-            return null;
-        }
-        return Executors.newFixedThreadPool(others, r -> {
-            Thread t = new Thread(r, "trainyard-lstm");
-            t.setDaemon(true);
-            return t;
-        });
-    }
-
-    @FunctionalInterface
-    private interface SliceBody {
-        void run(int b0, int b1);
     }
 
     /**

@@ -17,9 +17,14 @@ class LeanLayersTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"mlp-classifier", "cnn-image-classifier", "dense-autoencoder", "lstm-sequence-classifier",
-        "lstm-first"})
+        "lstm-first", "pooling"})
     void trainsToTheSameParametersAndLossesAsDl4jsLayers(String example) {
-        TrainingSpec spec = Specs.parse(example.equals("lstm-first") ? LSTM_FIRST : Specs.example(example));
+        String json = switch (example) {
+            case "lstm-first" -> LSTM_FIRST;
+            case "pooling" -> POOLING;
+            default -> Specs.example(example);
+        };
+        TrainingSpec spec = Specs.parse(json);
         NetworkPlan plan = Specs.plan(spec);
         Network lean = Network.build(spec, plan);
         Network stock = lean.withStockLayers();
@@ -27,6 +32,9 @@ class LeanLayersTest {
         assertThat(leanLayers(stock)).isZero();
         if (example.startsWith("cnn")) {
             assertThat(lean.dl4j().getLayers()).anyMatch(l -> l instanceof LeanConvolutionLayer);
+        }
+        if (example.startsWith("cnn") || example.equals("pooling")) {
+            assertThat(lean.dl4j().getLayers()).anyMatch(l -> l instanceof LeanPoolingLayer);
         }
         if (example.startsWith("lstm")) {
             assertThat(lean.dl4j().getLayers()).anyMatch(l -> unwrap(l) instanceof LeanLstmLayer);
@@ -70,7 +78,8 @@ class LeanLayersTest {
     private static long leanLayers(Network network) {
         Layer[] layers = network.dl4j().getLayers();
         return Arrays.stream(layers).map(LeanLayersTest::unwrap)
-                .filter(l -> l instanceof LeanDenseLayer || l instanceof LeanConvolutionLayer || l instanceof LeanLstmLayer)
+                .filter(l -> l instanceof LeanDenseLayer || l instanceof LeanConvolutionLayer || l instanceof LeanLstmLayer
+                        || l instanceof LeanPoolingLayer)
                 .count();
     }
 
@@ -85,5 +94,19 @@ class LeanLayersTest {
              "layers": [{"type": "lstm", "units": 16}, {"type": "last_time_step"}],
              "optimizer": {"type": "adam", "learningRate": 0.01},
              "training": {"epochs": 1, "batchSize": 32, "seed": 5}}
+            """;
+
+    /** Average pooling with overlapping windows (3×3, stride 2), then overlapping max pooling (3×3, stride 1). */
+    private static final String POOLING = """
+            {"input": {"type": "image", "height": 13, "width": 13, "channels": 2},
+             "task": {"type": "classification", "classes": 3},
+             "layers": [
+               {"type": "convolution2d", "filters": 4, "kernel": 3, "activation": "relu"},
+               {"type": "pooling2d", "pooling": "avg", "kernel": 3, "stride": 2},
+               {"type": "convolution2d", "filters": 5, "kernel": 2, "activation": "tanh"},
+               {"type": "pooling2d", "pooling": "max", "kernel": 3, "stride": 1},
+               {"type": "dense", "units": 8}],
+             "optimizer": {"type": "adam", "learningRate": 0.01},
+             "training": {"epochs": 1, "batchSize": 32, "seed": 9}}
             """;
 }
