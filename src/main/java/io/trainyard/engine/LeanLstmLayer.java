@@ -127,9 +127,13 @@ final class LeanLstmLayer extends LSTM {
         int nIn = (int) x.size(1);
         int steps = (int) x.size(2);
         int n = (int) layerConf().getNOut();
-        if (scratch == null || !scratch.fits(mb, nIn, n, steps)) {
-            scratch = new Scratch(mb, nIn, n, steps, inputGradient);
+        if (scratch == null || !scratch.holds(mb, nIn, n, steps)) {
+            // Grown, never shrunk: the last batch of an epoch and inference's varying batch sizes reuse it.
+            int maxMb = scratch == null ? mb : Math.max(mb, scratch.maxMb);
+            int maxRows = scratch == null ? mb * steps : Math.max(mb * steps, scratch.maxRows);
+            scratch = new Scratch(maxMb, maxRows, nIn, n, inputGradient);
         }
+        scratch.shape(mb, steps);
         return scratch;
     }
 
@@ -180,10 +184,12 @@ final class LeanLstmLayer extends LSTM {
      * and {@code pre} (each row: the four gates' pre-activations, later their gradients).
      */
     private static final class Scratch {
-        final int mb;
+        final int maxMb;
+        final int maxRows;
+        int mb;
         final int nIn;
         final int n;
-        final int steps;
+        int steps;
         final int width;
         final int gates;
         final INDArray z;
@@ -206,33 +212,39 @@ final class LeanLstmLayer extends LSTM {
         Strided epsilon;
         Strided epsilonNext;
 
-        Scratch(int mb, int nIn, int n, int steps, boolean inputGradient) {
-            this.mb = mb;
+        /** Room for up to {@code maxMb} examples and {@code maxRows} (examples × steps) rows. */
+        Scratch(int maxMb, int maxRows, int nIn, int n, boolean inputGradient) {
+            this.maxMb = maxMb;
+            this.maxRows = maxRows;
             this.nIn = nIn;
             this.n = n;
-            this.steps = steps;
             this.width = nIn + n;
             this.gates = 4 * n;
             try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-                z = Nd4j.create(DataType.FLOAT, new long[] {(long) steps * mb, width}, 'c');
-                pre = Nd4j.create(DataType.FLOAT, new long[] {(long) steps * mb, gates}, 'c');
+                z = Nd4j.create(DataType.FLOAT, new long[] {maxRows, width}, 'c');
+                pre = Nd4j.create(DataType.FLOAT, new long[] {maxRows, gates}, 'c');
                 weights = Nd4j.create(DataType.FLOAT, new long[] {width, gates}, 'c');
-                dz = Nd4j.create(DataType.FLOAT, new long[] {mb, width}, 'c');
-                dh = Nd4j.create(DataType.FLOAT, new long[] {mb, n}, 'c');
+                dz = Nd4j.create(DataType.FLOAT, new long[] {maxMb, width}, 'c');
+                dh = Nd4j.create(DataType.FLOAT, new long[] {maxMb, n}, 'c');
                 dwT = Nd4j.create(DataType.FLOAT, new long[] {gates, width}, 'c');
             }
             bias = new float[gates];
-            gateValues = new float[steps * mb * gates];
-            cell = new float[steps * mb * n];
-            cellTanh = new float[steps * mb * n];
-            output = new float[steps * mb * n];
+            gateValues = new float[maxRows * gates];
+            cell = new float[maxRows * n];
+            cellTanh = new float[maxRows * n];
+            output = new float[maxRows * n];
             this.inputGradient = inputGradient;
-            this.dx = inputGradient ? new float[steps * mb * nIn] : null;
-            this.biasRows = new float[mb * gates];
+            this.dx = inputGradient ? new float[maxRows * nIn] : null;
+            this.biasRows = new float[maxMb * gates];
         }
 
-        boolean fits(int mb, int nIn, int n, int steps) {
-            return this.mb == mb && this.nIn == nIn && this.n == n && this.steps == steps;
+        boolean holds(int mb, int nIn, int n, int steps) {
+            return this.nIn == nIn && this.n == n && mb <= maxMb && mb * steps <= maxRows;
+        }
+
+        void shape(int mb, int steps) {
+            this.mb = mb;
+            this.steps = steps;
         }
 
         void load(INDArray x, INDArray out, INDArray inputWeights, INDArray recurrentWeights, INDArray biasParam) {
