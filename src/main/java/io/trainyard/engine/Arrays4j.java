@@ -33,6 +33,11 @@ final class Arrays4j {
         return a.reshape('c', t.batchSize(), t.data().length / t.batchSize());
     }
 
+    /** A sequence mask [b, T] (1 = real step) as DL4J's feature mask. */
+    static INDArray mask(Tensor t) {
+        return floats(t.data(), toLong(t.shape()));
+    }
+
     /** DL4J output → Tensor: rank 3 outputs are [b, n, T] and come back as [b, T, n]. */
     static Tensor tensor(INDArray a) {
         INDArray out = a.rank() == 3 ? a.permute(0, 2, 1).dup('c') : a.dup('c');

@@ -8,8 +8,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * DL4J's network with its dense, convolution, pooling and LSTM layers replaced by {@link LeanDenseLayer},
- * {@link LeanConvolutionLayer}, {@link LeanPoolingLayer} and {@link LeanLstmLayer} right after initialisation. The configuration is untouched, so what is saved (and the
- * model artifact users download) is plain DL4J.
+ * {@link LeanConvolutionLayer}, {@link LeanPoolingLayer} and {@link LeanLstmLayer} right after initialisation.
+ * The configuration is untouched, so what is saved (and the model artifact users download) is plain DL4J.
  */
 final class EngineNetwork extends MultiLayerNetwork {
 

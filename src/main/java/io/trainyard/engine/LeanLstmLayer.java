@@ -118,8 +118,13 @@ final class LeanLstmLayer extends LSTM {
     }
 
     private boolean fastPath() {
-        return input != null && input.rank() == 3 && maskArray == null && input.dataType() == DataType.FLOAT
-                && params().dataType() == DataType.FLOAT;
+        if (input == null || input.rank() != 3 || maskArray != null || input.dataType() != DataType.FLOAT
+                || params().dataType() != DataType.FLOAT) {
+            return false;
+        }
+        // The loops index Java arrays with ints; beyond that size (a few GB of per-step state) DL4J's own code runs.
+        long rows = input.size(0) * input.size(2);
+        return rows * Math.max(input.size(1), 4 * layerConf().getNOut()) < Integer.MAX_VALUE / 2;
     }
 
     private Scratch scratch(INDArray x) {
@@ -178,10 +183,11 @@ final class LeanLstmLayer extends LSTM {
     }
 
     /**
-     * Everything one forward and backward pass needs, kept between calls of the same shape. Per-step values live on
-     * the Java heap in {@code [step][sample][unit]} order, so a slice of samples is a contiguous range at each step;
-     * the products go through two native arrays: {@code z} (each row: the step's input, then the previous output)
-     * and {@code pre} (each row: the four gates' pre-activations, later their gradients).
+     * Everything one forward and backward pass needs, kept between calls (grown when a batch needs more).
+     * Per-step values live on the Java heap in {@code [step][sample][unit]} order, so a slice of samples is a
+     * contiguous range at each step; the products go through two native arrays: {@code z} (each row: the step's
+     * input, then the previous output) and {@code pre} (each row: the four gates' pre-activations, later their
+     * gradients).
      */
     private static final class Scratch {
         final int maxMb;

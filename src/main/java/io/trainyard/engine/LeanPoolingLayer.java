@@ -95,7 +95,8 @@ final class LeanPoolingLayer extends SubsamplingLayer {
 
     /** The pooling's shape for the current input, or null when this layer leaves it to DL4J. */
     private Geometry geometry() {
-        if (input == null || input.rank() != 4 || input.dataType() != DataType.FLOAT || maskArray != null) {
+        if (input == null || input.rank() != 4 || input.dataType() != DataType.FLOAT || maskArray != null
+                || input.length() >= Integer.MAX_VALUE / 2) {
             return null;
         }
         int[] k = layerConf().getKernelSize();

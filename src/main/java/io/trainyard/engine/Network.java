@@ -81,7 +81,7 @@ public final class Network {
                 return net.getLayer(0).score();
             }
             case AUTOENCODER -> net.fit(x, flat(x));
-            default -> net.fit(x, labels(batch));
+            default -> net.fit(dataSet(x, batch));
         }
         return net.score();
     }
@@ -96,7 +96,7 @@ public final class Network {
                 yield -vae.reconstructionLogProbability(x, 8).meanNumber().doubleValue();
             }
             case AUTOENCODER -> net.score(new DataSet(x, flat(x)), false);
-            default -> net.score(new DataSet(x, labels(batch)), false);
+            default -> net.score(dataSet(x, batch), false);
         };
     }
 
@@ -106,13 +106,22 @@ public final class Network {
      * input's own layout.
      */
     public Tensor output(Tensor features) {
+        return output(features, null);
+    }
+
+    /**
+     * Predictions for padded sequences: {@code mask} is {@code [batch, length]}, 1 for real steps (see {@link Batch});
+     * a last-time-step layer then takes each sequence's last real step. Null: every step is real.
+     */
+    public Tensor output(Tensor features, Tensor mask) {
         INDArray x = Arrays4j.features(features, layout.input());
         if (layout.kind() == NetworkLayout.Kind.VARIATIONAL) {
             VariationalAutoencoder vae = (VariationalAutoencoder) net.getLayer(0);
             INDArray z = vae.activate(x, false, LayerWorkspaceMgr.noWorkspaces());
             return reconstruction(vae.generateAtMeanGivenZ(z));
         }
-        INDArray y = net.output(x, false);
+        INDArray featureMask = mask == null ? null : Arrays4j.mask(mask);
+        INDArray y = net.output(x, false, featureMask, labelMask(featureMask));
         return layout.kind() == NetworkLayout.Kind.AUTOENCODER ? reconstruction(y) : Arrays4j.tensor(y);
     }
 
@@ -305,6 +314,17 @@ public final class Network {
 
     MultiLayerNetwork dl4j() {
         return net;
+    }
+
+    /** Features and labels, with the sequence mask on both sides when the batch has one. */
+    private DataSet dataSet(INDArray x, Batch batch) {
+        INDArray featureMask = batch.mask() == null ? null : Arrays4j.mask(batch.mask());
+        return new DataSet(x, labels(batch), featureMask, labelMask(featureMask));
+    }
+
+    /** Per-time-step outputs are masked like the input; a sequence's single output needs no mask. */
+    private INDArray labelMask(INDArray featureMask) {
+        return featureMask != null && layout.perTimeStep() ? featureMask : null;
     }
 
     private INDArray labels(Batch batch) {

@@ -239,7 +239,9 @@ class BatchPredictions implements DisposableBean {
                     int n = Math.min(CHUNK, data.count() - from);
                     float[] values = Arrays.copyOfRange(data.features(), from * data.exampleSize(),
                             (from + n) * data.exampleSize());
-                    Chunk chunk = inference.withModel(task.team(), selector, model -> predict(model, values, n));
+                    Tensor mask = data.mask() == null ? null : Tensor.of(Arrays.copyOfRange(data.mask(),
+                            from * data.timeSteps(), (from + n) * data.timeSteps()), n, data.timeSteps());
+                    Chunk chunk = inference.withModel(task.team(), selector, model -> predict(model, values, mask, n));
                     if (numeric == null) {
                         exampleShape = chunk.exampleShape();
                         numeric = new float[data.count() * chunk.width()];
@@ -302,9 +304,9 @@ class BatchPredictions implements DisposableBean {
         }
     }
 
-    private Chunk predict(LoadedModel model, float[] values, int n) {
+    private Chunk predict(LoadedModel model, float[] values, Tensor mask, int n) {
         Tensor x = ModelArtifact.features(model.metadata(), values, n);
-        Tensor y = inference.run(model, Batcher.Operation.OUTPUT, x);
+        Tensor y = inference.run(model, Batcher.Operation.OUTPUT, x, mask);
         String[] cells = new String[n];
         if (model.autoencoder()) {
             float[] errors = Outputs.errors(x, y);

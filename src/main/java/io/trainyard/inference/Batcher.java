@@ -26,7 +26,9 @@ final class Batcher {
 
     private static final Logger log = LoggerFactory.getLogger(Batcher.class);
 
-    private record Job(Operation operation, Tensor input, CompletableFuture<Tensor> result, long enqueuedNanos) {
+    /** {@code mask}: for padded sequences, {@code [rows, length]} with 1 for real steps; null when all are real. */
+    private record Job(Operation operation, Tensor input, Tensor mask, CompletableFuture<Tensor> result,
+            long enqueuedNanos) {
         int rows() {
             return input.batchSize();
         }
@@ -68,10 +70,15 @@ final class Batcher {
 
     /** Queues {@code input} (already in the engine's layout); the future completes with its rows of the output. */
     CompletableFuture<Tensor> submit(Operation operation, Tensor input) {
+        return submit(operation, input, null);
+    }
+
+    /** As {@link #submit(Operation, Tensor)}, for padded sequences with their {@code [rows, length]} mask. */
+    CompletableFuture<Tensor> submit(Operation operation, Tensor input, Tensor mask) {
         if (retired()) {
             throw new ClosedException();
         }
-        Job job = new Job(operation, input, new CompletableFuture<>(), System.nanoTime());
+        Job job = new Job(operation, input, mask, new CompletableFuture<>(), System.nanoTime());
         if (!queue.offer(job)) {
             throw InferenceErrors.overloaded(key, capacity);
         }
@@ -171,7 +178,8 @@ final class Batcher {
         }
         try {
             Tensor input = batch.size() == 1 ? batch.get(0).input() : concat(batch);
-            Tensor output = batch.get(0).operation() == Operation.ENCODE ? network.encode(input) : network.output(input);
+            Tensor output = batch.get(0).operation() == Operation.ENCODE ? network.encode(input)
+                    : network.output(input, masks(batch));
             meters.batch(input.batchSize());
             int row = 0;
             for (Job job : batch) {
@@ -201,6 +209,33 @@ final class Batcher {
         int[] shape = batch.get(0).input().shape().clone();
         shape[0] = rows;
         return new Tensor(data, shape);
+    }
+
+    /** The batch's masks stacked, all-ones rows for jobs without one; null when no job has a mask. */
+    private static Tensor masks(List<Job> batch) {
+        if (batch.stream().allMatch(job -> job.mask() == null)) {
+            return null;
+        }
+        if (batch.size() == 1) {
+            return batch.get(0).mask();
+        }
+        int steps = batch.get(0).input().shape()[1];
+        int rows = 0;
+        for (Job job : batch) {
+            rows += job.rows();
+        }
+        float[] data = new float[rows * steps];
+        int at = 0;
+        for (Job job : batch) {
+            int length = job.rows() * steps;
+            if (job.mask() == null) {
+                java.util.Arrays.fill(data, at, at + length, 1f);
+            } else {
+                System.arraycopy(job.mask().data(), 0, data, at, length);
+            }
+            at += length;
+        }
+        return Tensor.of(data, rows, steps);
     }
 
     static Tensor slice(Tensor t, int fromRow, int rows) {

@@ -114,7 +114,12 @@ class InferenceService {
 
     /** Queues {@code input} on the model's batcher and waits for its rows of the output. */
     Tensor run(LoadedModel model, Batcher.Operation operation, Tensor input) {
-        CompletableFuture<Tensor> result = model.submit(operation, input);
+        return run(model, operation, input, null);
+    }
+
+    /** As {@link #run(LoadedModel, Batcher.Operation, Tensor)}, for padded sequences with their mask. */
+    Tensor run(LoadedModel model, Batcher.Operation operation, Tensor input, Tensor mask) {
+        CompletableFuture<Tensor> result = model.submit(operation, input, mask);
         try {
             return result.get(properties.requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {

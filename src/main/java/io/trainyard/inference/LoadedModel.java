@@ -30,4 +30,8 @@ record LoadedModel(ModelKey key, ModelArtifact.Metadata metadata, Batcher batche
     CompletableFuture<Tensor> submit(Batcher.Operation operation, Tensor input) {
         return batcher.submit(operation, input);
     }
+
+    CompletableFuture<Tensor> submit(Batcher.Operation operation, Tensor input, Tensor mask) {
+        return batcher.submit(operation, input, mask);
+    }
 }

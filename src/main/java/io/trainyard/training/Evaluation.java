@@ -36,7 +36,7 @@ final class Evaluation {
             int to = Math.min(n, from + CHUNK);
             Batch batch = data.batch(split, order, from, to);
             lossSum += network.score(batch) * (to - from);
-            Tensor out = network.output(batch.features());
+            Tensor out = network.output(batch.features(), batch.mask());
             int width = out.data().length / (to - from);
             for (int j = 0; j < to - from; j++) {
                 int i = from + j;

@@ -95,7 +95,21 @@ final class TrainingData {
             System.arraycopy(data.features(), order[from + j] * size, x, j * size, size);
         }
         Tensor features = ModelArtifact.features(metadata, x, n);
-        return new Batch(features, labels(data, order, from, to));
+        return new Batch(features, labels(data, order, from, to), mask(data, order, from, to));
+    }
+
+    /** The padded sequences' mask rows ([n, T], 1 = real step), or null when the data set has none. */
+    private static Tensor mask(LoadedDataset data, int[] order, int from, int to) {
+        if (data.mask() == null) {
+            return null;
+        }
+        int n = to - from;
+        int steps = data.timeSteps();
+        float[] m = new float[n * steps];
+        for (int j = 0; j < n; j++) {
+            System.arraycopy(data.mask(), order[from + j] * steps, m, j * steps, steps);
+        }
+        return Tensor.of(m, n, steps);
     }
 
     private Tensor labels(LoadedDataset data, int[] order, int from, int to) {

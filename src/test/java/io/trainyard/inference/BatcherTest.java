@@ -51,6 +51,48 @@ class BatcherTest {
     }
 
     @Test
+    void paddedSequencesGatheredWithFullOnesAreReadUpToTheirMasks() throws Exception {
+        ModelArtifact artifact = ServingFixtures.artifact(Family.LSTM, 3);
+        Network network = artifact.loadNetwork();
+        ModelKey key = new ModelKey("default", "seq", 1);
+        Batcher batcher = new Batcher(key, network, new InferenceProperties.Batching(true, 64, Duration.ofSeconds(2)),
+                100, metrics.forModel(key));
+        int steps = artifact.metadata().inputShape().shape().get(0);
+        List<Tensor> inputs = new ArrayList<>();
+        List<Tensor> masks = new ArrayList<>();
+        List<CompletableFuture<Tensor>> results = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            int n = 1 + i % 2;
+            Tensor x = ModelArtifact.features(artifact.metadata(),
+                    ServingFixtures.instances(artifact.metadata().inputShape(), n, 20 + i), n);
+            Tensor mask = null;
+            if (i % 3 != 0) { // every third request has no mask: all its steps are real
+                float[] m = new float[n * steps];
+                for (int r = 0; r < n; r++) {
+                    for (int t = 0; t < steps; t++) {
+                        m[r * steps + t] = t < 2 + (i + r) % (steps - 2) ? 1f : 0f;
+                    }
+                }
+                mask = Tensor.of(m, n, steps);
+            }
+            inputs.add(x);
+            masks.add(mask);
+            results.add(batcher.submit(Batcher.Operation.OUTPUT, x, mask));
+        }
+        for (int i = 0; i < inputs.size(); i++) {
+            Tensor expected = network.output(inputs.get(i), masks.get(i));
+            assertThat(results.get(i).get().data()).as("request %d", i).containsExactly(expected.data(), within(1e-5f));
+            if (masks.get(i) != null) {
+                assertThat(expected.data()).as("the mask matters for request %d", i)
+                        .isNotEqualTo(network.output(inputs.get(i)).data());
+            }
+        }
+        assertThat(registry.get("trainyard.inference.batch.size").tags("version", "1").tags("model", "seq").summary()
+                .count()).isLessThan(6);
+        batcher.close();
+    }
+
+    @Test
     void withoutBatchingEveryRequestIsItsOwnCall() throws Exception {
         ModelArtifact artifact = ServingFixtures.artifact(Family.MLP, 1);
         ModelKey key = new ModelKey("default", "m", 2);
