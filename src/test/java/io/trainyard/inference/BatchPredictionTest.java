@@ -6,8 +6,11 @@ import static org.assertj.core.api.Assertions.within;
 import io.trainyard.engine.Tensor;
 import io.trainyard.inference.ServingFixtures.Family;
 import io.trainyard.inference.ServingFixtures.Served;
+import io.trainyard.models.ModelArtifact;
 import io.trainyard.models.ModelRegistry;
 import io.trainyard.support.Http;
+import io.trainyard.support.Multipart;
+import io.trainyard.support.NpyWriter;
 import io.trainyard.support.PostgresIntegrationTest;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -17,6 +20,8 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import org.awaitility.Awaitility;
@@ -180,6 +185,62 @@ class BatchPredictionTest {
                 .param("id", id).param("model", model).param("dataset", dataset).param("state", state)
                 .param("attempt", attempt).param("owner", owner).param("expires", Timestamp.from(leaseExpiresAt))
                 .param("now", Timestamp.from(Instant.now())).update();
+    }
+
+    @Test
+    void paddedSequencesArePredictedUpToTheirMask() throws Exception {
+        Http http = new Http(port);
+        Served model = ServingFixtures.register(registry, "batch-" + UUID.randomUUID().toString().substring(0, 8),
+                Family.LSTM, 2);
+        int n = 40;
+        int steps = 8;
+        Random random = new Random(8);
+        double[] x = new double[n * steps * 3];
+        double[] mask = new double[n * steps];
+        float[] xf = new float[x.length];
+        float[] maskf = new float[mask.length];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = random.nextGaussian();
+            xf[i] = (float) x[i];
+        }
+        for (int i = 0; i < n; i++) {
+            int length = 2 + i % (steps - 1);
+            for (int t = 0; t < steps; t++) {
+                mask[i * steps + t] = t < length ? 1 : 0;
+                maskf[i * steps + t] = (float) mask[i * steps + t];
+            }
+        }
+        Map<String, byte[]> arrays = new LinkedHashMap<>();
+        arrays.put("x", NpyWriter.npy("<f4", new int[] {n, steps, 3}, x));
+        arrays.put("mask", NpyWriter.npy("<f4", new int[] {n, steps}, mask));
+        Http.Response uploaded = http.send(new Multipart().field("name", "padded").field("layout", "sequence")
+                .file("file", "padded.npz", NpyWriter.npz(arrays, true)).post(http.uri("/api/v1/datasets")));
+        assertThat(uploaded.status()).as(uploaded.body()).isEqualTo(201);
+        String base = "/api/v1/models/" + model.name() + "/batch-predictions";
+
+        Http.Response submitted = http.postJson(base, "{\"datasetId\": \"" + uploaded.json().get("id").asString()
+                + "\"}");
+        assertThat(submitted.status()).as(submitted.body()).isEqualTo(202);
+        String id = submitted.json().get("id").asString();
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() ->
+                !http.get(base + "/" + id).json().get("state").asString().matches("QUEUED|RUNNING"));
+        assertThat(http.get(base + "/" + id).json().get("state").asString()).isEqualTo("SUCCEEDED");
+
+        Tensor features = ModelArtifact.features(model.artifact().metadata(), xf, n);
+        Tensor expected = model.network().output(features, Tensor.of(maskf, n, steps));
+        Tensor unmasked = model.network().output(features);
+        String[] lines = http.get(base + "/" + id + "/predictions.csv").body().split("\n");
+        assertThat(lines).hasSize(n + 1);
+        int differ = 0;
+        for (int i = 0; i < n; i++) {
+            String[] cells = lines[i + 1].split(",");
+            for (int k = 0; k < 2; k++) {
+                assertThat(Float.parseFloat(cells[3 + k])).as("example %d", i)
+                        .isCloseTo(expected.row(i)[k], within(1e-5f));
+            }
+            differ += Math.abs(expected.row(i)[0] - unmasked.row(i)[0]) > 1e-4 ? 1 : 0;
+        }
+        assertThat(differ).as("examples whose padding would have changed the answer").isGreaterThan(n / 2);
     }
 
     private static UUID upload(Http http, String csv) {
