@@ -50,15 +50,17 @@ class InferenceService {
                 throw ApiException.invalid("/topK", "must be between 1 and " + classes + " (the number of classes); "
                         + "got " + topK);
             }
-            float[] values = Instances.parse(instances, model.metadata().inputShape(), properties.maxInstances());
-            Tensor input = ModelArtifact.features(model.metadata(), values,
-                    values.length / model.metadata().inputShape().size());
+            Instances.Parsed parsed = Instances.parseAll(instances, model.metadata().inputShape(),
+                    properties.maxInstances());
+            Tensor input = ModelArtifact.features(model.metadata(), parsed.values(), parsed.count());
+            Tensor mask = parsed.mask() == null ? null
+                    : Tensor.of(parsed.mask(), parsed.count(), parsed.mask().length / parsed.count());
             return new Served(model.key(), switch (operation) {
                 case ENCODE -> Outputs.latents(run(model, Batcher.Operation.ENCODE, input));
                 case RECONSTRUCT -> Outputs.reconstructions(model, input, run(model, Batcher.Operation.OUTPUT, input));
                 case PREDICT -> model.autoencoder()
                         ? Outputs.reconstructions(model, input, run(model, Batcher.Operation.OUTPUT, input))
-                        : Outputs.predictions(model, run(model, Batcher.Operation.OUTPUT, input), topK);
+                        : Outputs.predictions(model, run(model, Batcher.Operation.OUTPUT, input, mask), topK);
             });
         });
     }

@@ -25,10 +25,19 @@ final class Instances {
     }
 
     /**
-     * The instances as one flat float array, {@code shape.size()} values per instance. {@code instances} is null
-     * when the field was absent or JSON null.
+     * Parsed instances: one flat float array, {@code shape.size()} values per instance, and for sequences given
+     * shorter than the model's length the {@code [instances, length]} mask of their real steps (the rest is
+     * zero padding); null when every instance is full length.
      */
-    static float[] parse(RawArray instances, InputShape shape, int maxInstances) {
+    record Parsed(float[] values, float[] mask, int count) {
+    }
+
+    /**
+     * The instances in the dataset's layout. {@code instances} is null when the field was absent or JSON null. A
+     * sequence given in its nested form may have fewer steps than the model's length: it is padded and masked, as a
+     * padded dataset is in training.
+     */
+    static Parsed parseAll(RawArray instances, InputShape shape, int maxInstances) {
         if (instances == null) {
             throw ApiException.invalid("/instances", "is required: an array of instances, each " + describe(shape));
         }
@@ -46,14 +55,32 @@ final class Instances {
         }
         int size = shape.size();
         float[] out = new float[list.size() * size];
+        int[] lengths = new int[list.size()];
         List<Violation> violations = new ArrayList<>();
         for (int i = 0; i < list.size() && violations.size() < MAX_VIOLATIONS; i++) {
-            instance(instances.values(), list.get(i), shape, out, i * size, "/instances/" + i, violations);
+            lengths[i] = instance(instances.values(), list.get(i), shape, out, i * size, "/instances/" + i,
+                    violations);
         }
         if (!violations.isEmpty()) {
             throw ApiException.invalid(violations);
         }
-        return out;
+        return new Parsed(out, mask(lengths, shape), list.size());
+    }
+
+    /** The mask of sequences given shorter than the model's length, or null when all are full length. */
+    private static float[] mask(int[] lengths, InputShape shape) {
+        if (shape.kind() != InputShape.Kind.SEQUENCE) {
+            return null;
+        }
+        int steps = shape.shape().get(0);
+        if (java.util.Arrays.stream(lengths).allMatch(l -> l == steps)) {
+            return null;
+        }
+        float[] mask = new float[lengths.length * steps];
+        for (int i = 0; i < lengths.length; i++) {
+            java.util.Arrays.fill(mask, i * steps, i * steps + lengths[i], 1f);
+        }
+        return mask;
     }
 
     /** "an array of shape [3, 12, 12] (channels × height × width), [12, 12] for one channel, or flat [432]". */
@@ -65,12 +92,15 @@ final class Instances {
             case IMAGE -> "an array of shape " + d + " (channels × height × width)"
                     + (d.get(0) == 1 ? ", " + d.subList(1, 3) + " (height × width)" : "")
                     + " or flat [" + shape.size() + "]";
-            case SEQUENCE -> "an array of shape " + d + " (time steps × features) or flat [" + shape.size() + "]";
+            case SEQUENCE -> "an array of shape " + d + " (time steps × features; fewer steps are padded and masked)"
+                    + " or flat [" + shape.size() + "]";
         };
     }
 
-    private static void instance(float[] values, RawArray.Element element, InputShape shape, float[] out, int at,
+    /** Reads one instance into {@code out} at {@code at}; returns its length in time steps (1 for non-sequences). */
+    private static int instance(float[] values, RawArray.Element element, InputShape shape, float[] out, int at,
             String pointer, List<Violation> violations) {
+        int full = shape.kind() == InputShape.Kind.SEQUENCE ? shape.shape().get(0) : 1;
         if (element instanceof RawArray.Other other && other.node().isObject()) {
             if (shape.kind() == InputShape.Kind.FEATURES && shape.featureNames() != null) {
                 named(other.node(), shape.featureNames(), out, at, pointer, violations);
@@ -78,18 +108,24 @@ final class Instances {
                 violations.add(Violation.at(pointer, "must be " + describe(shape)
                         + "; objects keyed by feature name need a model trained on CSV"));
             }
-            return;
+            return full;
         }
         if (!(element instanceof RawArray.Arr node)) {
             violations.add(Violation.at(pointer, "must be " + describe(shape) + "; got " + kind(element)));
-            return;
+            return full;
         }
         int[] dims = dims(node, shape);
-        if (node.size() != dims[0]) {
+        boolean shorterSequence = shape.kind() == InputShape.Kind.SEQUENCE && dims.length == 2 && node.size() >= 1
+                && node.size() < dims[0];
+        if (shorterSequence) {
+            // Steps are rows of the row-major [T, F] block: the first ones are filled, the rest stay zero padding.
+            dims = new int[] {node.size(), dims[1]};
+        } else if (node.size() != dims[0]) {
             violations.add(Violation.at(pointer, "must be " + describe(shape) + "; got an array of " + node.size()));
-            return;
+            return full;
         }
         fill(values, node, dims, 0, out, at, pointer, violations);
+        return shorterSequence ? node.size() : full;
     }
 
     /** Which form the client chose, told by the nesting of the first element. */

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.trainyard.engine.Tensor;
 import io.trainyard.inference.ServingFixtures.Family;
 import io.trainyard.inference.ServingFixtures.Served;
+import io.trainyard.models.ModelArtifact;
 import io.trainyard.models.ModelRegistry;
 import io.trainyard.support.Http;
 import io.trainyard.support.PostgresIntegrationTest;
@@ -72,6 +73,53 @@ class PredictApiTest {
                         .isCloseTo(row[k], within(TOLERANCE));
             }
         }
+    }
+
+    @Test
+    void sequencesShorterThanTheModelsAreReadUpToTheirLastStep() {
+        Served model = model(Family.LSTM);
+        int steps = model.inputShape().shape().get(0);
+        float[] x = instances(model.inputShape(), 2, 9);
+        // Instance 0 at full length, instance 1 with only its first 3 steps.
+        StringBuilder json = new StringBuilder("{\"instances\": [");
+        for (int i = 0; i < 2; i++) {
+            int length = i == 0 ? steps : 3;
+            json.append(i == 0 ? "[" : ",[");
+            for (int t = 0; t < length; t++) {
+                json.append(t == 0 ? "[" : ",[");
+                for (int f = 0; f < 3; f++) {
+                    json.append(f == 0 ? "" : ",").append(x[(i * steps + t) * 3 + f]);
+                }
+                json.append("]");
+            }
+            json.append("]");
+        }
+        json.append("]}");
+
+        Http.Response r = http.postJson("/api/v1/models/" + model.name() + "/predict", json.toString());
+
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        float[] mask = new float[2 * steps];
+        java.util.Arrays.fill(mask, 0, steps + 3, 1f);
+        float[] padded = x.clone();
+        java.util.Arrays.fill(padded, (steps + 3) * 3, 2 * steps * 3, 0f);
+        Tensor expected = model.network().output(ModelArtifact.features(model.artifact().metadata(), padded, 2),
+                Tensor.of(mask, 2, steps));
+        for (int i = 0; i < 2; i++) {
+            float[] row = expected.row(i);
+            for (int k = 0; k < row.length; k++) {
+                assertThat(r.json().get("predictions").get(i).get("probabilities").get(Family.LSTM.classNames.get(k))
+                        .floatValue()).as("instance %d", i).isCloseTo(row[k], within(TOLERANCE));
+            }
+        }
+        // Read to its third step, not through five steps of zeros.
+        Tensor unmasked = model.network().output(ModelArtifact.features(model.artifact().metadata(), padded, 2));
+        assertThat(Math.abs(unmasked.row(1)[0] - expected.row(1)[0])).isGreaterThan(1e-4f);
+
+        Http.Response tooLong = http.postJson("/api/v1/models/" + model.name() + "/predict",
+                "{\"instances\": [[" + "[0,0,0],".repeat(steps) + "[0,0,0]]]}");
+        assertThat(tooLong.status()).as(tooLong.body()).isEqualTo(400);
+        assertThat(tooLong.json().toString()).contains("/instances/0").contains("fewer steps are padded");
     }
 
     @Test

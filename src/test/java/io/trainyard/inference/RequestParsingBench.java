@@ -13,7 +13,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * CPU cost of reading one benchmark request body (one instance of 784 integers, as bench/inference/predict.lua
  * sends), the old way (a Jackson tree, then walked into floats) and the streamed way ({@link RawArray} +
- * {@link Instances#parse}). Measures the thread's CPU time, so a busy machine disturbs it less than wall time.
+ * {@link Instances#parseAll}). Measures the thread's CPU time, so a busy machine disturbs it less than wall time.
  * Not a test: {@code java -cp target/test-classes:target/classes:$(cat target/bench-classpath.txt)
  * io.trainyard.inference.RequestParsingBench}.
  */
@@ -52,8 +52,8 @@ final class RequestParsingBench {
             }
             long t1 = cpu.getCurrentThreadCpuTime();
             for (int i = 0; i < n; i++) {
-                float[] out = Instances.parse(json.readValue(bytes, PredictController.PredictRequest.class).instances(),
-                        shape, 1024);
+                float[] out = Instances.parseAll(json.readValue(bytes, PredictController.PredictRequest.class)
+                        .instances(), shape, 1024).values();
                 sink += out[7];
             }
             long t2 = cpu.getCurrentThreadCpuTime();

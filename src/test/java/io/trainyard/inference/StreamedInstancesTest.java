@@ -31,7 +31,8 @@ class StreamedInstancesTest {
     }
 
     private static float[] parse(String instances, InputShape shape) {
-        return Instances.parse(JSON.readValue("{\"instances\": " + instances + "}", Body.class).instances(), shape, 8);
+        return Instances.parseAll(JSON.readValue("{\"instances\": " + instances + "}", Body.class).instances(), shape, 8)
+                .values();
     }
 
     private static List<Violation> violations(String instances, InputShape shape) {
@@ -96,7 +97,7 @@ class StreamedInstancesTest {
     @Test
     void wrongTopLevelValues() {
         for (String body : new String[] {"{}", "{\"instances\": null}"}) {
-            assertThatThrownBy(() -> Instances.parse(JSON.readValue(body, Body.class).instances(), FEATURES, 8))
+            assertThatThrownBy(() -> Instances.parseAll(JSON.readValue(body, Body.class).instances(), FEATURES, 8))
                     .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.violations().get(0).message())
                             .startsWith("is required"));
         }
