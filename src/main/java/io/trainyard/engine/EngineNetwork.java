@@ -2,6 +2,7 @@ package io.trainyard.engine;
 
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.layers.recurrent.BidirectionalLayer;
 import org.deeplearning4j.nn.layers.recurrent.LastTimeStepLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -32,6 +33,17 @@ final class EngineNetwork extends MultiLayerNetwork {
         boolean replaced = false;
         for (int i = 0; i < layers.length; i++) {
             Layer old = layers[i];
+            if (old instanceof BidirectionalLayer bidirectional && LeanLstmLayer.replaces(bidirectional)) {
+                Layer lean = LeanLstmLayer.bidirectional(bidirectional, getLayerWiseConfigurations().getDataType());
+                if (old.getListeners() != null) {
+                    lean.setListeners(old.getListeners());
+                }
+                lean.setIndex(i);
+                layers[i] = lean;
+                layerMap.replaceAll((name, layer) -> layer == old ? lean : layer);
+                replaced = true;
+                continue;
+            }
             Layer lean = replacement(old, i);
             if (lean == null) {
                 continue;

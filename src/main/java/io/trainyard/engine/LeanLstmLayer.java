@@ -6,6 +6,8 @@ import org.bytedeco.openblas.global.openblas_nolapack;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
+import org.deeplearning4j.nn.layers.recurrent.BidirectionalLayer;
 import org.deeplearning4j.nn.layers.recurrent.LSTM;
 import org.deeplearning4j.nn.params.LSTMParamInitializer;
 import org.deeplearning4j.nn.workspace.ArrayType;
@@ -47,12 +49,51 @@ final class LeanLstmLayer extends LSTM {
     }
 
     static boolean replaces(org.deeplearning4j.nn.api.Layer layer) {
-        if (layer.getClass() != LSTM.class) {
-            return false;
-        }
-        org.deeplearning4j.nn.conf.layers.LSTM conf = ((LSTM) layer).layerConf();
+        return layer.getClass() == LSTM.class && replaces(((LSTM) layer).layerConf());
+    }
+
+    /** A bidirectional wrapper around two LSTMs this layer can stand in for. */
+    static boolean replaces(BidirectionalLayer layer) {
+        Bidirectional conf = (Bidirectional) layer.conf().getLayer();
+        return conf.getFwd() instanceof org.deeplearning4j.nn.conf.layers.LSTM f && replaces(f)
+                && conf.getBwd() instanceof org.deeplearning4j.nn.conf.layers.LSTM b && replaces(b);
+    }
+
+    private static boolean replaces(org.deeplearning4j.nn.conf.layers.LSTM conf) {
         return conf.getWeightNoise() == null && conf.getGateActivationFn() instanceof ActivationSigmoid
                 && conf.getActivationFn() instanceof ActivationTanH;
+    }
+
+    /**
+     * A new bidirectional layer over this layer in both directions, on the old one's parameters and gradients.
+     * DL4J's wrapper feeds its backward layer the reversed sequence and adds both input gradients, so each direction
+     * is an ordinary LSTM that must return its input gradient.
+     */
+    static BidirectionalLayer bidirectional(BidirectionalLayer old, DataType dataType) {
+        Bidirectional conf = (Bidirectional) old.conf().getLayer();
+        INDArray params = old.params();
+        long half = params.length() / 2;
+        LeanLstmLayer forward = direction(old.conf(), conf.getFwd(), params, 0, half, dataType);
+        LeanLstmLayer backward = direction(old.conf(), conf.getBwd(), params, half, 2 * half, dataType);
+        BidirectionalLayer wrapper = new BidirectionalLayer(old.conf(), forward, backward, params);
+        // Not setParamsViewArray: DL4J M2.1's splits the array at its full length, not at half. Its gradient split
+        // is right.
+        if (old.getGradientsViewArray() != null) {
+            wrapper.setBackpropGradientsViewArray(old.getGradientsViewArray());
+        }
+        return wrapper;
+    }
+
+    private static LeanLstmLayer direction(NeuralNetConfiguration outer, org.deeplearning4j.nn.conf.layers.Layer inner,
+            INDArray params, long from, long to, DataType dataType) {
+        NeuralNetConfiguration conf = outer.clone();
+        conf.setLayer(inner);
+        LeanLstmLayer layer = new LeanLstmLayer(conf, dataType, true);
+        INDArray view = params.rank() == 1 ? params.get(NDArrayIndex.interval(from, to))
+                : params.get(NDArrayIndex.interval(0, 0, true), NDArrayIndex.interval(from, to));
+        layer.setParamsViewArray(view);
+        layer.setParamTable(LSTMParamInitializer.getInstance().init(conf, view, false));
+        return layer;
     }
 
     @Override

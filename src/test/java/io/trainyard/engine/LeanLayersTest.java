@@ -7,6 +7,7 @@ import io.trainyard.spec.NetworkPlan;
 import io.trainyard.spec.TrainingSpec;
 import java.util.Arrays;
 import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.layers.recurrent.BidirectionalLayer;
 import org.deeplearning4j.nn.layers.wrapper.BaseWrapperLayer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -38,6 +39,14 @@ class LeanLayersTest {
         }
         if (example.startsWith("lstm")) {
             assertThat(lean.dl4j().getLayers()).anyMatch(l -> unwrap(l) instanceof LeanLstmLayer);
+        }
+        if (example.equals("lstm-sequence-classifier")) {
+            // Both directions of the example's bidirectional LSTM run the engine's LSTM.
+            BidirectionalLayer bidirectional = (BidirectionalLayer) lean.dl4j().getLayer(0);
+            assertThat(direction(bidirectional, "fwd")).isInstanceOf(LeanLstmLayer.class);
+            assertThat(direction(bidirectional, "bwd")).isInstanceOf(LeanLstmLayer.class);
+            assertThat(direction((BidirectionalLayer) stock.dl4j().getLayer(0), "fwd"))
+                    .isNotInstanceOf(LeanLstmLayer.class);
         }
         assertThat(stock.parameters()).isEqualTo(lean.parameters());
 
@@ -82,6 +91,17 @@ class LeanLayersTest {
                 .filter(l -> l instanceof LeanDenseLayer || l instanceof LeanConvolutionLayer || l instanceof LeanLstmLayer
                         || l instanceof LeanPoolingLayer)
                 .count();
+    }
+
+    /** DL4J's wrapper has no getter for its two layers. */
+    private static Object direction(BidirectionalLayer layer, String field) {
+        try {
+            java.lang.reflect.Field f = BidirectionalLayer.class.getDeclaredField(field);
+            f.setAccessible(true);
+            return f.get(layer);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
     }
 
     private static Layer unwrap(Layer layer) {
