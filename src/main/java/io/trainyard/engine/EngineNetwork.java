@@ -5,6 +5,7 @@ import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.layers.recurrent.BidirectionalLayer;
 import org.deeplearning4j.nn.layers.recurrent.LastTimeStepLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -33,8 +34,10 @@ final class EngineNetwork extends MultiLayerNetwork {
         boolean replaced = false;
         for (int i = 0; i < layers.length; i++) {
             Layer old = layers[i];
-            if (old instanceof BidirectionalLayer bidirectional && LeanLstmLayer.replaces(bidirectional)) {
-                Layer lean = LeanLstmLayer.bidirectional(bidirectional, getLayerWiseConfigurations().getDataType());
+            Layer bidirectional = bidirectionalReplacement(old);
+            if (bidirectional != null) {
+                // Set up on the old parameter and gradient views already (see LeanLstmLayer.bidirectional).
+                Layer lean = bidirectional;
                 if (old.getListeners() != null) {
                     lean.setListeners(old.getListeners());
                 }
@@ -64,6 +67,19 @@ final class EngineNetwork extends MultiLayerNetwork {
             replaced = true;
         }
         return replaced;
+    }
+
+    /** The bidirectional LSTM, bare or under last_time_step, rebuilt over the engine's LSTM; else null. */
+    private Layer bidirectionalReplacement(Layer old) {
+        DataType dataType = getLayerWiseConfigurations().getDataType();
+        if (old instanceof BidirectionalLayer b && LeanLstmLayer.replaces(b)) {
+            return LeanLstmLayer.bidirectional(b, dataType);
+        }
+        if (old instanceof LastTimeStepLayer w && w.getUnderlying() instanceof BidirectionalLayer b
+                && LeanLstmLayer.replaces(b)) {
+            return new LastTimeStepLayer(LeanLstmLayer.bidirectional(b, dataType));
+        }
+        return null;
     }
 
     private Layer replacement(Layer old, int index) {

@@ -18,11 +18,12 @@ class LeanLayersTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"mlp-classifier", "cnn-image-classifier", "dense-autoencoder", "lstm-sequence-classifier",
-        "lstm-first", "pooling"})
+        "lstm-first", "pooling", "lstm-bidirectional-last"})
     void trainsToTheSameParametersAndLossesAsDl4jsLayers(String example) {
         String json = switch (example) {
             case "lstm-first" -> LSTM_FIRST;
             case "pooling" -> POOLING;
+            case "lstm-bidirectional-last" -> BIDIRECTIONAL_LAST;
             default -> Specs.example(example);
         };
         TrainingSpec spec = Specs.parse(json);
@@ -38,14 +39,14 @@ class LeanLayersTest {
             assertThat(lean.dl4j().getLayers()).anyMatch(l -> l instanceof LeanPoolingLayer);
         }
         if (example.startsWith("lstm")) {
-            assertThat(lean.dl4j().getLayers()).anyMatch(l -> unwrap(l) instanceof LeanLstmLayer);
+            assertThat(lean.dl4j().getLayers()).anyMatch(l -> inner(l) instanceof LeanLstmLayer);
         }
-        if (example.equals("lstm-sequence-classifier")) {
-            // Both directions of the example's bidirectional LSTM run the engine's LSTM.
-            BidirectionalLayer bidirectional = (BidirectionalLayer) lean.dl4j().getLayer(0);
+        if (example.equals("lstm-sequence-classifier") || example.equals("lstm-bidirectional-last")) {
+            // Both directions of the bidirectional LSTM (bare, or under last_time_step) run the engine's LSTM.
+            BidirectionalLayer bidirectional = (BidirectionalLayer) unwrap(lean.dl4j().getLayer(0));
             assertThat(direction(bidirectional, "fwd")).isInstanceOf(LeanLstmLayer.class);
             assertThat(direction(bidirectional, "bwd")).isInstanceOf(LeanLstmLayer.class);
-            assertThat(direction((BidirectionalLayer) stock.dl4j().getLayer(0), "fwd"))
+            assertThat(direction((BidirectionalLayer) unwrap(stock.dl4j().getLayer(0)), "fwd"))
                     .isNotInstanceOf(LeanLstmLayer.class);
         }
         assertThat(stock.parameters()).isEqualTo(lean.parameters());
@@ -87,7 +88,7 @@ class LeanLayersTest {
 
     private static long leanLayers(Network network) {
         Layer[] layers = network.dl4j().getLayers();
-        return Arrays.stream(layers).map(LeanLayersTest::unwrap)
+        return Arrays.stream(layers).map(LeanLayersTest::inner)
                 .filter(l -> l instanceof LeanDenseLayer || l instanceof LeanConvolutionLayer || l instanceof LeanLstmLayer
                         || l instanceof LeanPoolingLayer)
                 .count();
@@ -104,6 +105,12 @@ class LeanLayersTest {
         }
     }
 
+    /** The layer doing the work: under last_time_step, and the forward direction of a bidirectional one. */
+    private static Object inner(Layer layer) {
+        Layer l = unwrap(layer);
+        return l instanceof BidirectionalLayer b ? direction(b, "fwd") : l;
+    }
+
     private static Layer unwrap(Layer layer) {
         return layer instanceof BaseWrapperLayer w ? w.getUnderlying() : layer;
     }
@@ -117,6 +124,16 @@ class LeanLayersTest {
              "layers": [{"type": "lstm", "units": 16}, {"type": "last_time_step"}],
              "optimizer": {"type": "adam", "learningRate": 0.01},
              "training": {"epochs": 1, "batchSize": 32, "seed": 5}}
+            """;
+
+    /** A bidirectional LSTM under last_time_step: DL4J nests the wrappers. */
+    private static final String BIDIRECTIONAL_LAST = """
+            {"input": {"type": "sequence", "features": 4, "length": 12},
+             "task": {"type": "classification", "classes": 3},
+             "layers": [{"type": "bidirectional", "mode": "add", "layer": {"type": "lstm", "units": 10}},
+                        {"type": "last_time_step"}],
+             "optimizer": {"type": "adam", "learningRate": 0.01},
+             "training": {"epochs": 1, "batchSize": 32, "seed": 6}}
             """;
 
     /** Average pooling with overlapping windows (3×3, stride 2), then overlapping max pooling (3×3, stride 1). */
