@@ -31,8 +31,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * then one product over the whole sequence.
  *
  * <p>The arithmetic is DL4J's (same gate order, same formulas, float throughout), so losses and parameters agree
- * with the stock layer to rounding ({@code LeanLayersTest}). Masked input, non-float data, stateful
- * {@code rnnTimeStep} and truncated BPTT go through DL4J's code unchanged.
+ * with the stock layer to rounding ({@code LeanLayersTest}), padded sequences' masks included. Other masks,
+ * non-float data, stateful {@code rnnTimeStep} and truncated BPTT go through DL4J's code unchanged.
  */
 final class LeanLstmLayer extends LSTM {
 
@@ -115,7 +115,7 @@ final class LeanLstmLayer extends LSTM {
         Scratch s = scratch(x);
         // 'c' order: each slice of the mini-batch writes its own contiguous block (no cache line shared by two cores).
         INDArray out = workspaceMgr.create(ArrayType.ACTIVATIONS, DataType.FLOAT, new long[] {s.mb, s.n, s.steps}, 'c');
-        s.load(x, out, getParam(LSTMParamInitializer.INPUT_WEIGHT_KEY),
+        s.load(x, maskArray, out, getParam(LSTMParamInitializer.INPUT_WEIGHT_KEY),
                 getParam(LSTMParamInitializer.RECURRENT_WEIGHT_KEY), getParam(LSTMParamInitializer.BIAS_KEY));
         parallel(s, s::forward);
         if (training) {
@@ -159,13 +159,39 @@ final class LeanLstmLayer extends LSTM {
     }
 
     private boolean fastPath() {
-        if (input == null || input.rank() != 3 || maskArray != null || input.dataType() != DataType.FLOAT
+        if (input == null || input.rank() != 3 || input.dataType() != DataType.FLOAT
                 || params().dataType() != DataType.FLOAT) {
+            return false;
+        }
+        if (maskArray != null && (maskArray.rank() != 2 || maskArray.size(0) != input.size(0)
+                || maskArray.size(1) != permuteIfNWC(input).size(2) || !trailingPadding(maskArray))) {
             return false;
         }
         // The loops index Java arrays with ints; beyond that size (a few GB of per-step state) DL4J's own code runs.
         long rows = input.size(0) * input.size(2);
         return rows * Math.max(input.size(1), 4 * layerConf().getNOut()) < Integer.MAX_VALUE / 2;
+    }
+
+    /**
+     * Whether every row of the mask is real steps followed by padding (1…1 0…0), the padded data sets' form. There
+     * this layer and DL4J's give the same gradients; with zeros before a real step (an interior gap, or the reversed
+     * mask a bidirectional layer's backward direction sees) DL4J M2.1's gradients for the input weights and biases
+     * differ from ours, so those go through DL4J's code to keep its behaviour.
+     */
+    private static boolean trailingPadding(INDArray mask) {
+        float[] m = mask.castTo(DataType.FLOAT).dup('c').reshape(mask.length()).toFloatVector();
+        int steps = (int) mask.size(1);
+        for (int row = 0; row < mask.size(0); row++) {
+            boolean padding = false;
+            for (int t = 0; t < steps; t++) {
+                float v = m[row * steps + t];
+                if (v != 0f && v != 1f || padding && v == 1f) {
+                    return false;
+                }
+                padding = v == 0f;
+            }
+        }
+        return true;
     }
 
     private Scratch scratch(INDArray x) {
@@ -255,6 +281,8 @@ final class LeanLstmLayer extends LSTM {
         final float[] biasRows;
         final boolean inputGradient;
         Strided x;
+        /** The input mask {@code [mb][steps]} (1 = real step), or null: DL4J's semantics, see updateCells. */
+        float[] mask;
         Strided out;
         Strided epsilon;
         Strided epsilonNext;
@@ -294,8 +322,11 @@ final class LeanLstmLayer extends LSTM {
             this.steps = steps;
         }
 
-        void load(INDArray x, INDArray out, INDArray inputWeights, INDArray recurrentWeights, INDArray biasParam) {
+        void load(INDArray x, INDArray maskArray, INDArray out, INDArray inputWeights, INDArray recurrentWeights,
+                INDArray biasParam) {
             this.x = Strided.of(x);
+            this.mask = maskArray == null ? null
+                    : maskArray.castTo(DataType.FLOAT).dup('c').reshape(maskArray.length()).toFloatVector();
             this.out = Strided.of(out);
             weights.get(NDArrayIndex.interval(0, nIn), NDArrayIndex.all()).assign(inputWeights);
             weights.get(NDArrayIndex.interval(nIn, width), NDArrayIndex.all()).assign(recurrentWeights);
@@ -337,7 +368,7 @@ final class LeanLstmLayer extends LSTM {
                         (long) row0 * gates, gates);
                 preBuf.get(row0 * gates, g, 0, rows * gates);
                 activateGates(g, row0, rows);
-                updateCells(row0, rows, t);
+                updateCells(row0, b0, rows, t);
             }
             for (int b = b0; b < b1; b++) {
                 for (int j = 0; j < n; j++) {
@@ -365,7 +396,12 @@ final class LeanLstmLayer extends LSTM {
             }
         }
 
-        private void updateCells(int row0, int rows, int t) {
+        /**
+         * The cell update for one step of a slice. A masked step is DL4J's: its output and its stored cell state are
+         * multiplied by the mask after the output is computed (so a padded step carries zeros forward), while the
+         * cell's tanh is kept unmasked for the backward pass.
+         */
+        private void updateCells(int row0, int b0, int rows, int t) {
             for (int r = 0; r < rows; r++) {
                 int gs = (row0 + r) * gates;
                 int cs = (row0 + r) * n;
@@ -379,6 +415,13 @@ final class LeanLstmLayer extends LSTM {
                     float tc = tanh(cell[cs + j]);
                     cellTanh[cs + j] = tc;
                     output[cs + j] = tc * gateValues[gs + 2 * n + j];
+                }
+                float m = mask == null ? 1f : mask[(b0 + r) * steps + t];
+                if (m != 1f) {
+                    for (int j = 0; j < n; j++) {
+                        cell[cs + j] *= m;
+                        output[cs + j] *= m;
+                    }
                 }
             }
         }
@@ -410,25 +453,29 @@ final class LeanLstmLayer extends LSTM {
                     int cs = (row0 + r) * n;
                     int gi = r * gates;
                     int hi = r * n;
+                    // DL4J with a mask: the gate gradients of a padded step are zeroed, the cell gradient carried
+                    // back is not, and tanh' is taken at the stored (masked) cell state.
+                    float m = mask == null ? 1f : mask[b * steps + t];
                     for (int j = 0; j < n; j++) {
                         float a = gateValues[gs + j];
                         float f = gateValues[gs + n + j];
                         float o = gateValues[gs + 2 * n + j];
                         float i = gateValues[gs + 3 * n + j];
                         float tc = cellTanh[cs + j];
+                        float ts = m == 1f ? tc : tanh(cell[cs + j]);
                         float dh = epsilon.get(b, j, t) + (t == steps - 1 ? 0f : dhNext[hi + j]);
                         float dOut = dh * tc * (o * (1 - o));
-                        float dc = (1 - tc * tc) * (o * dh);
+                        float dc = (1 - ts * ts) * (o * dh);
                         if (t < steps - 1) {
                             dc += gateValues[gs + mb * gates + n + j] * dcNext[hi + j];
                         }
                         float dForget = t == 0 ? 0f : f * (1 - f) * dc * cell[cs - mb * n + j];
                         float dIn = i * (1 - i) * a * dc;
                         float dBlock = (1 - a * a) * (i * dc);
-                        dg[gi + j] = dBlock;
-                        dg[gi + n + j] = dForget;
-                        dg[gi + 2 * n + j] = dOut;
-                        dg[gi + 3 * n + j] = dIn;
+                        dg[gi + j] = dBlock * m;
+                        dg[gi + n + j] = dForget * m;
+                        dg[gi + 2 * n + j] = dOut * m;
+                        dg[gi + 3 * n + j] = dIn * m;
                         dcNext[hi + j] = dc;
                     }
                 }
@@ -446,8 +493,9 @@ final class LeanLstmLayer extends LSTM {
                     int b = b0 + r;
                     int zi = r * dzWidth;
                     if (toInput) {
+                        float m = mask == null ? 1f : mask[b * steps + t];
                         for (int k = 0; k < nIn; k++) {
-                            dx[(t * mb + b) * nIn + k] = dzRows[zi + k];
+                            dx[(t * mb + b) * nIn + k] = dzRows[zi + k] * m;
                         }
                         System.arraycopy(dzRows, zi + nIn, dhNext, r * n, n);
                     } else {

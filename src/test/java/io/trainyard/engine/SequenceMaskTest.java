@@ -90,4 +90,40 @@ class SequenceMaskTest {
         }
         assertThat(network.score(withMask)).as("loss falls on the masked batch").isLessThan(before * 0.5);
     }
+
+    @Test
+    void perStepOutputsOfPaddedStepsAreDl4jsToo() {
+        TrainingSpec spec = Specs.parse("""
+                {"input": {"type": "sequence", "features": 3, "length": 8},
+                 "task": {"type": "classification", "classes": 2, "per": "time_step"},
+                 "layers": [{"type": "lstm", "units": 6}],
+                 "training": {"epochs": 1, "batchSize": 16, "seed": 4}}
+                """);
+        Network lean = Network.build(spec, Specs.plan(spec));
+        Network stock = lean.withStockLayers();
+        int n = 16;
+        Random random = new Random(5);
+        float[] x = new float[n * 8 * 3];
+        for (int k = 0; k < x.length; k++) {
+            x[k] = (float) random.nextGaussian();
+        }
+        float[] mask = new float[n * 8];
+        for (int i = 0; i < n; i++) {
+            for (int t = 0; t < 8; t++) {
+                mask[i * 8 + t] = t < 8 - i % 5 ? 1f : 0f;
+            }
+        }
+        Tensor features = Tensor.of(x, n, 8, 3);
+        Tensor expected = stock.output(features, Tensor.of(mask, n, 8));
+        Tensor actual = lean.output(features, Tensor.of(mask, n, 8));
+        Tensor unmasked = lean.output(features);
+
+        assertThat(actual.shape()).containsExactly(n, 8, 2);
+        for (int k = 0; k < actual.data().length; k++) {
+            assertThat(actual.data()[k]).as("output %d", k).isCloseTo(expected.data()[k], within(1e-5f));
+        }
+        // The last step of example 1 is padding: with the mask its output is DL4J's masked one, not the unmasked run's.
+        int last = (1 * 8 + 7) * 2;
+        assertThat(Math.abs(actual.data()[last] - unmasked.data()[last])).isGreaterThan(1e-4f);
+    }
 }
