@@ -27,10 +27,6 @@ record LoadedModel(ModelKey key, ModelArtifact.Metadata metadata, Batcher batche
         return AUTOENCODER.equals(metadata.task());
     }
 
-    CompletableFuture<Tensor> submit(Batcher.Operation operation, Tensor input) {
-        return batcher.submit(operation, input);
-    }
-
     CompletableFuture<Tensor> submit(Batcher.Operation operation, Tensor input, Tensor mask) {
         return batcher.submit(operation, input, mask);
     }
