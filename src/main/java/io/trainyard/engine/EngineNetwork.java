@@ -34,39 +34,35 @@ final class EngineNetwork extends MultiLayerNetwork {
         boolean replaced = false;
         for (int i = 0; i < layers.length; i++) {
             Layer old = layers[i];
-            Layer bidirectional = bidirectionalReplacement(old);
-            if (bidirectional != null) {
-                // Set up on the old parameter and gradient views already (see LeanLstmLayer.bidirectional).
-                Layer lean = bidirectional;
-                if (old.getListeners() != null) {
-                    lean.setListeners(old.getListeners());
-                }
-                lean.setIndex(i);
-                layers[i] = lean;
-                layerMap.replaceAll((name, layer) -> layer == old ? lean : layer);
-                replaced = true;
-                continue;
-            }
-            Layer lean = replacement(old, i);
+            // A rebuilt bidirectional layer already sits on the old parameter and gradient views.
+            Layer lean = bidirectionalReplacement(old);
             if (lean == null) {
-                continue;
+                lean = replacement(old, i);
+                if (lean == null) {
+                    continue;
+                }
+                shareViews(old, lean);
             }
             if (old.getListeners() != null) {
                 lean.setListeners(old.getListeners());
             }
             lean.setIndex(i);
-            if (old.numParams() > 0) {
-                lean.setParamsViewArray(old.params());
-                lean.setParamTable(old.paramTable());
-            }
-            if (old.getGradientsViewArray() != null) {
-                lean.setBackpropGradientsViewArray(old.getGradientsViewArray());
-            }
             layers[i] = lean;
-            layerMap.replaceAll((name, layer) -> layer == old ? lean : layer);
+            Layer installed = lean;
+            layerMap.replaceAll((name, layer) -> layer == old ? installed : layer);
             replaced = true;
         }
         return replaced;
+    }
+
+    private static void shareViews(Layer old, Layer lean) {
+        if (old.numParams() > 0) {
+            lean.setParamsViewArray(old.params());
+            lean.setParamTable(old.paramTable());
+        }
+        if (old.getGradientsViewArray() != null) {
+            lean.setBackpropGradientsViewArray(old.getGradientsViewArray());
+        }
     }
 
     /** The bidirectional LSTM, bare or under last_time_step, rebuilt over the engine's LSTM; else null. */

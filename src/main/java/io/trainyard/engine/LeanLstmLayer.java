@@ -1,6 +1,7 @@
 package io.trainyard.engine;
 
 import java.nio.FloatBuffer;
+import java.util.List;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas_nolapack;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -37,11 +38,15 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 final class LeanLstmLayer extends LSTM {
 
     private static final int MIN_SLICE = 8;
+    /** DL4J's order of the LSTM's parameters, which the gradient keeps. */
+    private static final List<String> PARAMS = List.of(LSTMParamInitializer.INPUT_WEIGHT_KEY,
+            LSTMParamInitializer.RECURRENT_WEIGHT_KEY, LSTMParamInitializer.BIAS_KEY);
 
     private final boolean inputGradient;
     private Scratch scratch;
-    /** Set by a training forward pass; the backward pass uses it only for the same input. */
+    /** Set by a training forward pass; the backward pass uses its state only for the same input and mask. */
     private INDArray forwardInput;
+    private INDArray forwardMask;
 
     LeanLstmLayer(NeuralNetConfiguration conf, DataType dataType, boolean inputGradient) {
         super(conf, dataType);
@@ -106,7 +111,12 @@ final class LeanLstmLayer extends LSTM {
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         forwardInput = null;
+        forwardMask = null;
         if (!fastPath()) {
+            return super.activate(training, workspaceMgr);
+        }
+        float[] mask = maskArray == null ? null : Arrays4j.floats(maskArray.castTo(DataType.FLOAT));
+        if (mask != null && !trailingPadding(mask, (int) maskArray.size(1))) {
             return super.activate(training, workspaceMgr);
         }
         assertInputSet(false);
@@ -115,19 +125,22 @@ final class LeanLstmLayer extends LSTM {
         Scratch s = scratch(x);
         // 'c' order: each slice of the mini-batch writes its own contiguous block (no cache line shared by two cores).
         INDArray out = workspaceMgr.create(ArrayType.ACTIVATIONS, DataType.FLOAT, new long[] {s.mb, s.n, s.steps}, 'c');
-        s.load(x, maskArray, out, getParam(LSTMParamInitializer.INPUT_WEIGHT_KEY),
+        s.load(x, mask, out, getParam(LSTMParamInitializer.INPUT_WEIGHT_KEY),
                 getParam(LSTMParamInitializer.RECURRENT_WEIGHT_KEY), getParam(LSTMParamInitializer.BIAS_KEY));
         parallel(s, s::forward);
         if (training) {
             forwardInput = input;
+            forwardMask = maskArray;
         }
         return permuteIfNWC(out);
     }
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
-        boolean cached = forwardInput != null && forwardInput == input && fastPath();
+        // The forward pass checked input and mask; the backward pass takes its state only for the same two.
+        boolean cached = forwardInput != null && forwardInput == input && forwardMask == maskArray;
         forwardInput = null;
+        forwardMask = null;
         if (!cached) {
             return super.backpropGradient(epsilon, workspaceMgr);
         }
@@ -136,16 +149,13 @@ final class LeanLstmLayer extends LSTM {
                 new long[] {s.mb, s.nIn, s.steps}, 'c') : null;
         s.loadEpsilon(permuteIfNWC(epsilon), epsilonNext);
         parallel(s, s::backward);
-        Gradient gradient = new DefaultGradient();
         s.writeGradients(gradientViews.get(LSTMParamInitializer.INPUT_WEIGHT_KEY),
                 gradientViews.get(LSTMParamInitializer.RECURRENT_WEIGHT_KEY),
                 gradientViews.get(LSTMParamInitializer.BIAS_KEY));
-        gradient.gradientForVariable().put(LSTMParamInitializer.INPUT_WEIGHT_KEY,
-                gradientViews.get(LSTMParamInitializer.INPUT_WEIGHT_KEY));
-        gradient.gradientForVariable().put(LSTMParamInitializer.RECURRENT_WEIGHT_KEY,
-                gradientViews.get(LSTMParamInitializer.RECURRENT_WEIGHT_KEY));
-        gradient.gradientForVariable().put(LSTMParamInitializer.BIAS_KEY,
-                gradientViews.get(LSTMParamInitializer.BIAS_KEY));
+        Gradient gradient = new DefaultGradient();
+        for (String key : PARAMS) {
+            gradient.gradientForVariable().put(key, gradientViews.get(key));
+        }
         if (epsilonNext == null) {
             return new Pair<>(gradient, null);
         }
@@ -156,6 +166,7 @@ final class LeanLstmLayer extends LSTM {
     public void clear() {
         super.clear();
         forwardInput = null;
+        forwardMask = null;
     }
 
     private boolean fastPath() {
@@ -164,7 +175,7 @@ final class LeanLstmLayer extends LSTM {
             return false;
         }
         if (maskArray != null && (maskArray.rank() != 2 || maskArray.size(0) != input.size(0)
-                || maskArray.size(1) != permuteIfNWC(input).size(2) || !trailingPadding(maskArray))) {
+                || maskArray.size(1) != permuteIfNWC(input).size(2))) {
             return false;
         }
         // The loops index Java arrays with ints; beyond that size (a few GB of per-step state) DL4J's own code runs.
@@ -178,13 +189,11 @@ final class LeanLstmLayer extends LSTM {
      * mask a bidirectional layer's backward direction sees) DL4J M2.1's gradients for the input weights and biases
      * differ from ours, so those go through DL4J's code to keep its behaviour.
      */
-    private static boolean trailingPadding(INDArray mask) {
-        float[] m = mask.castTo(DataType.FLOAT).dup('c').reshape(mask.length()).toFloatVector();
-        int steps = (int) mask.size(1);
-        for (int row = 0; row < mask.size(0); row++) {
+    private static boolean trailingPadding(float[] mask, int steps) {
+        for (int row = 0; row < mask.length / steps; row++) {
             boolean padding = false;
             for (int t = 0; t < steps; t++) {
-                float v = m[row * steps + t];
+                float v = mask[row * steps + t];
                 if (v != 0f && v != 1f || padding && v == 1f) {
                     return false;
                 }
@@ -322,16 +331,14 @@ final class LeanLstmLayer extends LSTM {
             this.steps = steps;
         }
 
-        void load(INDArray x, INDArray maskArray, INDArray out, INDArray inputWeights, INDArray recurrentWeights,
+        void load(INDArray x, float[] mask, INDArray out, INDArray inputWeights, INDArray recurrentWeights,
                 INDArray biasParam) {
             this.x = Strided.of(x);
-            this.mask = maskArray == null ? null
-                    : maskArray.castTo(DataType.FLOAT).dup('c').reshape(maskArray.length()).toFloatVector();
+            this.mask = mask;
             this.out = Strided.of(out);
             weights.get(NDArrayIndex.interval(0, nIn), NDArrayIndex.all()).assign(inputWeights);
             weights.get(NDArrayIndex.interval(nIn, width), NDArrayIndex.all()).assign(recurrentWeights);
-            float[] b = biasParam.dup('c').reshape(biasParam.length()).toFloatVector();
-            System.arraycopy(b, 0, bias, 0, gates);
+            System.arraycopy(Arrays4j.floats(biasParam), 0, bias, 0, gates);
         }
 
         void loadEpsilon(INDArray eps, INDArray epsNext) {

@@ -57,7 +57,7 @@ final class LeanPoolingLayer extends SubsamplingLayer {
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
                 new long[] {g.mb, g.channels, g.outH, g.outW}, 'c');
         boolean max = layerConf().getPoolingType() == PoolingType.MAX;
-        int[] where = max && training ? argMax(g) : null;
+        int[] where = max && training ? maxPositions(g) : null;
         FloatBuffer src = buffer(in);
         FloatBuffer dst = buffer(out);
         Slices.run(g.mb, MIN_SLICE, (from, to) -> forward(g, max, src, dst, where, from, to));
@@ -123,7 +123,7 @@ final class LeanPoolingLayer extends SubsamplingLayer {
         return new Geometry((int) input.size(0), (int) input.size(1), inH, inW, outH, outW, k[0], k[1], s[0], s[1]);
     }
 
-    private int[] argMax(Geometry g) {
+    private int[] maxPositions(Geometry g) {
         int size = g.mb * g.channels * g.outH * g.outW;
         if (argMax == null || argMax.length < size) {
             argMax = new int[size];
@@ -133,79 +133,76 @@ final class LeanPoolingLayer extends SubsamplingLayer {
 
     private static void forward(Geometry g, boolean max, FloatBuffer src, FloatBuffer dst, int[] where, int from,
             int to) {
-        int plane = g.inH * g.inW;
-        int outPlane = g.outH * g.outW;
-        float[] in = new float[plane];
-        float[] out = new float[outPlane];
-        float scale = 1f / (g.kH * g.kW);
+        float[] in = new float[g.plane()];
+        float[] out = new float[g.outPlane()];
         for (int p = from * g.channels; p < to * g.channels; p++) {
-            src.get(p * plane, in, 0, plane);
-            for (int oh = 0; oh < g.outH; oh++) {
-                for (int ow = 0; ow < g.outW; ow++) {
-                    int base = oh * g.sH * g.inW + ow * g.sW;
-                    float v;
-                    if (max) {
-                        int best = base;
-                        v = in[base];
-                        for (int kh = 0; kh < g.kH; kh++) {
-                            int row = base + kh * g.inW;
-                            for (int kw = 0; kw < g.kW; kw++) {
-                                // Strictly greater: the first maximum in window order wins, as in oneDNN and libnd4j.
-                                if (in[row + kw] > v) {
-                                    v = in[row + kw];
-                                    best = row + kw;
-                                }
-                            }
-                        }
-                        if (where != null) {
-                            where[p * outPlane + oh * g.outW + ow] = best;
-                        }
-                    } else {
-                        float sum = 0f;
-                        for (int kh = 0; kh < g.kH; kh++) {
-                            int row = base + kh * g.inW;
-                            for (int kw = 0; kw < g.kW; kw++) {
-                                sum += in[row + kw];
-                            }
-                        }
-                        v = sum * scale;
+            src.get(p * g.plane(), in, 0, g.plane());
+            for (int o = 0; o < out.length; o++) {
+                int base = g.windowStart(o);
+                if (max) {
+                    int best = windowMax(g, in, base);
+                    out[o] = in[best];
+                    if (where != null) {
+                        where[p * out.length + o] = best;
                     }
-                    out[oh * g.outW + ow] = v;
+                } else {
+                    out[o] = sum(g, in, base) * g.scale();
                 }
             }
-            dst.put(p * outPlane, out, 0, outPlane);
+            dst.put(p * out.length, out, 0, out.length);
         }
     }
 
     private static void backward(Geometry g, boolean max, FloatBuffer src, FloatBuffer dst, int[] where, int from,
             int to) {
-        int plane = g.inH * g.inW;
-        int outPlane = g.outH * g.outW;
-        float[] eps = new float[outPlane];
-        float[] next = new float[plane];
-        float scale = 1f / (g.kH * g.kW);
+        float[] eps = new float[g.outPlane()];
+        float[] next = new float[g.plane()];
         for (int p = from * g.channels; p < to * g.channels; p++) {
-            src.get(p * outPlane, eps, 0, outPlane);
+            src.get(p * eps.length, eps, 0, eps.length);
             java.util.Arrays.fill(next, 0f);
-            for (int oh = 0; oh < g.outH; oh++) {
-                for (int ow = 0; ow < g.outW; ow++) {
-                    int o = oh * g.outW + ow;
-                    if (max) {
-                        // Overlapping windows (stride < kernel) may pick the same input: gradients add up.
-                        next[where[p * outPlane + o]] += eps[o];
-                    } else {
-                        float share = eps[o] * scale;
-                        int base = oh * g.sH * g.inW + ow * g.sW;
-                        for (int kh = 0; kh < g.kH; kh++) {
-                            int row = base + kh * g.inW;
-                            for (int kw = 0; kw < g.kW; kw++) {
-                                next[row + kw] += share;
-                            }
-                        }
-                    }
+            for (int o = 0; o < eps.length; o++) {
+                if (max) {
+                    // Overlapping windows (stride < kernel) may pick the same input: gradients add up.
+                    next[where[p * eps.length + o]] += eps[o];
+                } else {
+                    spread(g, next, g.windowStart(o), eps[o] * g.scale());
                 }
             }
-            dst.put(p * plane, next, 0, plane);
+            dst.put(p * next.length, next, 0, next.length);
+        }
+    }
+
+    /** The index of the window's maximum; strictly greater, so the first in window order wins, as in oneDNN. */
+    private static int windowMax(Geometry g, float[] in, int base) {
+        int best = base;
+        for (int kh = 0; kh < g.kH; kh++) {
+            int row = base + kh * g.inW;
+            for (int kw = 0; kw < g.kW; kw++) {
+                if (in[row + kw] > in[best]) {
+                    best = row + kw;
+                }
+            }
+        }
+        return best;
+    }
+
+    private static float sum(Geometry g, float[] in, int base) {
+        float sum = 0f;
+        for (int kh = 0; kh < g.kH; kh++) {
+            int row = base + kh * g.inW;
+            for (int kw = 0; kw < g.kW; kw++) {
+                sum += in[row + kw];
+            }
+        }
+        return sum;
+    }
+
+    private static void spread(Geometry g, float[] next, int base, float share) {
+        for (int kh = 0; kh < g.kH; kh++) {
+            int row = base + kh * g.inW;
+            for (int kw = 0; kw < g.kW; kw++) {
+                next[row + kw] += share;
+            }
         }
     }
 
@@ -236,5 +233,22 @@ final class LeanPoolingLayer extends SubsamplingLayer {
 
     private record Geometry(int mb, int channels, int inH, int inW, int outH, int outW, int kH, int kW, int sH,
             int sW) {
+
+        int plane() {
+            return inH * inW;
+        }
+
+        int outPlane() {
+            return outH * outW;
+        }
+
+        float scale() {
+            return 1f / (kH * kW);
+        }
+
+        /** Where output {@code o}'s window starts in its input plane. */
+        int windowStart(int o) {
+            return o / outW * sH * inW + o % outW * sW;
+        }
     }
 }
