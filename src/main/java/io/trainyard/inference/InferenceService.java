@@ -52,9 +52,9 @@ class InferenceService {
             }
             Instances.Parsed parsed = Instances.parseAll(instances, model.metadata().inputShape(),
                     properties.maxInstances());
-            Tensor input = ModelArtifact.features(model.metadata(), parsed.values(), parsed.count());
-            Tensor mask = parsed.mask() == null ? null
-                    : Tensor.of(parsed.mask(), parsed.count(), parsed.mask().length / parsed.count());
+            Tensor input = ModelArtifact.features(model.metadata(), parsed.values(),
+                    parsed.values().length / model.metadata().inputShape().size());
+            Tensor mask = parsed.mask();
             return new Served(model.key(), switch (operation) {
                 case ENCODE -> Outputs.latents(run(model, Batcher.Operation.ENCODE, input));
                 case RECONSTRUCT -> Outputs.reconstructions(model, input, run(model, Batcher.Operation.OUTPUT, input));

@@ -1,6 +1,7 @@
 package io.trainyard.inference;
 
 import io.trainyard.datasets.InputShape;
+import io.trainyard.engine.Tensor;
 import io.trainyard.system.ApiException;
 import io.trainyard.system.Violation;
 import java.util.ArrayList;
@@ -29,7 +30,7 @@ final class Instances {
      * shorter than the model's length the {@code [instances, length]} mask of their real steps (the rest is
      * zero padding); null when every instance is full length.
      */
-    record Parsed(float[] values, float[] mask, int count) {
+    record Parsed(float[] values, Tensor mask) {
     }
 
     /**
@@ -64,11 +65,11 @@ final class Instances {
         if (!violations.isEmpty()) {
             throw ApiException.invalid(violations);
         }
-        return new Parsed(out, mask(lengths, shape), list.size());
+        return new Parsed(out, mask(lengths, shape));
     }
 
     /** The mask of sequences given shorter than the model's length, or null when all are full length. */
-    private static float[] mask(int[] lengths, InputShape shape) {
+    private static Tensor mask(int[] lengths, InputShape shape) {
         if (shape.kind() != InputShape.Kind.SEQUENCE) {
             return null;
         }
@@ -80,7 +81,7 @@ final class Instances {
         for (int i = 0; i < lengths.length; i++) {
             java.util.Arrays.fill(mask, i * steps, i * steps + lengths[i], 1f);
         }
-        return mask;
+        return Tensor.of(mask, lengths.length, steps);
     }
 
     /** "an array of shape [3, 12, 12] (channels × height × width), [12, 12] for one channel, or flat [432]". */
