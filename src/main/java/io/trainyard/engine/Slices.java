@@ -39,38 +39,37 @@ final class Slices {
         }
         int per = (count + slices - 1) / slices;
         List<Future<?>> others = new ArrayList<>();
+        for (int from = per; from < count; from += per) {
+            int a = from;
+            int b = Math.min(count, from + per);
+            others.add(POOL.submit(() -> body.run(a, b)));
+        }
+        Throwable failure = null;
         try {
-            for (int from = per; from < count; from += per) {
-                int a = from;
-                int b = Math.min(count, from + per);
-                others.add(POOL.submit(() -> body.run(a, b)));
-            }
             body.run(0, Math.min(count, per));
-            for (Future<?> f : others) {
+        } catch (RuntimeException | Error e) {
+            failure = e;
+        }
+        // Every slice is awaited, failed or not: none may still run on arrays the caller is about to release.
+        for (Future<?> f : others) {
+            try {
                 f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failure = failure != null ? failure
+                        : new IllegalStateException("interrupted while waiting for a slice of the mini-batch", e);
+            } catch (ExecutionException e) {
+                failure = failure != null ? failure : e.getCause();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for a slice of the mini-batch", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException(e.getCause());
-        } finally {
-            // A failed slice must not leave others running on arrays the caller is about to release.
-            for (Future<?> f : others) {
-                try {
-                    f.get();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } catch (ExecutionException ignored) {
-                    // already reported above
-                }
-            }
+        }
+        if (failure instanceof RuntimeException r) {
+            throw r;
+        }
+        if (failure instanceof Error e) {
+            throw e;
+        }
+        if (failure != null) {
+            throw new IllegalStateException(failure);
         }
     }
 
