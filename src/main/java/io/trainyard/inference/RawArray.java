@@ -92,6 +92,74 @@ final class RawArray {
         }
     }
 
+    /** Deeper nesting than any input shape has: left to Jackson (and its own depth limit). */
+    private static final int MAX_SCANNED_DEPTH = 16;
+
+    /**
+     * The array of plain numbers (nested or not) that comes next in {@code in}, read without Jackson into the same
+     * structure the {@link Reader} builds; null for anything else (a string, null, an object, a number beyond
+     * float32, malformed JSON), which the caller then leaves to Jackson.
+     */
+    static RawArray scan(JsonScanner in) {
+        RawArray raw = new RawArray();
+        raw.root = raw.scanArray(in, 0);
+        return raw.root == null ? null : raw;
+    }
+
+    private Arr scanArray(JsonScanner in, int depth) {
+        if (depth == MAX_SCANNED_DEPTH || !in.consume('[')) {
+            return null;
+        }
+        int from = count;
+        int size = 0;
+        List<Element> elements = null;
+        if (in.consume(']')) {
+            return new Arr(0, from, count, null);
+        }
+        do {
+            if (in.peek() == '[') {
+                Arr nested = scanArray(in, depth + 1);
+                if (nested == null) {
+                    return null;
+                }
+                if (elements == null) {
+                    elements = numbersSoFar(from, size);
+                }
+                elements.add(nested);
+            } else {
+                float value = in.number();
+                if (Float.isNaN(value)) {
+                    return null;
+                }
+                add(value);
+                if (elements != null) {
+                    elements.add(new Num(count - 1));
+                }
+            }
+            size++;
+        } while (in.consume(','));
+        if (!in.consume(']')) {
+            return null;
+        }
+        return new Arr(size, from, count, elements == null ? null : elements.toArray(new Element[0]));
+    }
+
+    private void add(float value) {
+        if (count == values.length) {
+            values = Arrays.copyOf(values, values.length * 2);
+        }
+        values[count++] = value;
+    }
+
+    /** The elements list started at the first element that is not a number: the numbers before it, contiguous. */
+    private static List<Element> numbersSoFar(int from, int size) {
+        List<Element> elements = new ArrayList<>(size + 8);
+        for (int k = 0; k < size; k++) {
+            elements.add(new Num(from + k));
+        }
+        return elements;
+    }
+
     private Arr array(JsonParser p, DeserializationContext ctxt) {
         int from = count;
         int size = 0;
@@ -116,10 +184,7 @@ final class RawArray {
                     }
                 }
                 if (Float.isFinite(value)) {
-                    if (count == values.length) {
-                        values = Arrays.copyOf(values, values.length * 2);
-                    }
-                    values[count++] = value;
+                    add(value);
                     if (elements != null) {
                         elements.add(new Num(count - 1));
                     }
@@ -135,11 +200,7 @@ final class RawArray {
                 element = new Other(ctxt.readTree(p));
             }
             if (elements == null) {
-                // the first non-number: from here on every element is kept (the numbers so far were contiguous)
-                elements = new ArrayList<>(size + 8);
-                for (int k = 0; k < size; k++) {
-                    elements.add(new Num(from + k));
-                }
+                elements = numbersSoFar(from, size);
             }
             elements.add(element);
             size++;

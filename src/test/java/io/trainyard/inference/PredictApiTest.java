@@ -20,6 +20,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.MediaType;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerAdapter;
 import tools.jackson.databind.JsonNode;
 
 /** Predictions through HTTP equal the network's own output on the same, identically prepared input. */
@@ -34,6 +36,9 @@ class PredictApiTest {
     @Autowired
     ModelRegistry registry;
 
+    @Autowired
+    RequestMappingHandlerAdapter mvc;
+
     Http http;
 
     @BeforeEach
@@ -44,6 +49,14 @@ class PredictApiTest {
     private Served model(Family family) {
         return ServingFixtures.register(registry, family.name().toLowerCase() + "-" + UUID.randomUUID()
                 .toString().substring(0, 8), family, family.ordinal());
+    }
+
+    /** Every test here that sends plain numbers therefore goes through the scanner; mistakes go on to Jackson. */
+    @Test
+    void plainBodiesAreReadByTheByteScannerAheadOfJackson() {
+        assertThat(mvc.getMessageConverters().stream()
+                .filter(c -> c.canRead(PredictController.PredictRequest.class, MediaType.APPLICATION_JSON))
+                .findFirst()).containsInstanceOf(PredictBodyConverter.class);
     }
 
     @ParameterizedTest

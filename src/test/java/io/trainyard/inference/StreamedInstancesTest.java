@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.trainyard.datasets.InputShape;
 import io.trainyard.system.ApiException;
 import io.trainyard.system.Violation;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.DeserializationFeature;
@@ -30,9 +32,30 @@ class StreamedInstancesTest {
     record Body(RawArray instances, Integer topK) {
     }
 
+    /**
+     * Parses through Jackson's reader and, where it takes the body, through the byte scanner the service tries first
+     * ({@link PredictBodyConverter#scan}): both must give the same floats, or the same problems.
+     */
     private static float[] parse(String instances, InputShape shape) {
-        return Instances.parseAll(JSON.readValue("{\"instances\": " + instances + "}", Body.class).instances(), shape, 8)
-                .values();
+        byte[] body = ("{\"instances\": " + instances + "}").getBytes(StandardCharsets.UTF_8);
+        RawArray jackson = JSON.readValue(body, Body.class).instances();
+        PredictController.PredictRequest scanned = PredictBodyConverter.scan(body);
+        if (scanned != null) {
+            assertThat(outcome(scanned.instances(), shape)).as("scanned " + instances)
+                    .isEqualTo(outcome(jackson, shape));
+        }
+        return Instances.parseAll(jackson, shape, 8).values();
+    }
+
+    /** What {@link Instances#parseAll} made of the instances: the floats and mask, or the problem, as text. */
+    private static String outcome(RawArray instances, InputShape shape) {
+        try {
+            Instances.Parsed parsed = Instances.parseAll(instances, shape, 8);
+            return Arrays.toString(parsed.values()) + (parsed.mask() == null ? "" : " mask "
+                    + Arrays.toString(parsed.mask().data()) + Arrays.toString(parsed.mask().shape()));
+        } catch (ApiException e) {
+            return e.status() + " " + e.getMessage() + " " + e.violations();
+        }
     }
 
     private static List<Violation> violations(String instances, InputShape shape) {
