@@ -224,37 +224,11 @@ final class LeanLstmLayer extends LSTM {
             body.run(0, s.mb);
             return;
         }
-        SingleThreadedBlas.enter();
+        BlasThreads.enter();
         try {
             Slices.run(s.mb, MIN_SLICE, body);
         } finally {
-            SingleThreadedBlas.exit();
-        }
-    }
-
-    /**
-     * OpenBLAS's thread count is process-wide; while slices run side by side each product must stay on its own
-     * core. Concurrent LSTM layers share one switch; other work running meanwhile gets single-threaded products for
-     * those milliseconds, which costs speed, never correctness.
-     */
-    static final class SingleThreadedBlas {
-        private static int active;
-        private static int saved;
-
-        private SingleThreadedBlas() {
-        }
-
-        static synchronized void enter() {
-            if (active++ == 0) {
-                saved = Nd4j.factory().blas().getMaxThreads();
-                Nd4j.factory().blas().setMaxThreads(1);
-            }
-        }
-
-        static synchronized void exit() {
-            if (--active == 0) {
-                Nd4j.factory().blas().setMaxThreads(saved);
-            }
+            BlasThreads.exit();
         }
     }
 
