@@ -5,6 +5,7 @@ import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.layers.recurrent.BidirectionalLayer;
 import org.deeplearning4j.nn.layers.recurrent.LastTimeStepLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.updater.BaseMultiLayerUpdater;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -27,6 +28,23 @@ final class EngineNetwork extends MultiLayerNetwork {
             // The solver (and the updater it holds) was built around the replaced layer objects; the next fit or
             // getUpdater() builds them again around these. Nothing has been trained yet, so no state is lost.
             solver = null;
+        }
+    }
+
+    /** Every supervised fit (features and labels, a DataSet) ends here. */
+    @Override
+    public synchronized void fit(INDArray features, INDArray labels, INDArray featuresMask, INDArray labelsMask) {
+        leanUpdater();
+        super.fit(features, labels, featuresMask, labelsMask);
+    }
+
+    /**
+     * Installs {@link LeanAdamUpdater} in the updater the next step uses. DL4J builds the updater lazily (and again
+     * after the solver is reset), so this runs before every fit; it only looks at the blocks when they are there.
+     */
+    private void leanUpdater() {
+        if (getUpdater(true) instanceof BaseMultiLayerUpdater<?> updater) {
+            LeanAdamUpdater.install(updater);
         }
     }
 
