@@ -71,15 +71,24 @@ final class LeanDenseLayer extends DenseLayer {
             return super.backpropGradient(epsilon, workspaceMgr);
         }
         assertInputSet(true);
-        INDArray delta = layerConf().getActivationFn().backprop(z, epsilon).getFirst();
-        if (maskArray != null) {
-            applyMask(delta);
-        }
         Gradient gradient = new DefaultGradient();
-        if (hasBias()) {
+        INDArray delta;
+        if (maskArray == null && hasBias() && ReluBackward.applies(layerConf().getActivationFn(), z, epsilon,
+                gradientViews.get(DefaultParamInitializer.BIAS_KEY))) {
             INDArray biasGrad = gradientViews.get(DefaultParamInitializer.BIAS_KEY);
-            delta.sum(biasGrad, 0);
+            ReluBackward.apply(z, epsilon, biasGrad);
+            delta = z;
             gradient.gradientForVariable().put(DefaultParamInitializer.BIAS_KEY, biasGrad);
+        } else {
+            delta = layerConf().getActivationFn().backprop(z, epsilon).getFirst();
+            if (maskArray != null) {
+                applyMask(delta);
+            }
+            if (hasBias()) {
+                INDArray biasGrad = gradientViews.get(DefaultParamInitializer.BIAS_KEY);
+                delta.sum(biasGrad, 0);
+                gradient.gradientForVariable().put(DefaultParamInitializer.BIAS_KEY, biasGrad);
+            }
         }
         INDArray epsilonNext = null;
         if (inputGradient) {

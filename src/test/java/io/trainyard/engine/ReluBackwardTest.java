@@ -1,0 +1,52 @@
+package io.trainyard.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.activations.impl.ActivationLReLU;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * The fused ReLU backward pass and bias gradient against DL4J's activation backprop and sum, with enough rows to be
+ * split across cores (uneven slices) and arrays that are views into larger buffers. {@code LeanLayersTest} covers
+ * it inside whole training steps, with batches too small to split.
+ */
+class ReluBackwardTest {
+
+    @Test
+    void equalsDl4jsBackpropAndBiasSumOnSplitRowsAndOffsetViews() {
+        Nd4j.getRandom().setSeed(5);
+        int rows = 301;
+        int units = 37;
+        INDArray z = Nd4j.randn(DataType.FLOAT, rows, units);
+        INDArray epsilon = Nd4j.randn(DataType.FLOAT, rows, units);
+        INDArray expected = new ActivationReLU().backprop(z.dup(), epsilon.dup()).getFirst();
+        INDArray expectedBias = expected.sum(0);
+
+        INDArray zView = Nd4j.zeros(DataType.FLOAT, rows + 3, units)
+                .get(NDArrayIndex.interval(3, rows + 3), NDArrayIndex.all()).assign(z);
+        INDArray biasHolder = Nd4j.zeros(DataType.FLOAT, 1, units + 5);
+        INDArray bias = biasHolder.get(NDArrayIndex.point(0), NDArrayIndex.interval(5, units + 5)).reshape(1, units);
+        assertThat(ReluBackward.applies(new ActivationReLU(), zView, epsilon, bias)).isTrue();
+        ReluBackward.apply(zView, epsilon, bias);
+
+        assertThat(zView.dup().data().asFloat()).containsExactly(expected.dup().data().asFloat());
+        assertThat(bias.dup().data().asFloat()).containsExactly(expectedBias.dup().data().asFloat(), within(1e-5f));
+        assertThat(biasHolder.getFloat(0, 4)).isZero();
+    }
+
+    @Test
+    void leavesOtherActivationsAndLayoutsToDl4j() {
+        INDArray z = Nd4j.randn(DataType.FLOAT, 8, 4);
+        INDArray bias = Nd4j.zeros(DataType.FLOAT, 1, 4);
+        assertThat(ReluBackward.applies(new ActivationLReLU(), z, z, bias)).isFalse();
+        assertThat(ReluBackward.applies(new ActivationReLU(1.0, null, null), z, z, bias)).isFalse();
+        assertThat(ReluBackward.applies(new ActivationReLU(), z.dup('f'), z, bias)).isFalse();
+        assertThat(ReluBackward.applies(new ActivationReLU(), z.castTo(DataType.DOUBLE), z, bias)).isFalse();
+    }
+}
