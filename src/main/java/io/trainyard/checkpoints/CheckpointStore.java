@@ -5,7 +5,6 @@ import io.trainyard.storage.ObjectNotFoundException;
 import io.trainyard.storage.ObjectStore;
 import io.trainyard.storage.StoredObject;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,14 +52,14 @@ public class CheckpointStore {
     }
 
     /**
-     * Uploads {@code bytes} and commits the checkpoint if {@code leaseEpoch} is still the job's fencing token.
+     * Writes {@code bytes} to the object store and commits the checkpoint if {@code leaseEpoch} is still the job's fencing token.
      * Returns empty, and leaves nothing behind, when the lease was lost meanwhile.
      */
     public Optional<CheckpointInfo> commit(UUID jobId, long leaseEpoch, int epoch, long iteration,
-            Map<String, Object> metrics, InputStream bytes) throws IOException {
+            Map<String, Object> metrics, ObjectStore.Content bytes) throws IOException {
         UUID id = UUID.randomUUID();
         String key = "checkpoints/" + jobId + "/" + String.format("%06d", epoch) + "-" + id + ".zip";
-        StoredObject stored = objects.put(key, bytes);
+        StoredObject stored = objects.write(key, bytes);
         Instant now = Instant.now();
         int inserted;
         try {

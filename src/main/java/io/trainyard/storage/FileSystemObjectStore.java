@@ -35,14 +35,22 @@ public class FileSystemObjectStore implements ObjectStore {
 
     @Override
     public StoredObject put(String key, InputStream content) throws IOException {
+        return write(key, content::transferTo);
+    }
+
+    /** Written straight into the temporary file that becomes the object: no spool, no second copy. */
+    @Override
+    public StoredObject write(String key, Content content) throws IOException {
         Path target = resolve(key);
         Files.createDirectories(target.getParent());
         Path temp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + TEMP_SUFFIX);
         MessageDigest digest = Sha256.digest();
         long size;
         try {
-            try (OutputStream out = new DigestOutputStream(Files.newOutputStream(temp), digest)) {
-                size = content.transferTo(out);
+            try (CountingOutputStream out = new CountingOutputStream(
+                    new DigestOutputStream(Files.newOutputStream(temp), digest))) {
+                content.writeTo(out);
+                size = out.count();
             }
             try (var channel = java.nio.channels.FileChannel.open(temp, java.nio.file.StandardOpenOption.WRITE)) {
                 channel.force(true);
@@ -144,6 +152,31 @@ public class FileSystemObjectStore implements ObjectStore {
                 return;
             }
             dir = dir.getParent();
+        }
+    }
+
+    /** Counts what passes through, for the stored size. */
+    private static final class CountingOutputStream extends java.io.FilterOutputStream {
+        private long count;
+
+        CountingOutputStream(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            count += len;
+        }
+
+        long count() {
+            return count;
         }
     }
 }

@@ -2,6 +2,9 @@ package io.trainyard.storage;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
@@ -18,6 +21,31 @@ public interface ObjectStore {
 
     /** Streams {@code content} to {@code key}, returning its size and SHA-256 as stored. */
     StoredObject put(String key, InputStream content) throws IOException;
+
+    /** Bytes produced by writing them: a checkpoint or an archive serialised straight into the store. */
+    @FunctionalInterface
+    interface Content {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /**
+     * Stores what {@code content} writes under {@code key}, like {@link #put}. By default the bytes are spooled to a
+     * temporary file and then {@link #put}; a store that writes local files takes them straight into the object,
+     * without the second copy. When {@code content} fails, nothing is stored and an existing object is kept.
+     */
+    default StoredObject write(String key, Content content) throws IOException {
+        Path spool = Files.createTempFile("trainyard-object-", ".spool");
+        try {
+            try (OutputStream out = Files.newOutputStream(spool)) {
+                content.writeTo(out);
+            }
+            try (InputStream in = Files.newInputStream(spool)) {
+                return put(key, in);
+            }
+        } finally {
+            Files.deleteIfExists(spool);
+        }
+    }
 
     /**
      * Copies the object to {@code out}, checking it against the size and SHA-256 recorded when it was stored: the

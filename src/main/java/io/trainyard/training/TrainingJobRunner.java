@@ -10,7 +10,6 @@ import io.trainyard.jobs.ClaimedJob;
 import io.trainyard.jobs.JobContext;
 import io.trainyard.jobs.JobFailedException;
 import io.trainyard.jobs.JobRunner;
-import io.trainyard.models.ModelArtifact;
 import io.trainyard.spec.NetworkPlan;
 import io.trainyard.spec.SpecValidator;
 import io.trainyard.spec.TrainingSettings;
@@ -18,9 +17,7 @@ import io.trainyard.spec.TrainingSpec;
 import io.trainyard.system.ApiException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -315,26 +312,19 @@ class TrainingJobRunner implements JobRunner {
             return true;
         }
 
-        /** On the writer's thread: spools the archive to a temporary file, uploads it and commits it, fenced. */
+        /**
+         * On the writer's thread: writes the archive into the object store (straight into the object for a local
+         * store; spooled first for S3) and commits it, fenced.
+         */
         private Optional<CheckpointInfo> persist(Network.Snapshot snapshot, CheckpointState state, long leaseEpoch,
                 int atEpoch, long atIteration, Map<String, Object> metrics, RetentionPolicy retention)
                 throws IOException {
-            Path spool = Files.createTempFile("trainyard-checkpoint-", ".zip");
-            try {
-                try (OutputStream out = Files.newOutputStream(spool)) {
-                    CheckpointArchive.write(out, snapshot, state, json);
-                }
-                Optional<CheckpointInfo> committed;
-                try (InputStream in = Files.newInputStream(spool)) {
-                    committed = checkpoints.commit(job.id(), leaseEpoch, atEpoch, atIteration, metrics, in);
-                }
-                if (committed.isPresent()) {
-                    checkpoints.retain(job.id(), leaseEpoch, retention);
-                }
-                return committed;
-            } finally {
-                Files.deleteIfExists(spool);
+            Optional<CheckpointInfo> committed = checkpoints.commit(job.id(), leaseEpoch, atEpoch, atIteration,
+                    metrics, out -> CheckpointArchive.write(out, snapshot, state, json));
+            if (committed.isPresent()) {
+                checkpoints.retain(job.id(), leaseEpoch, retention);
             }
+            return committed;
         }
 
         /** Waits for the checkpoint in flight; false when the lease was lost before it could commit. */

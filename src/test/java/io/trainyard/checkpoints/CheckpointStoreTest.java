@@ -56,7 +56,7 @@ class CheckpointStoreTest {
 
     private Optional<CheckpointInfo> commit(long leaseEpoch, int epoch, String content, double valLoss) throws Exception {
         return store.commit(job, leaseEpoch, epoch, epoch * 100L, Map.of("valLoss", valLoss),
-                new ByteArrayInputStream(content.getBytes(StandardCharsets.UTF_8)));
+                out -> out.write(content.getBytes(StandardCharsets.UTF_8)));
     }
 
     private List<ObjectInfo> objectsOfJob() throws Exception {

@@ -50,6 +50,42 @@ abstract class ObjectStoreContract {
     }
 
     @Test
+    void writeStoresWhatTheContentWritesLikePut() throws Exception {
+        byte[] data = new byte[300_000];
+        new java.util.Random(1).nextBytes(data);
+
+        StoredObject stored = store().write(prefix + "written.bin", out -> {
+            out.write(data, 0, 1000);
+            out.write(data[1000]);
+            out.write(data, 1001, data.length - 1001);
+        });
+
+        assertThat(stored.size()).isEqualTo(data.length);
+        assertThat(stored.sha256()).isEqualTo(sha256(data));
+        try (InputStream in = store().get(prefix + "written.bin")) {
+            assertThat(in.readAllBytes()).isEqualTo(data);
+        }
+    }
+
+    @Test
+    void aWriteThatFailsStoresNothingAndKeepsTheOldObject() throws Exception {
+        store().put(prefix + "kept.bin", stream("old"));
+
+        assertThatThrownBy(() -> store().write(prefix + "kept.bin", out -> {
+            out.write("partial".getBytes(StandardCharsets.UTF_8));
+            throw new IOException("serialisation failed");
+        })).isInstanceOf(IOException.class).hasMessageContaining("serialisation failed");
+        assertThatThrownBy(() -> store().write(prefix + "never.bin", out -> {
+            throw new IOException("nothing written");
+        })).isInstanceOf(IOException.class);
+
+        try (InputStream in = store().get(prefix + "kept.bin")) {
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("old");
+        }
+        assertThat(store().list(prefix)).extracting(ObjectInfo::key).containsExactly(prefix + "kept.bin");
+    }
+
+    @Test
     void emptyObjectsAreObjectsToo() throws Exception {
         StoredObject stored = store().put(prefix + "empty", InputStream.nullInputStream());
 
