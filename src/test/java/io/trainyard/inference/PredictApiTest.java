@@ -59,6 +59,26 @@ class PredictApiTest {
                 .findFirst()).containsInstanceOf(PredictBodyConverter.class);
     }
 
+    @Test
+    void bodiesLeftToJacksonGetTheSameAnswerAsScannedOnes() {
+        Served model = model(Family.MLP);
+        float[] x = instances(model.inputShape(), 3, 11);
+        String json = "{\"instances\": " + instancesJson(model.inputShape(), x, 3) + ", \"topK\": 2}";
+        String path = "/api/v1/models/" + model.name() + "/predict";
+
+        Http.Response scanned = http.postJson(path, json);
+        // no Content-Length (chunked), and a charset other than UTF-8: both go to Jackson
+        Http.Response chunked = http.send(java.net.http.HttpRequest.newBuilder(http.uri(path))
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new java.io.ByteArrayInputStream(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)))));
+        Http.Response latin1 = http.send("POST", path, "application/json; charset=ISO-8859-1", json);
+
+        assertThat(scanned.status()).as(scanned.body()).isEqualTo(200);
+        assertThat(chunked.body()).isEqualTo(scanned.body());
+        assertThat(latin1.body()).isEqualTo(scanned.body());
+    }
+
     @ParameterizedTest
     @EnumSource(value = Family.class, names = {"MLP", "CNN", "GRAY_CNN", "LSTM"})
     void classifiersAnswerTheirNetworksProbabilities(Family family) {
