@@ -21,6 +21,8 @@ WORK = E["BENCH_WORK"]
 PORT = E["BENCH_PORT"]
 REPEATS = int(E["BENCH_REPEATS"])
 EPOCHS = int(E["BENCH_EPOCHS"])
+# Epochs of the interleaved checkpoint job: intervals 3, 5, 7 follow a checkpoint, 2, 4, 6 do not.
+INTERLEAVED_EPOCHS = int(E.get("BENCH_INTERLEAVED_EPOCHS", "7"))
 SIZES = {"mlp": int(E["BENCH_N_MLP"]), "cnn": int(E["BENCH_N_CNN"]), "lstm": int(E["BENCH_N_LSTM"])}
 NETS = ["mlp", "cnn", "lstm"]
 BATCH = {"mlp": 256, "cnn": 64, "lstm": 32}
@@ -88,14 +90,15 @@ def parse_time(s):
     return datetime.fromisoformat(s.replace("Z", "+00:00")).timestamp()
 
 
-def service_job(net, dataset_id, checkpoint_every, rep):
+def service_job(net, dataset_id, checkpoint_every, rep, epochs=None):
     with open(os.path.join(ROOT, "bench", "specs", f"{net}.json")) as f:
         spec = json.load(f)
-    spec["training"] = {"epochs": EPOCHS, "batchSize": BATCH[net], "seed": 42,
+    epochs = epochs or EPOCHS
+    spec["training"] = {"epochs": epochs, "batchSize": BATCH[net], "seed": 42,
                         "checkpoints": {"everyEpochs": checkpoint_every}}
     body = json.dumps({"name": f"bench-{net}-{rep}-{checkpoint_every}", "datasetId": dataset_id, "spec": spec})
     job = http("POST", "/api/v1/jobs", body.encode(), {"Content-Type": "application/json"})
-    column = "service" if checkpoint_every == 1 else "service-nockpt"
+    column = {1: "service", 2: "service-every2"}.get(checkpoint_every, "service-nockpt")
     log(f"{column} {net}: job {job['id']}")
     last = None
     while True:
@@ -116,7 +119,8 @@ def service_job(net, dataset_id, checkpoint_every, rep):
     recorded = [parse_time(i["recordedAt"]) for i in items]
     return {"kind": "train", "net": net, "column": column, "rep": rep, "n": n, "epochSeconds": epoch_seconds,
             # wall time from the end of epoch 1 to the end of the last: training + metrics + checkpoints
-            "cycleSeconds": recorded[-1] - recorded[0], "checkpointBytes": [c["sizeBytes"] for c in ckpts],
+            "cycleSeconds": recorded[-1] - recorded[0], "epochEnds": recorded,
+            "checkpointBytes": [c["sizeBytes"] for c in ckpts],
             "checkpoints": len(ckpts), "jobSeconds": parse_time(job["finishedAt"]) - parse_time(job["startedAt"])}
 
 
@@ -167,6 +171,9 @@ def main():
             else:
                 every = [1, 10 ** 6] if rep % 2 == 0 else [10 ** 6, 1]
                 out = [service_job(net, datasets[net], e, rep) for net in NETS for e in every]
+                # One job per net with a checkpoint every 2nd epoch: epochs with and without a checkpoint's cost
+                # alternate inside one job, so the comparison does not span two jobs.
+                out += [service_job(net, datasets[net], 2, rep, INTERLEAVED_EPOCHS) for net in NETS]
             for r in out:
                 r["rep"] = rep
                 record(r)

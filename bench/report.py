@@ -3,6 +3,7 @@
 
 With several .jsonl files: service / bare DL4J per repeat, pooled over those runs."""
 import json
+import os
 import statistics
 import sys
 from collections import defaultdict
@@ -94,6 +95,19 @@ def main():
         x, y = per_rep(net, a), per_rep(net, b)
         return [x[k] / y[k] for k in x if k in y]
 
+    def interleaved(net):
+        """Checkpoint overhead per repeat, %, inside one job with a checkpoint every 2nd epoch: a checkpoint's pause
+        and background write fall in the epoch after it (metrics are recorded first), so intervals 2, 4, 6 between
+        epoch ends carry one each and intervals 1, 3, 5 none."""
+        out = []
+        for r in train[(net, "service-every2")].values():
+            ends = r.get("epochEnds") or []
+            gaps = [b - a for a, b in zip(ends, ends[1:])]
+            with_ckpt, without = gaps[1::2], gaps[0::2][:len(gaps[1::2])]
+            if with_ckpt and without:
+                out.append((statistics.mean(with_ckpt) / statistics.mean(without) - 1) * 100)
+        return out
+
     def overhead(net):
         """Checkpoint overhead per repeat, %, each job's steady time per epoch against its own first epoch."""
         a, b = train[(net, "service")], train[(net, "service-nockpt")]
@@ -171,12 +185,16 @@ def main():
       "writer competing for the cores, and noise. Two jobs minutes apart differ by more than a checkpoint costs "
       "(their first epochs, before any checkpoint, differ as much), so *each job against its own first epoch* "
       "compares the jobs' steady wall time per epoch, each divided by its own first epoch's training time; the goal "
-      "row uses it. Write/restore: `Network.save` to a file with fsync and `Network.load` back, in the "
+      "row used it until the *interleaved* measure: one job with a checkpoint every 2nd epoch "
+      f"({os.environ.get('BENCH_INTERLEAVED_EPOCHS', '7')} epochs), the mean wall time of the epochs that follow a checkpoint "
+      "against the epochs that do not, in the same job — the least exposed to drift, and what the goal row uses "
+      "now. Write/restore: `Network.save` to a file with fsync and `Network.load` back, in the "
       "bare-DL4J JVM (5 times, median); size: the service's checkpoint object (`sizeBytes`).\n")
     w("| net | epoch (s, training only) | overhead at 1 checkpoint/epoch (goal ≤ 3.5 %) | seconds per checkpoint in the job | "
       "epoch length at which it is 3.5 % | overhead, each job against its own first epoch | "
+      "overhead, interleaved in one job | "
       "pause per checkpoint (in-job) | checkpoint size | Network.save + fsync | Network.load |")
-    w("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    w("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for net in NETS:
         a, b = train[(net, "service")], train[(net, "service-nockpt")]
         over = [(a[k]["cycleSeconds"] / b[k]["cycleSeconds"] - 1) * 100 for k in a if k in b]
@@ -187,7 +205,8 @@ def main():
         size = med([r["checkpointBytes"][-1] for r in a.values() if r.get("checkpointBytes")])
         c = ck.get(net, {})
         w(f"| {NAMES[net]} | {mm(epoch, '{:.2f}')} | {mm(over, '{:.0f}')} % | {mm(per, '{:.2f}')} | "
-          f"{max(0, med(per)) / 0.035:.0f} s | {mm(overhead(net), '{:.0f}')} % | {mm(pause, '{:.3f}')} s | {(size or 0) / 1e6:.1f} MB | {med(c.get('writeSeconds', [])) or 0:.3f} s | "
+          f"{max(0, med(per)) / 0.035:.0f} s | {mm(overhead(net), '{:.0f}')} % | {mm(interleaved(net), '{:.1f}')} % | "
+          f"{mm(pause, '{:.3f}')} s | {(size or 0) / 1e6:.1f} MB | {med(c.get('writeSeconds', [])) or 0:.3f} s | "
           f"{med(c.get('restoreSeconds', [])) or 0:.3f} s |")
     w("\n## Goals\n")
     w("| goal | measured (median, min–max) | met |")
@@ -199,9 +218,9 @@ def main():
         r = ratio(net, "service", "pytorch")
         w(f"| {NAMES[net]}: service / PyTorch ≥ 1.0 | {mm(r, '{:.2f}')} | {'yes' if r and med(r) >= 1.0 else 'no'} |")
     for net in NETS:
-        over = overhead(net)
-        w(f"| {NAMES[net]}: checkpoint overhead ≤ 3.5 % (each job against its own first epoch) | "
-          f"{mm(over, '{:.0f}')} % | {'yes' if over and med(over) <= 3.5 else 'no'} |")
+        over = interleaved(net)
+        w(f"| {NAMES[net]}: checkpoint overhead ≤ 3.5 % (interleaved in one job) | "
+          f"{mm(over, '{:.1f}')} % | {'yes' if over and med(over) <= 3.5 else 'no'} |")
     mlp = per_rep("mlp", "service")
     share = [mlp[k] * FLOPS['mlp'] / 1e9 / ceiling[k] * 100 for k in mlp if k in ceiling]
     w(f"| MLP service training ≥ 50 % of sgemm | {mm(share, '{:.0f}')} % | {'yes' if share and med(share) >= 50 else 'no'} |")
