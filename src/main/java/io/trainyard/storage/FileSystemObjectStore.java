@@ -1,5 +1,6 @@
 package io.trainyard.storage;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -26,6 +27,7 @@ public class FileSystemObjectStore implements ObjectStore {
 
     /** Temporary files carry this suffix; listings skip them. */
     private static final String TEMP_SUFFIX = ".part";
+    private static final int BUFFER = 1 << 20;
 
     private final Path root;
 
@@ -47,8 +49,10 @@ public class FileSystemObjectStore implements ObjectStore {
         MessageDigest digest = Sha256.digest();
         long size;
         try {
-            try (CountingOutputStream out = new CountingOutputStream(
-                    new DigestOutputStream(Files.newOutputStream(temp), digest))) {
+            // Buffered: a zip writer hands over 512-byte pieces, one system call each without a buffer (43,000 for
+            // a 22 MB checkpoint, most of the background writer's CPU).
+            try (CountingOutputStream out = new CountingOutputStream(new DigestOutputStream(
+                    new BufferedOutputStream(Files.newOutputStream(temp), BUFFER), digest))) {
                 content.writeTo(out);
                 size = out.count();
             }

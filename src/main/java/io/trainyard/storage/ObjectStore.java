@@ -36,7 +36,7 @@ public interface ObjectStore {
     default StoredObject write(String key, Content content) throws IOException {
         Path spool = Files.createTempFile("trainyard-object-", ".spool");
         try {
-            try (OutputStream out = Files.newOutputStream(spool)) {
+            try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(spool), 1 << 20)) {
                 content.writeTo(out);
             }
             try (InputStream in = Files.newInputStream(spool)) {
