@@ -7,7 +7,9 @@ import org.deeplearning4j.nn.layers.recurrent.LastTimeStepLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.updater.BaseMultiLayerUpdater;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * DL4J's network with its dense, convolution, pooling and LSTM layers replaced by {@link LeanDenseLayer},
@@ -43,8 +45,11 @@ final class EngineNetwork extends MultiLayerNetwork {
      * after the solver is reset), so this runs before every fit; it only looks at the blocks when they are there.
      */
     private void leanUpdater() {
-        if (getUpdater(true) instanceof BaseMultiLayerUpdater<?> updater) {
-            LeanAdamUpdater.install(updater);
+        // As DL4J's own fit does when it builds the solver: the updater's state must not land in a workspace.
+        try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+            if (getUpdater(true) instanceof BaseMultiLayerUpdater<?> updater) {
+                LeanAdamUpdater.install(updater);
+            }
         }
     }
 

@@ -72,23 +72,23 @@ final class LeanDenseLayer extends DenseLayer {
         }
         assertInputSet(true);
         Gradient gradient = new DefaultGradient();
+        INDArray biasGrad = hasBias() ? gradientViews.get(DefaultParamInitializer.BIAS_KEY) : null;
         INDArray delta;
-        if (maskArray == null && hasBias() && ReluBackward.applies(layerConf().getActivationFn(), z, epsilon,
-                gradientViews.get(DefaultParamInitializer.BIAS_KEY))) {
-            INDArray biasGrad = gradientViews.get(DefaultParamInitializer.BIAS_KEY);
-            ReluBackward.apply(z, epsilon, biasGrad);
+        if (maskArray == null && biasGrad != null
+                && ReluBackward.applies(layerConf().getActivationFn(), z, epsilon, biasGrad)) {
+            ReluBackward.apply(z, epsilon, biasGrad); // z is this layer's own copy: overwritten with delta
             delta = z;
-            gradient.gradientForVariable().put(DefaultParamInitializer.BIAS_KEY, biasGrad);
         } else {
             delta = layerConf().getActivationFn().backprop(z, epsilon).getFirst();
             if (maskArray != null) {
                 applyMask(delta);
             }
-            if (hasBias()) {
-                INDArray biasGrad = gradientViews.get(DefaultParamInitializer.BIAS_KEY);
+            if (biasGrad != null) {
                 delta.sum(biasGrad, 0);
-                gradient.gradientForVariable().put(DefaultParamInitializer.BIAS_KEY, biasGrad);
             }
+        }
+        if (biasGrad != null) {
+            gradient.gradientForVariable().put(DefaultParamInitializer.BIAS_KEY, biasGrad);
         }
         INDArray epsilonNext = null;
         if (inputGradient) {
