@@ -52,7 +52,8 @@ public class CheckpointStore {
     }
 
     /**
-     * Writes {@code bytes} to the object store and commits the checkpoint if {@code leaseEpoch} is still the job's fencing token.
+     * Writes {@code bytes} to the object store and commits the checkpoint if {@code leaseEpoch} is still the job's
+     * fencing token.
      * Returns empty, and leaves nothing behind, when the lease was lost meanwhile.
      */
     public Optional<CheckpointInfo> commit(UUID jobId, long leaseEpoch, int epoch, long iteration,

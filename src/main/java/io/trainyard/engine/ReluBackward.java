@@ -30,7 +30,8 @@ final class ReluBackward {
                 && relu.getMax() == null && relu.getThreshold() == null && relu.getNegativeSlope() == null
                 && rowMajor(z) && rowMajor(epsilon) && Arrays.equals(z.shape(), epsilon.shape())
                 && biasGrad.dataType() == DataType.FLOAT && biasGrad.length() == z.size(1)
-                && biasGrad.elementWiseStride() == 1 && biasGrad.offset() + biasGrad.length() <= buffer(biasGrad).capacity();
+                && biasGrad.elementWiseStride() == 1
+                && biasGrad.offset() + biasGrad.length() <= buffer(biasGrad).capacity();
     }
 
     private static boolean rowMajor(INDArray a) {

@@ -11,6 +11,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.AdamUpdater;
 import org.nd4j.linalg.learning.GradientUpdater;
 import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.schedule.ExponentialSchedule;
+import org.nd4j.linalg.schedule.ScheduleType;
 
 /**
  * The Java Adam step against libnd4j's on the same gradients: views that start inside a larger buffer (as an
@@ -23,7 +25,7 @@ class LeanAdamUpdaterTest {
 
     @Test
     void stepsAndMomentsEqualDl4jsOnOffsetViewsSplitAcrossCores() {
-        Adam config = new Adam(new WarmupSchedule(new org.nd4j.linalg.schedule.ExponentialSchedule(org.nd4j.linalg.schedule.ScheduleType.ITERATION, 0.01, 0.9), 3));
+        Adam config = new Adam(new WarmupSchedule(new ExponentialSchedule(ScheduleType.ITERATION, 0.01, 0.9), 3));
         compare(new AdamUpdater(config), new LeanAdamUpdater(config), false);
     }
 

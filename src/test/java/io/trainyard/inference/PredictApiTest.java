@@ -13,6 +13,9 @@ import io.trainyard.models.ModelArtifact;
 import io.trainyard.models.ModelRegistry;
 import io.trainyard.support.Http;
 import io.trainyard.support.PostgresIntegrationTest;
+import java.io.ByteArrayInputStream;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -68,10 +71,10 @@ class PredictApiTest {
 
         Http.Response scanned = http.postJson(path, json);
         // no Content-Length (chunked), and a charset other than UTF-8: both go to Jackson
-        Http.Response chunked = http.send(java.net.http.HttpRequest.newBuilder(http.uri(path))
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        Http.Response chunked = http.send(HttpRequest.newBuilder(http.uri(path))
                 .header("Content-Type", "application/json")
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(
-                        () -> new java.io.ByteArrayInputStream(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)))));
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(bytes))));
         Http.Response latin1 = http.send("POST", path, "application/json; charset=ISO-8859-1", json);
 
         assertThat(scanned.status()).as(scanned.body()).isEqualTo(200);
