@@ -1,5 +1,7 @@
 package io.trainyard.engine;
 
+import java.nio.FloatBuffer;
+
 import io.trainyard.spec.Shape;
 import java.nio.ByteOrder;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -73,6 +75,19 @@ final class Arrays4j {
     static Tensor image(INDArray flat, Shape input) {
         INDArray nchw = flat.reshape('c', flat.size(0), input.dims().get(2), input.dims().get(0), input.dims().get(1));
         return tensor(nchw.permute(0, 2, 3, 1).dup('c'));
+    }
+
+    /**
+     * The whole float buffer {@code a} lies in, for element access without a copy: a view's elements start at
+     * {@code a.offset()}, not at 0. Each call gets its own position and limit.
+     */
+    static FloatBuffer buffer(INDArray a) {
+        FloatBuffer b = a.data().asNioFloat().duplicate();
+        if (b.capacity() < a.offset() + a.length()) {
+            throw new IllegalStateException("array buffer holds " + b.capacity() + " values, expected "
+                    + (a.offset() + a.length()));
+        }
+        return b;
     }
 
     private static long[] toLong(int[] shape) {

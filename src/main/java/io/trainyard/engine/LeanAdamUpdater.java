@@ -1,6 +1,7 @@
 package io.trainyard.engine;
 
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 import org.deeplearning4j.nn.updater.BaseMultiLayerUpdater;
 import org.deeplearning4j.nn.updater.UpdaterBlock;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -63,9 +64,9 @@ final class LeanAdamUpdater extends AdamUpdater {
             step = epsilon;
         }
         float stepSize = step;
-        FloatBuffer g = view(gradient);
-        FloatBuffer mb = view(m);
-        FloatBuffer vb = view(v);
+        FloatBuffer g = Arrays4j.buffer(gradient);
+        FloatBuffer mb = Arrays4j.buffer(m);
+        FloatBuffer vb = Arrays4j.buffer(v);
         int go = (int) gradient.offset();
         int mo = (int) m.offset();
         int vo = (int) v.offset();
@@ -102,17 +103,12 @@ final class LeanAdamUpdater extends AdamUpdater {
         long n = gradient.length();
         for (INDArray a : new INDArray[] {gradient, m, v}) {
             if (a.dataType() != DataType.FLOAT || a.length() != n || a.elementWiseStride() != 1
-                    || a.offset() + n > view(a).capacity()
                     || (a.rank() > 1 && a.ordering() != gradient.ordering() && !a.isVectorOrScalar())) {
                 return false;
             }
         }
-        return gradient.isVectorOrScalar() || java.util.Arrays.equals(gradient.shape(), m.shape())
-                && java.util.Arrays.equals(gradient.shape(), v.shape());
+        return gradient.isVectorOrScalar() || Arrays.equals(gradient.shape(), m.shape())
+                && Arrays.equals(gradient.shape(), v.shape());
     }
 
-    /** The whole buffer {@code array} lies in (a view's elements start at {@code array.offset()}). */
-    private static FloatBuffer view(INDArray array) {
-        return array.data().asNioFloat().duplicate();
-    }
 }

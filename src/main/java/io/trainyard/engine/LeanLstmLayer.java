@@ -325,8 +325,8 @@ final class LeanLstmLayer extends LSTM {
             int rows = b1 - b0;
             float[] zRows = new float[rows * width];
             float[] g = new float[rows * gates];
-            FloatBuffer zBuf = nio(z);
-            FloatBuffer preBuf = nio(pre);
+            FloatBuffer zBuf = Arrays4j.buffer(z);
+            FloatBuffer preBuf = Arrays4j.buffer(pre);
             FloatPointer zPtr = pointer(z);
             FloatPointer prePtr = pointer(pre);
             FloatPointer wPtr = pointer(weights);
@@ -417,11 +417,11 @@ final class LeanLstmLayer extends LSTM {
             boolean toInput = epsilonNext != null;
             int dzWidth = toInput ? width : n;
             float[] dzRows = new float[rows * dzWidth];
-            FloatBuffer preBuf = nio(pre);
+            FloatBuffer preBuf = Arrays4j.buffer(pre);
             // Without an input gradient only the recurrent rows of the weights are needed.
             long backOffset = toInput ? 0 : (long) nIn * gates;
             INDArray target = toInput ? dz : dh;
-            FloatBuffer dzBuf = nio(target);
+            FloatBuffer dzBuf = Arrays4j.buffer(target);
             FloatPointer dzPtr = pointer(target);
             FloatPointer prePtr = pointer(pre);
             FloatPointer wPtr = pointer(weights);
@@ -533,10 +533,6 @@ final class LeanLstmLayer extends LSTM {
             return new FloatPointer(array.data().addressPointer());
         }
 
-        private static FloatBuffer nio(INDArray array) {
-            return array.data().asNioFloat().duplicate();
-        }
-
         private static float sigmoid(float v) {
             return (float) (1.0 / (1.0 + Math.exp(-v)));
         }
@@ -553,11 +549,7 @@ final class LeanLstmLayer extends LSTM {
 
         static Strided of(INDArray a) {
             INDArray own = a.offset() == 0 && a.data().length() == a.length() ? a : a.dup('f');
-            FloatBuffer buffer = own.data().asNioFloat();
-            if (buffer.capacity() < own.length()) {
-                throw new IllegalStateException("array buffer holds " + buffer.capacity() + " values, expected "
-                        + own.length());
-            }
+            FloatBuffer buffer = Arrays4j.buffer(own);
             long[] stride = own.stride();
             return new Strided(buffer, (int) stride[0], (int) stride[1], (int) stride[2]);
         }

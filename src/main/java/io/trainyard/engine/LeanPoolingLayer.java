@@ -58,8 +58,8 @@ final class LeanPoolingLayer extends SubsamplingLayer {
                 new long[] {g.mb, g.channels, g.outH, g.outW}, 'c');
         boolean max = layerConf().getPoolingType() == PoolingType.MAX;
         int[] where = max && training ? maxPositions(g) : null;
-        FloatBuffer src = buffer(in);
-        FloatBuffer dst = buffer(out);
+        FloatBuffer src = Arrays4j.buffer(in);
+        FloatBuffer dst = Arrays4j.buffer(out);
         Slices.run(g.mb, MIN_SLICE, (from, to) -> forward(g, max, src, dst, where, from, to));
         if (training) {
             forwardInput = input;
@@ -80,8 +80,8 @@ final class LeanPoolingLayer extends SubsamplingLayer {
         INDArray eps = contiguous(epsilon);
         INDArray next = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,
                 new long[] {g.mb, g.channels, g.inH, g.inW}, 'c');
-        FloatBuffer src = buffer(eps);
-        FloatBuffer dst = buffer(next);
+        FloatBuffer src = Arrays4j.buffer(eps);
+        FloatBuffer dst = Arrays4j.buffer(next);
         int[] where = argMax;
         Slices.run(g.mb, MIN_SLICE, (from, to) -> backward(g, max, src, dst, where, from, to));
         return new Pair<>(new DefaultGradient(), backpropDropOutIfPresent(next));
@@ -223,13 +223,6 @@ final class LeanPoolingLayer extends SubsamplingLayer {
         return true;
     }
 
-    private static FloatBuffer buffer(INDArray a) {
-        FloatBuffer b = a.data().asNioFloat();
-        if (b.capacity() < a.length()) {
-            throw new IllegalStateException("array buffer holds " + b.capacity() + " values, expected " + a.length());
-        }
-        return b;
-    }
 
     private record Geometry(int mb, int channels, int inH, int inW, int outH, int outW, int kH, int kW, int sH,
             int sW) {

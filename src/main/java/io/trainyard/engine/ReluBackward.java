@@ -30,26 +30,25 @@ final class ReluBackward {
                 && relu.getMax() == null && relu.getThreshold() == null && relu.getNegativeSlope() == null
                 && rowMajor(z) && rowMajor(epsilon) && Arrays.equals(z.shape(), epsilon.shape())
                 && biasGrad.dataType() == DataType.FLOAT && biasGrad.length() == z.size(1)
-                && biasGrad.elementWiseStride() == 1
-                && biasGrad.offset() + biasGrad.length() <= buffer(biasGrad).capacity();
+                && biasGrad.elementWiseStride() == 1;
     }
 
     private static boolean rowMajor(INDArray a) {
         return a.dataType() == DataType.FLOAT && a.rank() == 2 && a.ordering() == 'c' && a.elementWiseStride() == 1
-                && a.stride(1) == 1 && a.stride(0) == a.size(1) && a.offset() + a.length() <= buffer(a).capacity();
+                && a.stride(1) == 1 && a.stride(0) == a.size(1);
     }
 
     /** Overwrites {@code z} with the pre-activation gradient and fills {@code biasGrad}. */
     static void apply(INDArray z, INDArray epsilon, INDArray biasGrad) {
         int rows = (int) z.size(0);
         int units = (int) z.size(1);
-        FloatBuffer zb = buffer(z);
-        FloatBuffer eb = buffer(epsilon);
+        FloatBuffer zb = Arrays4j.buffer(z);
+        FloatBuffer eb = Arrays4j.buffer(epsilon);
         int zo = (int) z.offset();
         int eo = (int) epsilon.offset();
         int slices = Slices.count(rows, MIN_ROWS);
         float[][] partial = new float[slices][units];
-        int per = (rows + slices - 1) / slices;
+        int per = Slices.size(rows, MIN_ROWS);
         Slices.run(rows, MIN_ROWS, (from, to) -> {
             float[] sums = partial[from / per];
             float[] zr = new float[units];
@@ -71,11 +70,6 @@ final class ReluBackward {
                 total[j] += partial[s][j];
             }
         }
-        buffer(biasGrad).put((int) biasGrad.offset(), total, 0, units);
-    }
-
-    /** The whole buffer the array lies in; its elements start at {@code array.offset()}. */
-    private static FloatBuffer buffer(INDArray array) {
-        return array.data().asNioFloat().duplicate();
+        Arrays4j.buffer(biasGrad).put((int) biasGrad.offset(), total, 0, units);
     }
 }

@@ -30,14 +30,19 @@ final class Slices {
         return POOL == null ? 1 : Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), count / minSlice));
     }
 
+    /** Examples per slice (the last may have fewer): slice {@code k} starts at {@code k * size(count, minSlice)}. */
+    static int size(int count, int minSlice) {
+        int slices = count(count, minSlice);
+        return (count + slices - 1) / slices;
+    }
+
     /** Runs {@code body} over {@code [0, count)} in {@link #count} slices and returns when all are done. */
     static void run(int count, int minSlice, Body body) {
-        int slices = count(count, minSlice);
-        if (slices == 1) {
+        if (count(count, minSlice) == 1) {
             body.run(0, count);
             return;
         }
-        int per = (count + slices - 1) / slices;
+        int per = size(count, minSlice);
         List<Future<?>> others = new ArrayList<>();
         for (int from = per; from < count; from += per) {
             int a = from;

@@ -1,5 +1,6 @@
 package io.trainyard.storage;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -36,7 +37,7 @@ public interface ObjectStore {
     default StoredObject write(String key, Content content) throws IOException {
         Path spool = Files.createTempFile("trainyard-object-", ".spool");
         try {
-            try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(spool), 1 << 20)) {
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(spool), 1 << 20)) {
                 content.writeTo(out);
             }
             try (InputStream in = Files.newInputStream(spool)) {
