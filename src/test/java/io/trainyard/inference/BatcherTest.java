@@ -21,14 +21,18 @@ class BatcherTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final InferenceMetrics metrics = new InferenceMetrics(registry);
 
+    /** A batcher for {@code network} whose generous delay makes gathering certain, without asserting on time. */
+    private Batcher gathering(String model, Network network) {
+        ModelKey key = new ModelKey("default", model, 1);
+        return new Batcher(key, network, new InferenceProperties.Batching(true, 64, Duration.ofSeconds(2)), 100,
+                metrics.forModel(key));
+    }
+
     @Test
     void requestsQueuedTogetherShareOneCallAndGetTheirOwnRows() throws Exception {
         ModelArtifact artifact = ServingFixtures.artifact(Family.MLP, 1);
         Network network = artifact.loadNetwork();
-        ModelKey key = new ModelKey("default", "m", 1);
-        // a generous delay makes gathering certain, without asserting on time
-        Batcher batcher = new Batcher(key, network, new InferenceProperties.Batching(true, 64, Duration.ofSeconds(2)),
-                100, metrics.forModel(key));
+        Batcher batcher = gathering("m", network);
         List<Tensor> inputs = new ArrayList<>();
         List<CompletableFuture<Tensor>> results = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
@@ -54,9 +58,7 @@ class BatcherTest {
     void paddedSequencesGatheredWithFullOnesAreReadUpToTheirMasks() throws Exception {
         ModelArtifact artifact = ServingFixtures.artifact(Family.LSTM, 3);
         Network network = artifact.loadNetwork();
-        ModelKey key = new ModelKey("default", "seq", 1);
-        Batcher batcher = new Batcher(key, network, new InferenceProperties.Batching(true, 64, Duration.ofSeconds(2)),
-                100, metrics.forModel(key));
+        Batcher batcher = gathering("seq", network);
         int steps = artifact.metadata().inputShape().shape().get(0);
         List<Tensor> inputs = new ArrayList<>();
         List<Tensor> masks = new ArrayList<>();
