@@ -107,7 +107,7 @@ final class EngineNetwork extends MultiLayerNetwork {
             return new LeanDenseLayer(old.conf(), old.params().dataType(), inputGradient);
         }
         if (LeanConvolutionLayer.replaces(old)) {
-            return new LeanConvolutionLayer(old.conf(), old.params().dataType());
+            return new LeanConvolutionLayer(old.conf(), old.params().dataType(), inputGradient);
         }
         if (LeanPoolingLayer.replaces(old)) {
             return new LeanPoolingLayer(old.conf(), getLayerWiseConfigurations().getDataType());

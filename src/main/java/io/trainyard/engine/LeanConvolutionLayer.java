@@ -1,30 +1,45 @@
 package io.trainyard.engine;
 
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
+import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.deeplearning4j.util.ConvolutionUtils;
 import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * DL4J M2.1's convolution layer without the second forward convolution of every training step: its backward pass
- * recomputes the pre-activation ({@code preOutput4d(true, true, …)}) that the forward pass had just computed and
- * overwritten with the activation. This layer keeps a copy from the training forward pass and hands it to the
- * backward pass instead. Only when a oneDNN helper runs the layer, the configuration the service ships and the
- * tests compare against stock DL4J; without a helper (helpers switched off) DL4J's own path runs unchanged. The
- * rest is DL4J's code (docs/performance.md, "Dense layers without wasted products"); equality with the stock layer
- * is tested in {@code LeanLayersTest}.
+ * DL4J M2.1's convolution layer without two wasted convolutions per training step, when a oneDNN helper runs it
+ * (the configuration the service ships; without a helper DL4J's own path runs unchanged):
+ * <ul>
+ *   <li>DL4J's backward pass recomputes the pre-activation ({@code preOutput4d(true, true, …)}) that the forward
+ *   pass had just computed and overwritten with the activation. This layer keeps a copy from the training forward
+ *   pass and hands it to the backward pass instead (docs/performance.md, "Dense layers without wasted
+ *   products").</li>
+ *   <li>As the first layer of a network, its gradient with respect to the input is never read (the input is data),
+ *   yet oneDNN's backward pass computes it: for a one-channel input it is oneDNN's slowest primitive, 30 % of the
+ *   LeNet step's convolution time (docs/performance.md, "The first convolution's input gradient"). There this layer
+ *   computes only the weight and bias gradients ({@link ConvolutionWeightGradient}).</li>
+ * </ul>
+ * Equality with the stock layer is tested in {@code LeanLayersTest}.
  */
 final class LeanConvolutionLayer extends ConvolutionLayer {
 
+    private final boolean inputGradient;
     /** Pre-activation of the last training forward pass, and the input it was computed from. */
     private INDArray preActivation;
     private INDArray preActivationInput;
 
-    LeanConvolutionLayer(NeuralNetConfiguration conf, DataType dataType) {
+    LeanConvolutionLayer(NeuralNetConfiguration conf, DataType dataType, boolean inputGradient) {
         super(conf, dataType);
+        this.inputGradient = inputGradient;
     }
 
     static boolean replaces(org.deeplearning4j.nn.api.Layer layer) {
@@ -49,6 +64,44 @@ final class LeanConvolutionLayer extends ConvolutionLayer {
             preActivationInput = input;
         }
         return out;
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        INDArray z = preActivation;
+        INDArray weightGrad = gradientViews == null ? null : gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
+        if (inputGradient || z == null || preActivationInput != input || helper == null || weightGrad == null
+                || layerConf().getCnn2dDataFormat() != CNN2DFormat.NCHW
+                || !ConvolutionWeightGradient.applies(input, z, epsilon, weightGrad)) {
+            return super.backpropGradient(epsilon, workspaceMgr);
+        }
+        assertInputSet(true);
+        preActivation = null;
+        preActivationInput = null;
+        IActivation activation = layerConf().getActivationFn();
+        boolean relu = ReluBackward.isPlainRelu(activation);
+        INDArray delta = relu ? epsilon : activation.backprop(z, epsilon).getFirst();
+        if (!relu && !ConvolutionWeightGradient.applies(input, z, delta, weightGrad)) {
+            delta = delta.dup('c');
+        }
+        int[] kernel = layerConf().getKernelSize();
+        int[] strides = layerConf().getStride();
+        int[] dilation = layerConf().getDilation();
+        int[] outSize = {(int) z.size(2), (int) z.size(3)};
+        int[] pad = convolutionMode == ConvolutionMode.Same
+                ? ConvolutionUtils.getSameModeTopLeftPadding(outSize, new int[] {(int) input.size(2),
+                        (int) input.size(3)}, kernel, strides, dilation)
+                : layerConf().getPadding();
+        INDArray biasGrad = hasBias() ? gradientViews.get(ConvolutionParamInitializer.BIAS_KEY) : null;
+        ConvolutionWeightGradient.compute(input, z, delta, relu,
+                new ConvolutionWeightGradient.Geometry(kernel, strides, pad, dilation, outSize[0], outSize[1]),
+                weightGrad, biasGrad, workspaceMgr);
+        Gradient gradient = new DefaultGradient();
+        if (biasGrad != null) {
+            gradient.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGrad);
+        }
+        gradient.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad, 'c');
+        return new Pair<>(gradient, null);
     }
 
     @Override

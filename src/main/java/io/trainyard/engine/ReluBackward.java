@@ -26,11 +26,15 @@ final class ReluBackward {
      * arrays laid out row after row ('c' order, contiguous) with a contiguous bias gradient.
      */
     static boolean applies(IActivation activation, INDArray z, INDArray epsilon, INDArray biasGrad) {
-        return activation instanceof ActivationReLU relu && relu.getClass() == ActivationReLU.class
-                && relu.getMax() == null && relu.getThreshold() == null && relu.getNegativeSlope() == null
-                && rowMajor(z) && rowMajor(epsilon) && Arrays.equals(z.shape(), epsilon.shape())
+        return isPlainRelu(activation) && rowMajor(z) && rowMajor(epsilon) && Arrays.equals(z.shape(), epsilon.shape())
                 && biasGrad.dataType() == DataType.FLOAT && biasGrad.length() == z.size(1)
                 && biasGrad.elementWiseStride() == 1;
+    }
+
+    /** {@code max(0, x)}: no cap, threshold or leak. */
+    static boolean isPlainRelu(IActivation activation) {
+        return activation instanceof ActivationReLU relu && relu.getClass() == ActivationReLU.class
+                && relu.getMax() == null && relu.getThreshold() == null && relu.getNegativeSlope() == null;
     }
 
     private static boolean rowMajor(INDArray a) {
@@ -57,7 +61,7 @@ final class ReluBackward {
                 zb.get(zo + i * units, zr, 0, units);
                 eb.get(eo + i * units, er, 0, units);
                 for (int j = 0; j < units; j++) {
-                    float d = zr[j] > 0f ? er[j] : 0f;
+                    float d = gradient(zr[j], er[j]);
                     zr[j] = d;
                     sums[j] += d;
                 }
@@ -71,5 +75,17 @@ final class ReluBackward {
             }
         }
         Arrays4j.buffer(biasGrad).put((int) biasGrad.offset(), total, 0, units);
+    }
+
+    /**
+     * {@code z > 0 ? epsilon : 0} without a branch: on a layer's pre-activations the sign is a coin toss, and the
+     * mispredicted branch cost 3 to 8 times the arithmetic (docs/performance.md, "ReLU without a branch"). The mask
+     * is all ones exactly when {@code z}'s bits are a positive number (sign clear, not zero, not NaN: bits in
+     * {@code [1, 0x7f800000]}), so the result is the ternary's, bit for bit, for every input.
+     */
+    static float gradient(float z, float epsilon) {
+        int bits = Float.floatToRawIntBits(z);
+        int mask = (-bits & ~bits & (bits - 0x7f800001)) >> 31;
+        return Float.intBitsToFloat(Float.floatToRawIntBits(epsilon) & mask);
     }
 }

@@ -40,6 +40,28 @@ class ReluBackwardTest {
         assertThat(biasHolder.getFloat(0, 4)).isZero();
     }
 
+    /** The branch-free gradient is the ternary's, bit for bit: zeros of both signs, subnormals, infinities, NaN. */
+    @Test
+    void branchFreeGradientIsTheTernaryBitForBit() {
+        float[] special = {0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL, 1f, -1f, Float.MAX_VALUE,
+            -Float.MAX_VALUE, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN,
+            Float.intBitsToFloat(0x7f800001), Float.intBitsToFloat(0x7fffffff), Float.intBitsToFloat(0xffc00000)};
+        java.util.Random random = new java.util.Random(3);
+        float[] values = new float[special.length + 2000];
+        System.arraycopy(special, 0, values, 0, special.length);
+        for (int i = special.length; i < values.length; i++) {
+            values[i] = i % 2 == 0 ? random.nextFloat() - 0.5f : Float.intBitsToFloat(random.nextInt());
+        }
+        for (float z : values) {
+            for (int k = 0; k < special.length + 20; k++) {
+                float epsilon = k < special.length ? special[k] : values[random.nextInt(values.length)];
+                float expected = z > 0f ? epsilon : 0f;
+                assertThat(Float.floatToRawIntBits(ReluBackward.gradient(z, epsilon)))
+                        .as("z=%s epsilon=%s", z, epsilon).isEqualTo(Float.floatToRawIntBits(expected));
+            }
+        }
+    }
+
     @Test
     void leavesOtherActivationsAndLayoutsToDl4j() {
         INDArray z = Nd4j.randn(DataType.FLOAT, 8, 4);
