@@ -90,6 +90,11 @@ final class Arrays4j {
         return b;
     }
 
+    /** An array's values, from its first (offset) to its last element in memory, indexed from 0. */
+    static FloatBuffer values(INDArray a) {
+        return buffer(a).slice((int) a.offset(), (int) a.length());
+    }
+
     private static long[] toLong(int[] shape) {
         long[] out = new long[shape.length];
         for (int i = 0; i < shape.length; i++) {

@@ -84,16 +84,11 @@ final class ConvolutionWeightGradient {
                 new long[] {outDepth, columnsWide}, 'c');
         INDArray columns = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, DataType.FLOAT,
                 new long[] {rows, columnsWide}, 'c');
-        FloatBuffer x = Arrays4j.buffer(input);
-        FloatBuffer zb = Arrays4j.buffer(z);
-        FloatBuffer eb = Arrays4j.buffer(epsilon);
-        FloatBuffer db = Arrays4j.buffer(delta);
-        FloatBuffer cb = Arrays4j.buffer(columns);
-        int xo = (int) input.offset();
-        int zo = (int) z.offset();
-        int eo = (int) epsilon.offset();
-        int dOff = (int) delta.offset();
-        int cOff = (int) columns.offset();
+        FloatBuffer x = Arrays4j.values(input);
+        FloatBuffer zb = Arrays4j.values(z);
+        FloatBuffer eb = Arrays4j.values(epsilon);
+        FloatBuffer db = Arrays4j.values(delta);
+        FloatBuffer cb = Arrays4j.values(columns);
         int slices = Slices.count(batch, MIN_EXAMPLES);
         int per = Slices.size(batch, MIN_EXAMPLES);
         // Per slice, channel and output position: summed per position, the ReLU loop below vectorises.
@@ -107,10 +102,10 @@ final class ConvolutionWeightGradient {
             for (int n = from; n < to; n++) {
                 for (int oc = 0; oc < outDepth; oc++) {
                     int at = (n * outDepth + oc) * positions;
-                    eb.get(eo + at, er, 0, positions);
+                    eb.get(at, er, 0, positions);
                     float[] sum = sums[oc];
                     if (relu) {
-                        zb.get(zo + at, zr, 0, positions);
+                        zb.get(at, zr, 0, positions);
                         for (int p = 0; p < positions; p++) {
                             float d = ReluBackward.gradient(zr[p], er[p]);
                             er[p] = d;
@@ -121,15 +116,15 @@ final class ConvolutionWeightGradient {
                             sum[p] += er[p];
                         }
                     }
-                    db.put(dOff + (int) (oc * columnsWide) + n * positions, er, 0, positions);
+                    db.put((int) (oc * columnsWide) + n * positions, er, 0, positions);
                 }
                 for (int ic = 0; ic < inDepth; ic++) {
-                    x.get(xo + (n * inDepth + ic) * inH * inW, plane, 0, inH * inW);
+                    x.get((n * inDepth + ic) * inH * inW, plane, 0, inH * inW);
                     for (int kh = 0; kh < kH; kh++) {
                         for (int kw = 0; kw < kW; kw++) {
                             im2col(plane, inH, inW, g, kh, kw, column);
                             int row = (ic * kH + kh) * kW + kw;
-                            cb.put(cOff + (int) (row * columnsWide) + n * positions, column, 0, positions);
+                            cb.put((int) (row * columnsWide) + n * positions, column, 0, positions);
                         }
                     }
                 }
@@ -148,7 +143,7 @@ final class ConvolutionWeightGradient {
                     total[oc] += sum;
                 }
             }
-            Arrays4j.buffer(biasGrad).put((int) biasGrad.offset(), total, 0, outDepth);
+            Arrays4j.values(biasGrad).put(0, total, 0, outDepth);
         }
     }
 
