@@ -42,7 +42,7 @@ public final class BlasThreads {
     }
 
     /** The thread count products use now (1 inside {@link #single}). */
-    public static int current() {
+    static int current() {
         return Nd4j.factory().blas().getMaxThreads();
     }
 }

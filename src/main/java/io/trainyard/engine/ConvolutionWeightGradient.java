@@ -45,7 +45,7 @@ final class ConvolutionWeightGradient {
         }
         long wide = z.length() / z.size(1);
         long rows = weightGrad.length() / weightGrad.size(0);
-        return Math.max(rows, z.size(1)) * wide < Integer.MAX_VALUE;
+        return Math.max(rows, z.size(1)) * wide < Integer.MAX_VALUE && input.length() < Integer.MAX_VALUE;
     }
 
     /** Float, rank 4, values in 'c' order without gaps (the stride of a size-1 dimension does not matter). */
