@@ -16,17 +16,17 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * DL4J M2.1's convolution layer without two wasted convolutions per training step, when a oneDNN helper runs it
- * (the configuration the service ships; without a helper DL4J's own path runs unchanged):
+ * DL4J M2.1's convolution layer without two wasted convolutions per training step:
  * <ul>
  *   <li>DL4J's backward pass recomputes the pre-activation ({@code preOutput4d(true, true, …)}) that the forward
  *   pass had just computed and overwritten with the activation. This layer keeps a copy from the training forward
  *   pass and hands it to the backward pass instead (docs/performance.md, "Dense layers without wasted
- *   products").</li>
+ *   products"), when a oneDNN helper runs the layer (the configuration the service ships; without one, DL4J's path
+ *   reuses its own im2col columns and runs unchanged).</li>
  *   <li>As the first layer of a network, its gradient with respect to the input is never read (the input is data),
- *   yet oneDNN's backward pass computes it: for a one-channel input it is oneDNN's slowest primitive, 30 % of the
- *   LeNet step's convolution time (docs/performance.md, "The first convolution's input gradient"). There this layer
- *   computes only the weight and bias gradients ({@link ConvolutionWeightGradient}).</li>
+ *   yet DL4J computes it: with oneDNN, for a one-channel input, it is oneDNN's slowest primitive, 30 % of the LeNet
+ *   step's convolution time (docs/performance.md, "The first convolution's input gradient"). There this layer
+ *   computes only the weight and bias gradients ({@link ConvolutionWeightGradient}), with or without a helper.</li>
  * </ul>
  * Equality with the stock layer is tested in {@code LeanLayersTest}.
  */
@@ -40,6 +40,14 @@ final class LeanConvolutionLayer extends ConvolutionLayer {
     LeanConvolutionLayer(NeuralNetConfiguration conf, DataType dataType, boolean inputGradient) {
         super(conf, dataType);
         this.inputGradient = inputGradient;
+        int[] dilation = layerConf().getDilation();
+        if (dilation[0] > 1 || dilation[1] > 1) {
+            // libnd4j M2.1 cannot describe a dilated convolution to oneDNN ("could not create a descriptor for a
+            // dilated convolution forward propagation primitive"): the first call fails, logs an ERROR with a stack
+            // trace, and DL4J falls back to its own path for good. Going there directly spares every job and every
+            // model load that alarm.
+            helper = null;
+        }
     }
 
     static boolean replaces(org.deeplearning4j.nn.api.Layer layer) {
@@ -70,7 +78,7 @@ final class LeanConvolutionLayer extends ConvolutionLayer {
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         INDArray z = preActivation;
         INDArray weightGrad = gradientViews == null ? null : gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
-        if (inputGradient || z == null || preActivationInput != input || helper == null || weightGrad == null
+        if (inputGradient || z == null || preActivationInput != input || weightGrad == null
                 || layerConf().getCnn2dDataFormat() != CNN2DFormat.NCHW
                 || !ConvolutionWeightGradient.applies(input, z, epsilon, weightGrad)) {
             return super.backpropGradient(epsilon, workspaceMgr);

@@ -117,6 +117,9 @@ class LeanLayersTest {
             Layer leanLayer = lean.dl4j().getLayer(index);
             Layer stockLayer = stock.dl4j().getLayer(index);
             assertThat(leanLayer).isInstanceOf(LeanConvolutionLayer.class);
+            // libnd4j M2.1 cannot hand a dilated convolution to oneDNN: such a layer goes to DL4J's own path at once.
+            assertThat(((LeanConvolutionLayer) leanLayer).getHelper() == null)
+                    .isEqualTo(index == 0 && settings.contains("dilation"));
             INDArray out = leanLayer.activate(input, true, none);
             assertThat(out.equalsWithEps(stockLayer.activate(input, true, none), 1e-6)).isTrue();
             INDArray epsilon = Nd4j.rand(DataType.FLOAT, out.shape()).subi(0.5);
