@@ -23,6 +23,7 @@ HEALTH="${HEALTH:-1}"
 SERVER_OPTS="${SERVER_OPTS:-}"
 JAVA_OPTS="${JAVA_OPTS:-}"
 mkdir -p "$OUT_DIR"
+OUT_DIR="$(cd "$OUT_DIR" && pwd)" # the server and the model registration run in their own folder
 
 if ! command -v wrk >/dev/null; then
   echo "installing wrk" >&2
