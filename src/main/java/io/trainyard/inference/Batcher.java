@@ -185,8 +185,9 @@ final class Batcher {
             // Company in the batch means requests are arriving concurrently: the HTTP threads need the other core,
             // and a second BLAS thread only contends with them (p99 at 64 connections 16 against 19-20 ms,
             // docs/inference.md). A lone request gets both cores: its latency is the product's.
+            long called = System.nanoTime();
             Tensor output = batch.size() > 1 ? BlasThreads.single(call) : call.get();
-            meters.batch(input.batchSize());
+            meters.batch(input.batchSize(), System.nanoTime() - called);
             int row = 0;
             for (Job job : batch) {
                 job.result().complete(batch.size() == 1 ? output : slice(output, row, job.rows()));

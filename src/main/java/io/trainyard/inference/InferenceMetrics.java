@@ -34,6 +34,7 @@ class InferenceMetrics {
         private final Timer failure;
         private final DistributionSummary batchSize;
         private final Timer queueTime;
+        private final Timer computeTime;
         private final Timer loadTime;
         private final Map<String, Counter> errors = new ConcurrentHashMap<>();
 
@@ -50,6 +51,13 @@ class InferenceMetrics {
                     .register(registry);
             this.queueTime = Timer.builder("trainyard.inference.queue.time")
                     .description("Time a request waited in its model's queue before its batch ran")
+                    .tags("model", model, "version", version)
+                    .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(10_000))
+                    .maximumExpectedValue(Duration.ofSeconds(10))
+                    .register(registry);
+            // Apart from the request latency, to tell the network's own time from the HTTP stack's and the queue's.
+            this.computeTime = Timer.builder("trainyard.inference.compute.time")
+                    .description("Time one network call took (a whole batch)")
                     .tags("model", model, "version", version)
                     .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(10_000))
                     .maximumExpectedValue(Duration.ofSeconds(10))
@@ -80,8 +88,10 @@ class InferenceMetrics {
                     .register(registry)).increment();
         }
 
-        void batch(int rows) {
+        /** One network call: its rows and how long it took. */
+        void batch(int rows, long nanos) {
             batchSize.record(rows);
+            computeTime.record(nanos, TimeUnit.NANOSECONDS);
         }
 
         void queueTime(long nanos) {

@@ -109,6 +109,9 @@ class BatcherTest {
             r.get();
         }
         assertThat(registry.get("trainyard.inference.batch.size").tags("version", "2").summary().count()).isEqualTo(5);
+        var compute = registry.get("trainyard.inference.compute.time").tags("version", "2").timer();
+        assertThat(compute.count()).isEqualTo(5);
+        assertThat(compute.totalTime(java.util.concurrent.TimeUnit.NANOSECONDS)).isPositive();
         batcher.close();
     }
 
