@@ -49,22 +49,22 @@ class InferenceMetrics {
                     .tags("model", model, "version", version)
                     .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024)
                     .register(registry);
-            this.queueTime = Timer.builder("trainyard.inference.queue.time")
-                    .description("Time a request waited in its model's queue before its batch ran")
-                    .tags("model", model, "version", version)
-                    .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(10_000))
-                    .maximumExpectedValue(Duration.ofSeconds(10))
-                    .register(registry);
+            this.queueTime = stageTimer("trainyard.inference.queue.time",
+                    "Time a request waited in its model's queue before its batch ran", model, version);
             // Apart from the request latency, to tell the network's own time from the HTTP stack's and the queue's.
-            this.computeTime = Timer.builder("trainyard.inference.compute.time")
-                    .description("Time one network call took (a whole batch)")
-                    .tags("model", model, "version", version)
-                    .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(10_000))
-                    .maximumExpectedValue(Duration.ofSeconds(10))
-                    .register(registry);
+            this.computeTime = stageTimer("trainyard.inference.compute.time",
+                    "Time one network call took (a whole batch)", model, version);
             this.loadTime = Timer.builder("trainyard.inference.model.load")
                     .description("Time to read, verify, load and warm up a model version")
                     .tags("model", model, "version", version)
+                    .register(registry);
+        }
+
+        /** A part of serving, 10 µs to 10 s, with a percentile histogram. */
+        private Timer stageTimer(String name, String description, String model, String version) {
+            return Timer.builder(name).description(description).tags("model", model, "version", version)
+                    .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(10_000))
+                    .maximumExpectedValue(Duration.ofSeconds(10))
                     .register(registry);
         }
 
