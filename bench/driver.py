@@ -21,7 +21,8 @@ WORK = E["BENCH_WORK"]
 PORT = E["BENCH_PORT"]
 REPEATS = int(E["BENCH_REPEATS"])
 EPOCHS = int(E["BENCH_EPOCHS"])
-# Epochs of the interleaved checkpoint job: intervals 3, 5, 7 follow a checkpoint, 2, 4, 6 do not.
+# Epochs of the interleaved checkpoint job (a checkpoint every 2nd epoch): the wall time between the ends of epochs
+# 2→3, 4→5 and 6→7 carries a checkpoint's cost, 1→2, 3→4 and 5→6 does not (bench/report.py, interleaved).
 INTERLEAVED_EPOCHS = int(E.get("BENCH_INTERLEAVED_EPOCHS", "7"))
 SIZES = {"mlp": int(E["BENCH_N_MLP"]), "cnn": int(E["BENCH_N_CNN"]), "lstm": int(E["BENCH_N_LSTM"])}
 NETS = ["mlp", "cnn", "lstm"]

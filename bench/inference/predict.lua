@@ -8,3 +8,12 @@ end
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.body = '{"instances": [[' .. table.concat(values, ",") .. ']]}'
+
+-- The tail beyond wrk's --latency percentiles, on one line of its own (run.sh reads only wrk's own lines).
+done = function(summary, latency, requests)
+  local parts = {}
+  for _, p in ipairs({95, 98, 99, 99.5, 99.9}) do
+    parts[#parts + 1] = string.format("p%g=%.1fms", p, latency:percentile(p) / 1000)
+  end
+  io.write("tail: " .. table.concat(parts, " ") .. string.format(" max=%.1fms\n", latency.max / 1000))
+end

@@ -1,9 +1,8 @@
 package io.trainyard.engine;
 
-import java.nio.FloatBuffer;
-
 import io.trainyard.spec.Shape;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;

@@ -64,12 +64,9 @@ final class LeanAdamUpdater extends AdamUpdater {
             step = epsilon;
         }
         float stepSize = step;
-        FloatBuffer g = Arrays4j.buffer(gradient);
-        FloatBuffer mb = Arrays4j.buffer(m);
-        FloatBuffer vb = Arrays4j.buffer(v);
-        int go = (int) gradient.offset();
-        int mo = (int) m.offset();
-        int vo = (int) v.offset();
+        FloatBuffer g = Arrays4j.values(gradient);
+        FloatBuffer mb = Arrays4j.values(m);
+        FloatBuffer vb = Arrays4j.values(v);
         float keep1 = 1 - beta1;
         float keep2 = 1 - beta2;
         Slices.run((int) gradient.length(), MIN_SLICE, (from, to) -> {
@@ -80,9 +77,9 @@ final class LeanAdamUpdater extends AdamUpdater {
             float[] vc = new float[CHUNK];
             for (int start = from; start < to; start += CHUNK) {
                 int len = Math.min(CHUNK, to - start);
-                g.get(go + start, gc, 0, len);
-                mb.get(mo + start, mc, 0, len);
-                vb.get(vo + start, vc, 0, len);
+                g.get(start, gc, 0, len);
+                mb.get(start, mc, 0, len);
+                vb.get(start, vc, 0, len);
                 for (int i = 0; i < len; i++) {
                     float grad = gc[i];
                     float mi = beta1 * mc[i] + grad * keep1;
@@ -91,9 +88,9 @@ final class LeanAdamUpdater extends AdamUpdater {
                     vc[i] = vi;
                     gc[i] = (mi * stepSize) / ((float) Math.sqrt(vi) + epsilon);
                 }
-                mb.put(mo + start, mc, 0, len);
-                vb.put(vo + start, vc, 0, len);
-                g.put(go + start, gc, 0, len);
+                mb.put(start, mc, 0, len);
+                vb.put(start, vc, 0, len);
+                g.put(start, gc, 0, len);
             }
         });
     }

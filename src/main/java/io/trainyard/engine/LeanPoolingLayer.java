@@ -58,8 +58,8 @@ final class LeanPoolingLayer extends SubsamplingLayer {
                 new long[] {g.mb, g.channels, g.outH, g.outW}, 'c');
         boolean max = layerConf().getPoolingType() == PoolingType.MAX;
         int[] where = max && training ? maxPositions(g) : null;
-        FloatBuffer src = Arrays4j.buffer(in);
-        FloatBuffer dst = Arrays4j.buffer(out);
+        FloatBuffer src = Arrays4j.values(in);
+        FloatBuffer dst = Arrays4j.values(out);
         Slices.run(g.mb, MIN_SLICE, (from, to) -> forward(g, max, src, dst, where, from, to));
         if (training) {
             forwardInput = input;
@@ -80,8 +80,8 @@ final class LeanPoolingLayer extends SubsamplingLayer {
         INDArray eps = contiguous(epsilon);
         INDArray next = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,
                 new long[] {g.mb, g.channels, g.inH, g.inW}, 'c');
-        FloatBuffer src = Arrays4j.buffer(eps);
-        FloatBuffer dst = Arrays4j.buffer(next);
+        FloatBuffer src = Arrays4j.values(eps);
+        FloatBuffer dst = Arrays4j.values(next);
         int[] where = argMax;
         Slices.run(g.mb, MIN_SLICE, (from, to) -> backward(g, max, src, dst, where, from, to));
         return new Pair<>(new DefaultGradient(), backpropDropOutIfPresent(next));
@@ -222,7 +222,6 @@ final class LeanPoolingLayer extends SubsamplingLayer {
         }
         return true;
     }
-
 
     private record Geometry(int mb, int channels, int inH, int inW, int outH, int outW, int kH, int kW, int sH,
             int sW) {
