@@ -53,9 +53,15 @@ class CrashAndResumeIT {
             assertThat(submitted.status()).as(submitted.body()).isEqualTo(201);
             jobId = submitted.json().get("id").asString();
             String id = jobId;
-            await().atMost(Duration.ofMinutes(3)).until(() -> epochs(http, id).size() >= 4);
+            // Polled often, so the kill comes within milliseconds of the last answered commit.
+            int[] answered = new int[1];
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> (answered[0] = epochs(http, id).size()) >= 4);
 
             first.kill();
+            // What the service answered before it died was committed: it must be in the database afterwards
+            // (H2 used to write commits in the background every 500 ms and lose the last ones to a SIGKILL).
+            assertThat(storedEpochs(jobId)).as("epochs recorded before the crash").isGreaterThanOrEqualTo(answered[0]);
         }
         Path newest = newestCommittedCheckpoint(jobId);
         assertThat(newest).as("checkpoints were written before the crash").isNotNull();
@@ -75,7 +81,8 @@ class CrashAndResumeIT {
             List<JsonNode> history = epochs(http, id);
             assertThat(history).extracting(e -> e.get("epoch").asInt())
                     .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, EPOCHS).boxed().toList());
-            JsonNode resumed = history.stream().filter(e -> metrics(e).has("resumedFrom")).findFirst().orElseThrow();
+            JsonNode resumed = history.stream().filter(e -> metrics(e).has("resumedFrom")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no epoch notes a resume: " + history + "\n" + log(second)));
             JsonNode skipped = metrics(resumed).get("skippedCheckpoints");
             assertThat(skipped).as("the damaged checkpoint was detected and skipped").hasSize(1);
             assertThat(skipped.get(0).get("reason").asString()).contains("size");
@@ -100,14 +107,20 @@ class CrashAndResumeIT {
         return list;
     }
 
+    private static String log(ServiceProcess service) {
+        try {
+            return service.log();
+        } catch (java.io.IOException e) {
+            return "(log unreadable: " + e + ")";
+        }
+    }
+
     /**
      * The newest checkpoint the dead service committed, read from its embedded database file: an object written
      * after the last commit is not a checkpoint (no row), so damaging it would prove nothing.
      */
     private Path newestCommittedCheckpoint(String jobId) throws Exception {
-        String url = "jdbc:h2:file:" + workDir.resolve("data/trainyard")
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
-        try (Connection db = DriverManager.getConnection(url, "sa", "");
+        try (Connection db = embeddedDatabase();
              PreparedStatement query = db.prepareStatement(
                      "SELECT object_key FROM checkpoints WHERE job_id = ? ORDER BY epoch DESC LIMIT 1")) {
             query.setObject(1, java.util.UUID.fromString(jobId));
@@ -115,6 +128,23 @@ class CrashAndResumeIT {
                 return rs.next() ? workDir.resolve("data/objects").resolve(rs.getString(1)) : null;
             }
         }
+    }
+
+    private int storedEpochs(String jobId) throws Exception {
+        try (Connection db = embeddedDatabase();
+             PreparedStatement query = db.prepareStatement("SELECT count(*) FROM job_metrics WHERE job_id = ?")) {
+            query.setObject(1, java.util.UUID.fromString(jobId));
+            try (ResultSet rs = query.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    /** The dead service's embedded database file, opened the way the service opens it. */
+    private Connection embeddedDatabase() throws java.sql.SQLException {
+        return DriverManager.getConnection("jdbc:h2:file:" + workDir.resolve("data/trainyard")
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH", "sa", "");
     }
 
     /** 3,000 examples of 40 features in 4 Gaussian clusters: enough work per epoch to crash in the middle. */
