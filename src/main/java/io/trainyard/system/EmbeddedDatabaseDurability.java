@@ -1,0 +1,55 @@
+package io.trainyard.system;
+
+import com.zaxxer.hikari.HikariDataSource;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.stereotype.Component;
+
+/**
+ * Makes a local H2 file database write every commit before the commit returns ({@code WRITE_DELAY=0}), whatever
+ * URL it was given. H2 has no redo log: by default a background thread writes committed changes every 500 ms, so a
+ * killed service lost its last commits while the object store had already acted on them — a checkpoint row that
+ * retention had deleted came back pointing at deleted bytes, and the job restarted from scratch
+ * (docs/design-notes.md). A URL that sets {@code WRITE_DELAY} itself is left as it is.
+ */
+@Component
+class EmbeddedDatabaseDurability implements BeanPostProcessor {
+
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedDatabaseDurability.class);
+
+    @Override
+    public Object postProcessBeforeInitialization(Object bean, String beanName) {
+        if (bean instanceof HikariDataSource dataSource && dataSource.getJdbcUrl() != null) {
+            String url = durable(dataSource.getJdbcUrl());
+            if (!url.equals(dataSource.getJdbcUrl())) {
+                log.info("Embedded H2 database: every commit is written before it returns (WRITE_DELAY=0 added)");
+                dataSource.setJdbcUrl(url);
+            }
+        }
+        return bean;
+    }
+
+    /** {@code url} with {@code ;WRITE_DELAY=0} added when it names a local H2 file database that does not set it. */
+    static String durable(String url) {
+        String lower = url.toLowerCase(Locale.ROOT);
+        if (!lower.startsWith("jdbc:h2:")) {
+            return url;
+        }
+        String location = lower.substring("jdbc:h2:".length());
+        // In memory there is nothing to lose to a crash; a server (tcp, ssl) applies its own settings; zip is
+        // read-only.
+        for (String other : new String[] {"mem:", "tcp:", "ssl:", "zip:"}) {
+            if (location.startsWith(other)) {
+                return url;
+            }
+        }
+        for (String setting : lower.split(";")) {
+            if (setting.trim().startsWith("write_delay")) {
+                return url;
+            }
+        }
+        return url + ";WRITE_DELAY=0";
+    }
+}
