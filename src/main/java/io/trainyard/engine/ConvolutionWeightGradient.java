@@ -130,8 +130,8 @@ final class ConvolutionWeightGradient {
             }
         });
         INDArray weightGrad2d = Shape.newShapeNoCopy(weightGrad, new long[] {outDepth, rows}, false);
-        // mmuli goes to OpenBLAS; Nd4j.gemm would go to oneDNN's matmul, which takes 40 % longer on this skinny shape
-        // (LeNet: 20 × 36,864 by 36,864 × 25, 1.4 against 2.0 ms; docs/performance.md).
+        // mmuli goes to OpenBLAS; Nd4j.gemm would go to oneDNN's matmul, 1.2-1.4 times slower on this skinny shape
+        // (LeNet: 20 × 36,864 by 36,864 × 25; WeightGradientProductBench, docs/performance.md).
         delta.mmuli(columns.transpose(), weightGrad2d);
         if (biasGrad != null) {
             float[] total = new float[outDepth];

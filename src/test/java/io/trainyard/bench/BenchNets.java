@@ -28,7 +28,8 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
  * Adam 1e-3, float32, softmax + cross-entropy), written directly against DL4J: that is the "bare DL4J" column.
  *
  * <p>Variants for experiments come from system properties: {@code bench.workspace} (ENABLED|NONE),
- * {@code bench.cache} (NONE|HOST|DEVICE), {@code bench.cnnFormat} (NCHW|NHWC), {@code bench.rnnFormat} (NCW|NWC).
+ * {@code bench.cache} (NONE|HOST|DEVICE), {@code bench.cnnFormat} (NCHW|NHWC), {@code bench.rnnFormat} (NCW|NWC),
+ * {@code bench.batch.mlp|cnn|lstm} (another batch size).
  */
 enum BenchNets {
 
@@ -42,7 +43,7 @@ enum BenchNets {
     final int classes;
 
     BenchNets(int batchSize, int[] shape, int classes) {
-        this.batchSize = batchSize;
+        this.batchSize = Integer.getInteger("bench.batch." + name().toLowerCase(java.util.Locale.ROOT), batchSize);
         this.shape = shape;
         this.classes = classes;
     }
