@@ -4,10 +4,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** The process-wide single-threaded BLAS switch: shared by nested and concurrent users, always restored. */
 class BlasThreadsTest {
+
+    @Test
+    void theSwitchCallsOpenBlasDirectly() {
+        // Else every switch would pay JavaCPP's Loader.load (150-360 µs) through ND4J's setter.
+        assertThat(BlasThreads.direct()).isTrue();
+    }
+
+    @Test
+    void productsInsideTheSwitchEqualProductsOutsideIt() {
+        INDArray a = Nd4j.rand(DataType.FLOAT, 300, 500);
+        INDArray b = Nd4j.rand(DataType.FLOAT, 500, 200);
+        INDArray outside = a.mmul(b);
+        INDArray inside = BlasThreads.single(() -> a.mmul(b));
+        assertThat(inside.equalsWithEps(outside, 1e-3)).isTrue();
+        assertThat(outside.sumNumber().doubleValue()).isPositive();
+    }
 
     @Test
     void singleRunsOnOneThreadAndRestoresTheCountAfterNestingAndFailures() {
