@@ -13,7 +13,7 @@ class BlasThreadsTest {
 
     @Test
     void theSwitchCallsOpenBlasDirectly() {
-        // Else every switch would pay JavaCPP's Loader.load (150-360 µs) through ND4J's setter.
+        // Else every switch would pay JavaCPP's Loader.load through ND4J's setter (BlasSwitchBench).
         assertThat(BlasThreads.direct()).isTrue();
     }
 
