@@ -73,7 +73,8 @@ public final class BlasThreads {
 
     private static Setter lookUp() {
         try {
-            Nd4j.factory().blas(); // loads the backend, and OpenBLAS with it
+            Nd4j.factory().blas(); // the backend first: it decides which OpenBLAS build is loaded
+            Loader.load(openblas_nolapack.class); // as the preset's own setter does, once
             Pointer address = Loader.addressof("openblas_set_num_threads");
             return address == null || address.isNull() ? null : new Setter(address);
         } catch (RuntimeException | LinkageError e) {

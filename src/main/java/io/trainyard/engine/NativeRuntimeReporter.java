@@ -32,6 +32,11 @@ class NativeRuntimeReporter implements InfoContributor {
         if (runtime.slowFallback()) {
             log.warn(runtime.advice());
         }
+        if (!BlasThreads.direct()) {
+            log.warn("openblas_set_num_threads was not found: OpenBLAS's thread count is switched through ND4J's "
+                    + "setter, which reloads the library on every call (~0.4 ms); LSTM training and batched inference "
+                    + "run slower. Use the OpenBLAS build from pom.xml.");
+        }
     }
 
     @Override
