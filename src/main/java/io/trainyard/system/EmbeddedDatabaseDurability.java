@@ -45,8 +45,9 @@ class EmbeddedDatabaseDurability implements BeanPostProcessor {
                 return url;
             }
         }
-        for (String setting : lower.split(";")) {
-            if (setting.trim().startsWith("write_delay")) {
+        String[] parts = lower.split(";");
+        for (int i = 1; i < parts.length; i++) { // parts[0] is the location
+            if (parts[i].split("=", 2)[0].trim().equals("write_delay")) {
                 return url;
             }
         }

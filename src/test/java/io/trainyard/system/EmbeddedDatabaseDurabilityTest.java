@@ -15,8 +15,8 @@ class EmbeddedDatabaseDurabilityTest {
                 + "jdbc:h2:file:./data/trainyard;MODE=PostgreSQL;AUTO_SERVER=FALSE;WRITE_DELAY=0",
         "jdbc:h2:./data/trainyard | jdbc:h2:./data/trainyard;WRITE_DELAY=0",
         "JDBC:H2:~/trainyard | JDBC:H2:~/trainyard;WRITE_DELAY=0",
-        "jdbc:h2:file:/var/lib/db;write_delay_unknown_setting_does_not_exist=1 | "
-                + "jdbc:h2:file:/var/lib/db;write_delay_unknown_setting_does_not_exist=1"})
+        "jdbc:h2:file:/var/lib/db;IFEXISTS=TRUE | jdbc:h2:file:/var/lib/db;IFEXISTS=TRUE;WRITE_DELAY=0",
+        "jdbc:h2:file:/var/lib/write_delay;WRITE_DELAY_X=1 | jdbc:h2:file:/var/lib/write_delay;WRITE_DELAY_X=1;WRITE_DELAY=0"})
     void aLocalFileDatabaseWritesEveryCommit(String given, String expected) {
         assertThat(EmbeddedDatabaseDurability.durable(given)).isEqualTo(expected);
     }
