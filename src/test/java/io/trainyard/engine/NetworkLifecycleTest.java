@@ -73,6 +73,51 @@ class NetworkLifecycleTest {
         }
     }
 
+    /** A closed snapshot's copies are reused by the next one; one still open keeps its own. */
+    @Test
+    void eachSnapshotSavesItsOwnMomentWhetherItsCopiesAreReusedOrNot() throws Exception {
+        TrainingSpec spec = Specs.parse(Specs.example("mlp-classifier"));
+        NetworkPlan plan = Specs.plan(spec);
+        Network net = Network.build(spec, plan);
+        Batch batch = Synthetic.batch(spec, plan, 16, 4);
+        net.fitBatch(batch);
+
+        Network.Snapshot first = net.snapshot();
+        byte[] atFirst = net.toBytes();
+        net.fitBatch(batch);
+        Network.Snapshot second = net.snapshot(); // the first is still open: fresh copies
+        byte[] atSecond = net.toBytes();
+        net.fitBatch(batch);
+        assertThat(saved(first)).isEqualTo(atFirst);
+        assertThat(saved(second)).isEqualTo(atSecond).isNotEqualTo(atFirst);
+
+        first.close();
+        second.close(); // a spare set of copies is kept already: these are freed
+        for (int i = 0; i < 3; i++) {
+            net.fitBatch(batch);
+            byte[] now = net.toBytes();
+            try (Network.Snapshot reused = net.snapshot()) {
+                net.fitBatch(batch);
+                assertThat(saved(reused)).as("snapshot %d", i).isEqualTo(now).isNotEqualTo(net.toBytes());
+            }
+        }
+        assertThatThrownBy(() -> saved(first)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
+    }
+
+    /** What the service runs once at startup (training's EngineWarmUp); it must not fail on DL4J's API. */
+    @Test
+    void warmingUpRoundTripsAConfigurationThroughJson() {
+        Network.warmUp();
+        Network.warmUp();
+    }
+
+    private static byte[] saved(Network.Snapshot snapshot) throws java.io.IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        snapshot.save(out);
+        return out.toByteArray();
+    }
+
     @Test
     void checkpointsWrittenWithNd4jArraysStillLoad() throws Exception {
         TrainingSpec spec = Specs.parse(Specs.example("mlp-classifier"));
