@@ -5,6 +5,7 @@ import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
 import org.springframework.stereotype.Component;
 
 /**
@@ -19,16 +20,30 @@ class EmbeddedDatabaseDurability implements BeanPostProcessor {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedDatabaseDurability.class);
 
+    /**
+     * {@code spring.datasource.*} is made durable before any pool is built from it, whichever pool
+     * {@code spring.datasource.type} chooses; a Hikari pool built some other way is made durable itself.
+     */
     @Override
     public Object postProcessBeforeInitialization(Object bean, String beanName) {
-        if (bean instanceof HikariDataSource dataSource && dataSource.getJdbcUrl() != null) {
+        if (bean instanceof DataSourceProperties properties && properties.getUrl() != null) {
+            String url = durable(properties.getUrl());
+            if (!url.equals(properties.getUrl())) {
+                logAdded();
+                properties.setUrl(url);
+            }
+        } else if (bean instanceof HikariDataSource dataSource && dataSource.getJdbcUrl() != null) {
             String url = durable(dataSource.getJdbcUrl());
             if (!url.equals(dataSource.getJdbcUrl())) {
-                log.info("Embedded H2 database: every commit is written before it returns (WRITE_DELAY=0 added)");
+                logAdded();
                 dataSource.setJdbcUrl(url);
             }
         }
         return bean;
+    }
+
+    private static void logAdded() {
+        log.info("Embedded H2 database: every commit is written before it returns (WRITE_DELAY=0 added)");
     }
 
     /** {@code url} with {@code ;WRITE_DELAY=0} added when it names a local H2 file database that does not set it. */

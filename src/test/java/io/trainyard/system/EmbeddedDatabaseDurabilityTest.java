@@ -3,6 +3,7 @@ package io.trainyard.system;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -45,5 +46,23 @@ class EmbeddedDatabaseDurabilityTest {
             assertThat(processed).isSameAs(pool);
             assertThat(pool.getJdbcUrl()).isEqualTo(expected);
         }
+    }
+
+    /** Covers every pool Spring Boot builds from {@code spring.datasource.*}, not only Hikari. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "jdbc:h2:file:./data/x | jdbc:h2:file:./data/x;WRITE_DELAY=0",
+        "jdbc:h2:file:./data/x;WRITE_DELAY=100 | jdbc:h2:file:./data/x;WRITE_DELAY=100",
+        "jdbc:postgresql://127.0.0.1:5432/x | jdbc:postgresql://127.0.0.1:5432/x"})
+    void theDataSourcePropertiesAreMadeDurableBeforeAnyPoolIsBuilt(String given, String expected) {
+        DataSourceProperties properties = new DataSourceProperties();
+        properties.setUrl(given);
+        Object processed = new EmbeddedDatabaseDurability().postProcessBeforeInitialization(properties, "props");
+        assertThat(processed).isSameAs(properties);
+        assertThat(properties.getUrl()).isEqualTo(expected);
+        // The pool Spring Boot builds for a chosen type (here the simple driver-manager one) gets that URL.
+        javax.sql.DataSource pool = properties.initializeDataSourceBuilder()
+                .type(org.springframework.jdbc.datasource.SimpleDriverDataSource.class).build();
+        assertThat(((org.springframework.jdbc.datasource.SimpleDriverDataSource) pool).getUrl()).isEqualTo(expected);
     }
 }
