@@ -10,8 +10,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Once the service is up, and only where it trains, initialises what the engine would otherwise initialise at
- * the first checkpoint of the first job: DL4J's configuration JSON took 0.2-0.5 s of that checkpoint's pause (0.36 s for the first CNN)
- * (docs/performance.md, "The first checkpoint's pause"). On its own thread, so readiness does not wait for it.
+ * the first checkpoint of the first job: DL4J's configuration JSON took 0.2-0.5 s of that checkpoint's pause
+ * (0.36 s for the first CNN; docs/performance.md, "The checkpoint's pause"). On its own thread, so readiness does
+ * not wait for it.
  */
 @Component
 class EngineWarmUp {
