@@ -52,22 +52,18 @@ class NetworkLifecycleTest {
 
     @Test
     void aSnapshotSavesTheNetworkAsItWasWhileTrainingGoesOn() throws Exception {
-        TrainingSpec spec = Specs.parse(Specs.example("mlp-classifier"));
-        NetworkPlan plan = Specs.plan(spec);
-        Network net = Network.build(spec, plan);
-        Batch batch = Synthetic.batch(spec, plan, 16, 4);
-        net.fitBatch(batch);
+        Trained mlp = mlpAfterOneStep();
+        Network net = mlp.net();
         net.setEpochCount(1);
         byte[] atSnapshot = net.toBytes();
 
         try (Network.Snapshot snapshot = net.snapshot()) {
-            net.fitBatch(batch);
+            net.fitBatch(mlp.batch());
             net.setEpochCount(2);
-            java.io.ByteArrayOutputStream saved = new java.io.ByteArrayOutputStream();
-            snapshot.save(saved);
+            byte[] saved = saved(snapshot);
 
-            assertThat(saved.toByteArray()).isEqualTo(atSnapshot).isNotEqualTo(net.toBytes());
-            Network restored = Network.load(new ByteArrayInputStream(saved.toByteArray()));
+            assertThat(saved).isEqualTo(atSnapshot).isNotEqualTo(net.toBytes());
+            Network restored = Network.load(new ByteArrayInputStream(saved));
             assertThat(restored.epochCount()).isEqualTo(1);
             assertThat(restored.iterationCount()).isEqualTo(1);
         }
@@ -76,11 +72,9 @@ class NetworkLifecycleTest {
     /** A closed snapshot's copies are reused by the next one; one still open keeps its own. */
     @Test
     void eachSnapshotSavesItsOwnMomentWhetherItsCopiesAreReusedOrNot() throws Exception {
-        TrainingSpec spec = Specs.parse(Specs.example("mlp-classifier"));
-        NetworkPlan plan = Specs.plan(spec);
-        Network net = Network.build(spec, plan);
-        Batch batch = Synthetic.batch(spec, plan, 16, 4);
-        net.fitBatch(batch);
+        Trained mlp = mlpAfterOneStep();
+        Network net = mlp.net();
+        Batch batch = mlp.batch();
 
         Network.Snapshot first = net.snapshot();
         byte[] atFirst = net.toBytes();
@@ -110,6 +104,18 @@ class NetworkLifecycleTest {
     void warmingUpRoundTripsAConfigurationThroughJson() {
         Network.warmUp();
         Network.warmUp();
+    }
+
+    private record Trained(Network net, Batch batch) {
+    }
+
+    private static Trained mlpAfterOneStep() {
+        TrainingSpec spec = Specs.parse(Specs.example("mlp-classifier"));
+        NetworkPlan plan = Specs.plan(spec);
+        Network net = Network.build(spec, plan);
+        Batch batch = Synthetic.batch(spec, plan, 16, 4);
+        net.fitBatch(batch);
+        return new Trained(net, batch);
     }
 
     private static byte[] saved(Network.Snapshot snapshot) throws java.io.IOException {
