@@ -17,8 +17,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * goes through JavaCPP's {@code blas_set_num_threads}, which runs {@code Loader.load} (resource and file lookups,
  * inside the packaged jar through Spring Boot's URL handler) and four symbol lookups on every call: 350–430 µs a
  * switch and back ({@code BlasSwitchBench}), once per inference batch on the batcher's one thread and once per
- * parallel LSTM pass (docs/performance.md, "Switching OpenBLAS's threads"). ND4J's own count ({@code getMaxThreads}) is left as it was set, which is what the switch
- * restores.
+ * parallel LSTM pass (docs/performance.md, "Switching OpenBLAS's threads"). ND4J's own count
+ * ({@code getMaxThreads}) is left as it was set, which is what the switch restores.
  */
 public final class BlasThreads {
 

@@ -20,6 +20,15 @@ import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.LSTM;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.layers.variational.VariationalAutoencoder;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
@@ -83,18 +92,17 @@ public final class Network {
      * still pay their own serialiser once. Call it off the request path, once; later calls cost a few milliseconds.
      */
     public static void warmUp() {
-        roundTrip(new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder().list()
-                .layer(new org.deeplearning4j.nn.conf.layers.ConvolutionLayer.Builder(2, 2).nOut(2).build())
-                .layer(new org.deeplearning4j.nn.conf.layers.SubsamplingLayer.Builder(
-                        org.deeplearning4j.nn.conf.layers.PoolingType.MAX).kernelSize(2, 2).stride(1, 1).build())
-                .layer(new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nOut(2).build())
-                .layer(new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder().nOut(2).build())
-                .setInputType(org.deeplearning4j.nn.conf.inputs.InputType.convolutionalFlat(4, 4, 1))
+        roundTrip(new NeuralNetConfiguration.Builder().list()
+                .layer(new ConvolutionLayer.Builder(2, 2).nOut(2).build())
+                .layer(new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(1, 1).build())
+                .layer(new DenseLayer.Builder().nOut(2).build())
+                .layer(new OutputLayer.Builder().nOut(2).build())
+                .setInputType(InputType.convolutionalFlat(4, 4, 1))
                 .build());
-        roundTrip(new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder().list()
-                .layer(new org.deeplearning4j.nn.conf.layers.LSTM.Builder().nOut(2).build())
-                .layer(new org.deeplearning4j.nn.conf.layers.RnnOutputLayer.Builder().nOut(2).build())
-                .setInputType(org.deeplearning4j.nn.conf.inputs.InputType.recurrent(2, 3))
+        roundTrip(new NeuralNetConfiguration.Builder().list()
+                .layer(new LSTM.Builder().nOut(2).build())
+                .layer(new RnnOutputLayer.Builder().nOut(2).build())
+                .setInputType(InputType.recurrent(2, 3))
                 .build());
     }
 

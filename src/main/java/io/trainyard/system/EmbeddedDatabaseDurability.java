@@ -2,6 +2,7 @@ package io.trainyard.system;
 
 import com.zaxxer.hikari.HikariDataSource;
 import java.util.Locale;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -26,24 +27,26 @@ class EmbeddedDatabaseDurability implements BeanPostProcessor {
      */
     @Override
     public Object postProcessBeforeInitialization(Object bean, String beanName) {
-        if (bean instanceof DataSourceProperties properties && properties.getUrl() != null) {
-            String url = durable(properties.getUrl());
-            if (!url.equals(properties.getUrl())) {
-                logAdded();
-                properties.setUrl(url);
-            }
-        } else if (bean instanceof HikariDataSource dataSource && dataSource.getJdbcUrl() != null) {
-            String url = durable(dataSource.getJdbcUrl());
-            if (!url.equals(dataSource.getJdbcUrl())) {
-                logAdded();
+        if (bean instanceof DataSourceProperties properties) {
+            properties.setUrl(durableLogged(properties.getUrl()));
+        } else if (bean instanceof HikariDataSource dataSource) {
+            String url = durableLogged(dataSource.getJdbcUrl());
+            if (!Objects.equals(url, dataSource.getJdbcUrl())) { // a pool already started refuses every setter
                 dataSource.setJdbcUrl(url);
             }
         }
         return bean;
     }
 
-    private static void logAdded() {
-        log.info("Embedded H2 database: every commit is written before it returns (WRITE_DELAY=0 added)");
+    private static String durableLogged(String url) {
+        if (url == null) {
+            return null;
+        }
+        String durable = durable(url);
+        if (!durable.equals(url)) {
+            log.info("Embedded H2 database: every commit is written before it returns (WRITE_DELAY=0 added)");
+        }
+        return durable;
     }
 
     /** {@code url} with {@code ;WRITE_DELAY=0} added when it names a local H2 file database that does not set it. */
