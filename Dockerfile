@@ -1,9 +1,10 @@
 # syntax=docker/dockerfile:1
 # Multi-stage build: compile with the Maven wrapper, split the Spring Boot jar into layers (dependencies
 # change rarely, the application often), and run as a non-root user through bin/trainyard, which sets the
-# native BLAS/OpenMP settings from the CPU the container lands on.
+# native BLAS/OpenMP settings from the CPU the container lands on. The jar is Java 17 bytecode; the image runs it on
+# Java 25, whose JIT serves 16-22 % more inference requests per second (docs/inference.md, "Java 25").
 
-FROM eclipse-temurin:17-jdk AS build
+FROM eclipse-temurin:25-jdk AS build
 WORKDIR /src
 COPY .mvn/ .mvn/
 COPY mvnw pom.xml ./
@@ -15,7 +16,7 @@ RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -ntp -q -DskipTests package \
  && java -Djarmode=tools -jar /tmp/trainyard.jar extract --layers --destination /extracted \
  && mv /extracted/application/trainyard-*.jar /extracted/application/application.jar
 
-FROM eclipse-temurin:17-jre
+FROM eclipse-temurin:25-jre
 RUN groupadd --system --gid 10001 trainyard \
  && useradd --system --uid 10001 --gid trainyard --home-dir /app --shell /usr/sbin/nologin trainyard \
  && mkdir -p /app/data /var/cache/javacpp \
@@ -25,7 +26,7 @@ COPY --from=build /extracted/dependencies/ ./
 COPY --from=build /extracted/spring-boot-loader/ ./
 COPY --from=build /extracted/snapshot-dependencies/ ./
 COPY --from=build /extracted/application/ ./
-COPY bin/trainyard bin/native-env.sh /app/bin/
+COPY bin/trainyard bin/native-env.sh bin/java-env.sh /app/bin/
 
 # oneDNN (CNN layers) is on by default: pom.xml ships libnd4j's oneDNN build and the service enables DL4J's layer
 # helpers itself; do not add -Dorg.eclipse.deeplearning4j.helpers.disable=true or a javacpp platform.extension here.

@@ -28,6 +28,9 @@ SIZES = {"mlp": int(E["BENCH_N_MLP"]), "cnn": int(E["BENCH_N_CNN"]), "lstm": int
 NETS = ["mlp", "cnn", "lstm"]
 BATCH = {"mlp": 256, "cnn": 64, "lstm": 32}
 JAVA_CP = E["BENCH_CP"]
+# bin/java-env.sh (sourced by bench/run): the runtime bin/trainyard starts the service with.
+JAVA = E.get("TRAINYARD_JAVA", "java")
+JAVA_FLAGS = E.get("TRAINYARD_JAVA_FLAGS", "").split()
 # BENCH_HELPERS_OFF=1 adds a column: the same bare loop with DL4J's oneDNN layer helpers switched off (the way DL4J
 # M2.1 trains by default, and the service did before it shipped oneDNN): what the default configuration gains.
 HELPERS_OFF = E.get("BENCH_HELPERS_OFF") == "1"
@@ -63,7 +66,7 @@ def run_lines(cmd, what):
 
 
 def java(cp, *args, opts=()):
-    return ["java", *opts, "-cp", cp, "io.trainyard.bench.BenchMain", *args]
+    return [JAVA, *JAVA_FLAGS, *opts, "-cp", cp, "io.trainyard.bench.BenchMain", *args]
 
 
 def http(method, path, body=None, headers=None):
@@ -136,7 +139,7 @@ def main():
     machine = {
         "cpu": next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?"),
         "cores": os.cpu_count(), "kernel": platform.release(),
-        "java": subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()[0],
+        "java": subprocess.run([JAVA, "-version"], capture_output=True, text=True).stderr.splitlines()[0],
         "torch": subprocess.run([PY, "-c", "import torch;print(torch.__version__)"], capture_output=True,
                                 text=True).stdout.strip(),
         "OPENBLAS_CORETYPE": E.get("OPENBLAS_CORETYPE", "(auto)"), "OMP_WAIT_POLICY": E.get("OMP_WAIT_POLICY"),

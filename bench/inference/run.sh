@@ -48,7 +48,7 @@ fi
 work=$(mktemp -d /tmp/trainyard-bench-server-XXXX)
 echo "server folder: $work" >&2
 # shellcheck source=../../bin/native-env.sh
-(cd "$work" && . "$repo/bin/native-env.sh" && java -cp "$repo/target/test-classes:$repo/target/classes:$(cat "$repo/target/bench-classpath.txt")" \
+(cd "$work" && . "$repo/bin/native-env.sh" && . "$repo/bin/java-env.sh" && "$TRAINYARD_JAVA" $TRAINYARD_JAVA_FLAGS -cp "$repo/target/test-classes:$repo/target/classes:$(cat "$repo/target/bench-classpath.txt")" \
   io.trainyard.inference.bench.RegisterBenchModel bench-mlp > "$OUT_DIR/register.log" 2>&1) \
   || { cat "$OUT_DIR/register.log"; exit 1; }
 grep Registered "$OUT_DIR/register.log" >&2
@@ -98,6 +98,9 @@ measure() { # name url connections [lua]
 
 printf '| configuration | connections | requests/s | p50 | p99 | notes |\n|---|---|---|---|---|---|\n'
 echo "load average before: $(cat /proc/loadavg)" > "$OUT_DIR/loadavg.txt"
+# The runtime bin/trainyard starts the servers with (bin/java-env.sh).
+(. "$repo/bin/java-env.sh" && echo "java: $TRAINYARD_JAVA ($("$TRAINYARD_JAVA" -version 2>&1 | head -n 1))") \
+  | tee "$OUT_DIR/java.txt" >&2
 for batching in $BATCHING; do
   start_server "$batching"
   curl -fs -H 'Content-Type: application/json' -d '{"instances": [[0]]}' "$predict" >/dev/null 2>&1 || true
