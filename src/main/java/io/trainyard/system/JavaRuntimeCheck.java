@@ -28,7 +28,7 @@ class JavaRuntimeCheck {
             return Optional.empty();
         }
         return Optional.of("Running on Java " + feature + ": predictions are served slower than on Java "
-                + SHIPPED_FEATURE + " (16-22 % fewer requests per second on the benchmark machine, docs/inference.md). "
+                + SHIPPED_FEATURE + " (Java 25 served 16-22 % more requests per second on the benchmark machine, docs/inference.md). "
                 + "Start the service with bin/trainyard, which picks the newest JDK under /usr/lib/jvm, or set "
                 + "JAVA_HOME to a JDK " + SHIPPED_FEATURE + "; the Docker image already runs on "
                 + SHIPPED_FEATURE + ".");
