@@ -2,7 +2,7 @@
 # Multi-stage build: compile with the Maven wrapper, split the Spring Boot jar into layers (dependencies
 # change rarely, the application often), and run as a non-root user through bin/trainyard, which sets the
 # native BLAS/OpenMP settings from the CPU the container lands on. The jar is Java 17 bytecode; the image runs it on
-# Java 25, whose JIT serves 16-22 % more inference requests per second (docs/inference.md, "Java 25").
+# Java 25, whose JIT serves about 20 % more inference requests per second (docs/inference.md, "Java 25").
 
 FROM eclipse-temurin:25-jdk AS build
 WORKDIR /src

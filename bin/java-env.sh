@@ -1,6 +1,6 @@
 # Chooses the Java runtime for the service; sourced by bin/trainyard, ./mvnw and bench/run (POSIX sh: ./mvnw is sh).
 # The jar is Java 17 bytecode and runs on 17 and later, but a newer JIT serves more: on the benchmark machine Java 25
-# answered 16-22 % more inference requests per second than Java 17 (docs/inference.md, "Java 25"); training,
+# answered about 20 % more inference requests per second than Java 17 (docs/inference.md, "Java 25"); training,
 # which runs in native code, is the same on both.
 # Picks, in order: TRAINYARD_JAVA (a java binary), $JAVA_HOME/bin/java, the newest JDK under /usr/lib/jvm, java on
 # the PATH. Exports TRAINYARD_JAVA, TRAINYARD_JAVA_VERSION (the feature version, e.g. 25) and TRAINYARD_JAVA_FLAGS

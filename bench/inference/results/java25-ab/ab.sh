@@ -1,4 +1,7 @@
 #!/bin/bash
+# Java 17 (/usr/bin/java) against Temurin 25, and 25 with Tomcat on virtual threads: the same jar (/tmp/base.jar =
+# commit 4e81c72's build), each server 60 s of JIT warm-up at 64 connections, then two 10-s runs. Run from the
+# repository root; bench/inference/run.sh then started servers with `java` from the PATH (before bin/java-env.sh).
 cd /work/main
 J25=/usr/lib/jvm/temurin-25-jdk-amd64/bin
 run() { # name path batching opts

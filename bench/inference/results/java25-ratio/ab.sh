@@ -1,4 +1,5 @@
 #!/bin/bash
+# /tmp/j25.jar = commit d817b3c's build (Java 25 through bin/java-env.sh, G1's default pause goal).
 # Same build, Java 25 (bin/java-env.sh), batched and unbatched servers interleaved at 64 connections.
 cd /work/main
 run() { local name=$1 b=$2; mkdir -p /tmp/ratio/$name

@@ -7,7 +7,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Logs the Java runtime at startup and warns when it is older than the one the service ships with. The jar is Java
- * 17 bytecode and runs there, but Java 25's JIT served 16-22 % more inference requests per second on the benchmark
+ * 17 bytecode and runs there, but Java 25's JIT served about 20 % more inference requests per second on the benchmark
  * machine (docs/inference.md, "Java 25"); the Docker image and {@code bin/trainyard} run it on 25.
  */
 @Component
@@ -28,7 +28,7 @@ class JavaRuntimeCheck {
             return Optional.empty();
         }
         return Optional.of("Running on Java " + feature + ": predictions are served slower than on Java "
-                + SHIPPED_FEATURE + " (Java 25 served 16-22 % more requests per second on the benchmark machine, docs/inference.md). "
+                + SHIPPED_FEATURE + " (Java 25 served about 20 % more requests per second on the benchmark machine, docs/inference.md). "
                 + "Start the service with bin/trainyard, which picks the newest JDK under /usr/lib/jvm, or set "
                 + "JAVA_HOME to a JDK " + SHIPPED_FEATURE + "; the Docker image already runs on "
                 + SHIPPED_FEATURE + ".");
