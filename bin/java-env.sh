@@ -7,11 +7,22 @@
 # (what that version needs to run DL4J's natives without warnings: JavaCPP loads libraries through System.load and
 # reads memory through sun.misc.Unsafe).
 
+_trainyard_release_feature() { # prints the feature version in the JDK folder $1's release file, or nothing
+  [ -r "$1/release" ] && sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release"
+  return 0
+}
+
 _trainyard_java_feature() { # prints the feature version of the java binary $1 (17, 25, ...), or nothing
-  local line
-  line=$("$1" -version 2>&1 | head -n 1) || return 0
-  line=${line#*version \"}
-  line=${line%%[.\"-]*}
+  local home line
+  # Its JDK's release file when there is one (a JVM start costs ~50 ms on every launch and ./mvnw call)
+  home=$(readlink -f "$(command -v "$1" 2>/dev/null || echo "$1")" 2>/dev/null) || home=""
+  home=${home%/bin/java}
+  line=$(_trainyard_release_feature "$home")
+  if [ -z "$line" ]; then
+    line=$("$1" -version 2>&1 | head -n 1) || return 0
+    line=${line#*version \"}
+    line=${line%%[.\"-]*}
+  fi
   case "$line" in ''|*[!0-9]*) ;; *) echo "$line" ;; esac
 }
 
@@ -19,8 +30,8 @@ _trainyard_newest_jdk() { # prints the java binary of the newest JDK under /usr/
   local best="" best_version=0 dir version noglob=""
   case $- in *f*) noglob=1; set +f ;; esac # ./mvnw runs with globbing off
   for dir in /usr/lib/jvm/*/; do
-    [ -x "$dir/bin/java" ] && [ -r "$dir/release" ] || continue
-    version=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$dir/release")
+    [ -x "$dir/bin/java" ] || continue
+    version=$(_trainyard_release_feature "${dir%/}")
     if [ -n "$version" ] && [ "$version" -gt "$best_version" ]; then
       best="${dir%/}/bin/java" best_version=$version
     fi
@@ -46,4 +57,4 @@ if [ "${TRAINYARD_JAVA_VERSION:-0}" -ge 23 ]; then
   TRAINYARD_JAVA_FLAGS="$TRAINYARD_JAVA_FLAGS --sun-misc-unsafe-memory-access=allow"
 fi
 export TRAINYARD_JAVA TRAINYARD_JAVA_VERSION TRAINYARD_JAVA_FLAGS
-unset -f _trainyard_java_feature _trainyard_newest_jdk
+unset -f _trainyard_release_feature _trainyard_java_feature _trainyard_newest_jdk

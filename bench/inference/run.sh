@@ -45,32 +45,9 @@ if [ ! -s target/bench-classpath.txt ]; then
   ./mvnw -q $MVN_FLAGS dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
 fi
 
-work=$(mktemp -d /tmp/trainyard-bench-server-XXXX)
-echo "server folder: $work" >&2
-# shellcheck source=../../bin/native-env.sh
-(cd "$work" && . "$repo/bin/native-env.sh" && . "$repo/bin/java-env.sh" && "$TRAINYARD_JAVA" $TRAINYARD_JAVA_FLAGS -cp "$repo/target/test-classes:$repo/target/classes:$(cat "$repo/target/bench-classpath.txt")" \
-  io.trainyard.inference.bench.RegisterBenchModel bench-mlp > "$OUT_DIR/register.log" 2>&1) \
-  || { cat "$OUT_DIR/register.log"; exit 1; }
-grep Registered "$OUT_DIR/register.log" >&2
-
-server_pid=""
-stop_server() {
-  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
-  server_pid=""
-}
-trap stop_server EXIT
-
-start_server() { # $1 = batching true|false
-  (cd "$work" && TRAINYARD_JAR="$jar" JAVA_OPTS="-Xmx2g $JAVA_OPTS" exec "$repo/bin/trainyard" --server.port="$PORT" \
-    --trainyard.jobs.workers=0 --trainyard.inference.batching="$1" --logging.level.root=WARN $SERVER_OPTS \
-    > "$OUT_DIR/server-batching-$1.log" 2>&1) &
-  server_pid=$!
-  for _ in $(seq 120); do
-    curl -fs "http://127.0.0.1:$PORT/actuator/health/readiness" >/dev/null 2>&1 && return 0
-    sleep 1
-  done
-  echo "server did not start" >&2; cat "$OUT_DIR/server-batching-$1.log" >&2; exit 1
-}
+# shellcheck source=server.sh
+. "$repo/bench/inference/server.sh"
+register_bench_model
 
 predict="http://127.0.0.1:$PORT/api/v1/models/bench-mlp/predict"
 health="http://127.0.0.1:$PORT/actuator/health"
