@@ -10,7 +10,6 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * DL4J M2.1's dense layer without two matrix products per training step that it throws away (docs/performance.md,
@@ -61,6 +60,31 @@ final class LeanDenseLayer extends DenseLayer {
         return out;
     }
 
+    /**
+     * DL4J's {@code input × W + b} (and dropout, and the mask) with the product through {@link Gemm}: ND4J's
+     * {@code mmuli} ran it at a quarter to a half of OpenBLAS's speed. Serves inference too.
+     */
+    @Override
+    protected Pair<INDArray, INDArray> preOutputWithPreNorm(boolean training, boolean forBackprop,
+            LayerWorkspaceMgr workspaceMgr) {
+        INDArray w = getParam(DefaultParamInitializer.WEIGHT_KEY);
+        if (input == null || input.rank() != 2 || input.columns() != w.rows()) {
+            return super.preOutputWithPreNorm(training, forBackprop, workspaceMgr); // DL4J's own errors
+        }
+        assertInputSet(forBackprop);
+        applyDropOutIfNecessary(training, workspaceMgr);
+        INDArray x = input.castTo(w.dataType());
+        INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, w.dataType(), x.size(0), w.size(1));
+        Gemm.product(x, false, w, false, z, 0f);
+        if (hasBias()) {
+            z.addiRowVector(getParam(DefaultParamInitializer.BIAS_KEY));
+        }
+        if (maskArray != null) {
+            applyMask(z);
+        }
+        return new Pair<>(z, z);
+    }
+
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         INDArray z = preActivation;
@@ -94,11 +118,11 @@ final class LeanDenseLayer extends DenseLayer {
         if (inputGradient) {
             INDArray w = getParam(DefaultParamInitializer.WEIGHT_KEY);
             epsilonNext = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, delta.dataType(),
-                    new long[] {w.size(0), delta.size(0)}, 'f');
-            epsilonNext = w.mmuli(delta.transpose(), epsilonNext).transpose();
+                    new long[] {delta.size(0), w.size(0)}, 'c');
+            Gemm.product(delta, false, w, true, epsilonNext, 0f);
         }
         INDArray weightGrad = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
-        Nd4j.gemm(input.castTo(weightGrad.dataType()), delta, weightGrad, true, false, 1.0, 0.0);
+        Gemm.product(input.castTo(weightGrad.dataType()), true, delta, false, weightGrad, 0f);
         gradient.gradientForVariable().put(DefaultParamInitializer.WEIGHT_KEY, weightGrad);
         return new Pair<>(gradient, epsilonNext == null ? null : backpropDropOutIfPresent(epsilonNext));
     }

@@ -1,0 +1,72 @@
+package io.trainyard.engine;
+
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.openblas.global.openblas_nolapack;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * {@code C = op(A) × op(B) + beta·C} on 2-D float arrays (views included) straight through OpenBLAS's
+ * {@code cblas_sgemm}, the library ND4J links. ND4J's {@code mmuli} reached a quarter to a half of OpenBLAS's speed
+ * on the dense layers' shapes, and {@code Nd4j.gemm} 60–75 % (docs/performance.md, "Matrix products straight into
+ * OpenBLAS"). Arrays whose rows or columns are not contiguous, or that are not float, go to {@code Nd4j.gemm}.
+ */
+final class Gemm {
+
+    private Gemm() {
+    }
+
+    /** {@code c = op(a) × op(b) + beta·c}; {@code op} transposes where asked. */
+    static void product(INDArray a, boolean transposeA, INDArray b, boolean transposeB, INDArray c, float beta) {
+        Layout la = Layout.of(a);
+        Layout lb = Layout.of(b);
+        Layout lc = Layout.of(c);
+        int m = (int) c.size(0);
+        int n = (int) c.size(1);
+        int k = (int) (transposeA ? a.size(0) : a.size(1));
+        if (la == null || lb == null || lc == null || k == 0
+                || (transposeA ? a.size(1) : a.size(0)) != m || (transposeB ? b.size(0) : b.size(1)) != n
+                || (transposeB ? b.size(1) : b.size(0)) != k) {
+            Nd4j.gemm(a, b, c, transposeA, transposeB, 1.0, beta);
+            return;
+        }
+        // In the order C is stored in, an operand stored the other way round is its own transpose.
+        boolean rowMajor = lc.rowMajor();
+        openblas_nolapack.cblas_sgemm(rowMajor ? openblas_nolapack.CblasRowMajor : openblas_nolapack.CblasColMajor,
+                flag(transposeA != (la.rowMajor() != rowMajor)), flag(transposeB != (lb.rowMajor() != rowMajor)),
+                m, n, k, 1f, la.pointer(), la.leading(), lb.pointer(), lb.leading(), beta, lc.pointer(), lc.leading());
+    }
+
+    private static int flag(boolean transpose) {
+        return transpose ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans;
+    }
+
+    /** Where a matrix starts in memory, and its leading dimension in row- or column-major order. */
+    private record Layout(INDArray array, boolean rowMajor, int leading) {
+
+        /** Null when BLAS cannot read the array in place. */
+        static Layout of(INDArray x) {
+            if (x.dataType() != DataType.FLOAT || x.rank() != 2 || x.length() == 0) {
+                return null;
+            }
+            long rows = x.size(0);
+            long cols = x.size(1);
+            long s0 = x.stride(0);
+            long s1 = x.stride(1);
+            // A dimension of size 1 may carry any stride: only the other one matters then.
+            if ((s1 == 1 || cols == 1) && s0 >= Math.max(cols, 1) && s0 <= Integer.MAX_VALUE) {
+                return new Layout(x, true, (int) Math.max(s0, 1));
+            }
+            if ((s0 == 1 || rows == 1) && s1 >= Math.max(rows, 1) && s1 <= Integer.MAX_VALUE) {
+                return new Layout(x, false, (int) Math.max(s1, 1));
+            }
+            return null;
+        }
+
+        FloatPointer pointer() {
+            // A view's buffer is itself a view: its address is the view's first element (offset() included).
+            return new FloatPointer(array.data().addressPointer());
+        }
+    }
+}
