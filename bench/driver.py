@@ -35,6 +35,13 @@ JAVA_FLAGS = E.get("TRAINYARD_JAVA_FLAGS", "").split()
 # M2.1 trains by default, and the service did before it shipped oneDNN): what the default configuration gains.
 HELPERS_OFF = E.get("BENCH_HELPERS_OFF") == "1"
 PY = "/usr/bin/python3"
+# PyTorch's tensors come from glibc's malloc, which gives blocks of 128 KB and more their own mmap and returns them
+# on free: every step's activations and gradients are then fresh pages, zeroed by the kernel on first touch. On
+# this VM that made PyTorch's MLP step 3x slower (docs/performance.md, "PyTorch's allocations"). PyTorch's CPU
+# tuning guide answers it with jemalloc or tcmalloc; raising glibc's thresholds does the same here. The JVM
+# columns keep their arrays in ND4J's workspaces and do not gain from it. BENCH_TORCH_MALLOC=default: glibc as is.
+TORCH_ENV = dict(E) if E.get("BENCH_TORCH_MALLOC") == "default" else {
+    **E, "MALLOC_MMAP_THRESHOLD_": str(64 << 20), "MALLOC_TRIM_THRESHOLD_": str(256 << 20)}
 BASE = f"http://127.0.0.1:{PORT}"
 DATA = os.path.join(WORK, "data")
 RECORDS = []
@@ -49,12 +56,12 @@ def record(r):
     RECORDS.append(r)
 
 
-def run_lines(cmd, what):
+def run_lines(cmd, what, env=None):
     """Runs a JVM/Python column; its stderr (progress) passes through, its stdout is JSON lines."""
     shown = cmd[cmd.index("io.trainyard.bench.BenchMain"):] if "io.trainyard.bench.BenchMain" in cmd else cmd
     log(f"{what}: {' '.join(shown)}")
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=None if E.get("BENCH_VERBOSE") else subprocess.PIPE,
-                       text=True, cwd=ROOT)
+                       text=True, cwd=ROOT, env=env)
     if p.returncode != 0:
         sys.stderr.write((p.stderr or "")[-4000:])
         raise SystemExit(f"{what} failed with exit code {p.returncode}")
@@ -145,6 +152,8 @@ def main():
         "OPENBLAS_CORETYPE": E.get("OPENBLAS_CORETYPE", "(auto)"), "OMP_WAIT_POLICY": E.get("OMP_WAIT_POLICY"),
         "OPENBLAS_THREAD_TIMEOUT": E.get("OPENBLAS_THREAD_TIMEOUT", "(OpenBLAS default, 28)"),
         "loadavgStart": open("/proc/loadavg").read().split()[:3],
+        "torchMalloc": " ".join(f"{k}={TORCH_ENV[k]}" for k in ("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_")
+                                if k in TORCH_ENV) or "glibc's defaults",
     }
     record({"kind": "machine", **machine})
     log("uploading datasets to the service")
@@ -171,7 +180,8 @@ def main():
                 for r in out:
                     r["column"] = "bare-nohelpers"
             elif col == "pytorch":
-                out = run_lines([PY, "bench/torch_bench.py", DATA, ",".join(NETS), str(EPOCHS), "2"], "PyTorch")
+                out = run_lines([PY, "bench/torch_bench.py", DATA, ",".join(NETS), str(EPOCHS), "2"], "PyTorch",
+                                env=TORCH_ENV)
             else:
                 every = [1, 10 ** 6] if rep % 2 == 0 else [10 ** 6, 1]
                 out = [service_job(net, datasets[net], e, rep) for net in NETS for e in every]

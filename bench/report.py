@@ -79,11 +79,15 @@ def main():
     machine = next(r for r in recs if r["kind"] == "machine")
     end = next((r for r in recs if r["kind"] == "machine-end"), {})
     reps = sorted({r["rep"] for r in recs if r["kind"] == "train"})
+    # sgemm[rep][(path, size)]: ND4J's mmuli ("nd4j" in results before the other paths were measured),
+    # cblas_sgemm called directly, Nd4j.gemm (oneDNN). The ceiling is the best of them in each repeat.
     sgemm = defaultdict(dict)
     for r in recs:
         if r["kind"] == "sgemm":
-            sgemm[r["rep"]][r["size"]] = r["gflops"]
+            path = "mmuli" if r["column"] == "nd4j" else r["column"]
+            sgemm[r["rep"]][(path, r["size"])] = r["gflops"]
     ceiling = {rep: max(v.values()) for rep, v in sgemm.items()}
+    sgemm_paths = [p for p in ("mmuli", "cblas", "onednn") if any((p, 1024) in v for v in sgemm.values())]
     # optional column (BENCH_HELPERS_OFF=1): the bare loop with DL4J's oneDNN layer helpers off, i.e. how DL4J
     # trained before the service shipped oneDNN
     has_off = any(c == "bare-nohelpers" for _, c in train)
@@ -119,7 +123,8 @@ def main():
     w(f"Machine: {machine['cpu']}, {machine['cores']} cores, Linux {machine['kernel']}; {machine['java']}; "
       f"PyTorch {machine['torch']} (Debian python3-torch). `OPENBLAS_CORETYPE={machine['OPENBLAS_CORETYPE']}`, "
       f"`OMP_WAIT_POLICY={machine['OMP_WAIT_POLICY']}`, "
-      f"`OPENBLAS_THREAD_TIMEOUT={machine.get('OPENBLAS_THREAD_TIMEOUT', '(not recorded)')}`, 2 threads everywhere. Load average at start "
+      f"`OPENBLAS_THREAD_TIMEOUT={machine.get('OPENBLAS_THREAD_TIMEOUT', '(not recorded)')}`, 2 threads everywhere; "
+      f"PyTorch's malloc: {machine.get('torchMalloc', '(not recorded)')}. Load average at start "
       f"{' / '.join(machine['loadavgStart'])}, at end {' / '.join(end.get('loadavgEnd', ['?']))} "
       f"(the machine is shared: absolute figures are noisy, ratios are taken within each repeat). "
       f"{len(reps)} repeats, run time {end.get('minutes', 0):.1f} min.\n")
@@ -159,9 +164,14 @@ def main():
                     f" {mm(ratio(net, 'service', 'bare-nohelpers'), f2)} |")
         w(row)
     w("\n## Hardware ceiling\n")
-    w(f"ND4J sgemm (float32, square, best of up to 40 multiplications, in its own JVM each repeat): 1024² "
-      f"{mm([v[1024] for v in sgemm.values()], '{:.1f}')} GFLOP/s, 2048² {mm([v[2048] for v in sgemm.values()], '{:.1f}')}"
-      f" GFLOP/s. Ceiling = the better of the two in each repeat: {mm(list(ceiling.values()), '{:.1f}')} GFLOP/s.\n")
+    path_names = {"mmuli": "ND4J `mmuli`", "cblas": "OpenBLAS `cblas_sgemm` called directly",
+                  "onednn": "`Nd4j.gemm` (oneDNN)"}
+    w("sgemm (float32, square, best of up to 40 multiplications, in its own JVM each repeat), GFLOP/s:\n")
+    w("| path | 1024² | 2048² |\n|---|---:|---:|")
+    for p in sgemm_paths:
+        w(f"| {path_names[p]} | {mm([v[(p, 1024)] for v in sgemm.values() if (p, 1024) in v], '{:.1f}')} | "
+          f"{mm([v[(p, 2048)] for v in sgemm.values() if (p, 2048) in v], '{:.1f}')} |")
+    w(f"\nCeiling = the best of these in each repeat: {mm(list(ceiling.values()), '{:.1f}')} GFLOP/s.\n")
     w("FLOPs per training example: forward = 2 × multiply-accumulates of the weight layers, training = 3 × forward "
       "(MLP 11.17 MFLOP, CNN 13.76 MFLOP, LSTM 24.58 MFLOP).\n")
     cols = ["service", "bare", "pytorch"] + (["bare-nohelpers"] if has_off else [])

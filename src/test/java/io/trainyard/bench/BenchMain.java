@@ -24,6 +24,8 @@ import java.util.Locale;
 import java.util.Random;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.openblas.global.openblas_nolapack;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -41,7 +43,7 @@ import tools.jackson.databind.node.ObjectNode;
  * data DIR N_MLP N_CNN N_LSTM          write DIR/{mlp,cnn,lstm}.npz (the same random data every column uses)
  * train SPECS NETS EPOCHS N COLUMNS    NETS: mlp,cnn:1024,... (N per net, else N); COLUMNS: bare (raw
  *                                      MultiLayerNetwork loop), engine (Network.fitBatch)
- * sgemm                                best-of-N float32 mmul GFLOP/s (1024 and 2048 square)
+ * sgemm                                best-of-N float32 GFLOP/s (1024 and 2048 square) of mmuli, cblas_sgemm, Nd4j.gemm
  * ckpt SPECS NETS REPEATS DIR          Network.save / load: bytes, write (+fsync) and restore seconds
  * profile NETS BATCHES                 ND4J op profiler dashboard (stderr) for the bare loop
  * </pre>
@@ -83,8 +85,11 @@ public final class BenchMain {
                 }
             }
             case "sgemm" -> {
-                for (int size : new int[] {1024, 2048}) {
-                    emit("sgemm", null, "nd4j", "\"size\":" + size + ",\"gflops\":" + fmt(sgemm(size)));
+                // One path after the other: a BLAS's idle threads spin for a few ms after its last product.
+                for (String path : new String[] {"mmuli", "cblas", "onednn"}) {
+                    for (int size : new int[] {1024, 2048}) {
+                        emit("sgemm", null, path, "\"size\":" + size + ",\"gflops\":" + fmt(sgemm(path, size)));
+                    }
                 }
             }
             case "ckpt" -> checkpoints(Path.of(args[1]), BenchNets.parse(args[2]), Integer.parseInt(args[3]),
@@ -207,15 +212,31 @@ public final class BenchMain {
 
     // ---- sgemm ceiling, checkpoints, profile ----------------------------------------------------------
 
-    static double sgemm(int size) {
+    /**
+     * Best-of-N float32 GFLOP/s of one way to multiply: ND4J's {@code mmuli}, OpenBLAS's {@code cblas_sgemm} called
+     * directly (as {@code engine/Gemm} does), or {@code Nd4j.gemm} (libnd4j's oneDNN matmul). They differ by up to
+     * 2.5x on the same machine (docs/performance.md), and the ceiling is the best of them.
+     */
+    static double sgemm(String path, int size) {
         INDArray a = Nd4j.rand(DataType.FLOAT, size, size);
         INDArray b = Nd4j.rand(DataType.FLOAT, size, size);
         INDArray c = Nd4j.create(DataType.FLOAT, size, size);
+        FloatPointer pa = (FloatPointer) a.data().addressPointer();
+        FloatPointer pb = (FloatPointer) b.data().addressPointer();
+        FloatPointer pc = (FloatPointer) c.data().addressPointer();
+        Runnable multiply = switch (path) {
+            case "mmuli" -> () -> a.mmuli(b, c);
+            case "cblas" -> () -> openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor,
+                    openblas_nolapack.CblasNoTrans, openblas_nolapack.CblasNoTrans, size, size, size, 1f, pa, size,
+                    pb, size, 0f, pc, size);
+            case "onednn" -> () -> Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
+            default -> throw new IllegalArgumentException("unknown sgemm path " + path);
+        };
         double best = 0;
         long until = System.nanoTime() + 3_000_000_000L;
         for (int i = 0; i < 40 && (i < 5 || System.nanoTime() < until); i++) {
             long t0 = System.nanoTime();
-            a.mmuli(b, c);
+            multiply.run();
             double s = (System.nanoTime() - t0) / 1e9;
             best = Math.max(best, 2.0 * size * size * size / s / 1e9);
         }

@@ -22,7 +22,22 @@ class GemmTest {
     })
     void equalsNd4jForEveryOrderAndTransposition(char orderA, boolean transposeA, char orderB, boolean transposeB,
             char orderC) {
-        int m = 37;
+        equalsNd4j(37, orderA, transposeA, orderB, transposeB, orderC);
+    }
+
+    /** One row (a single prediction) goes through sgemv: the same combinations. */
+    @ParameterizedTest(name = "one row: a {0} (transposed {1}), b {2} (transposed {3}), c {4}")
+    @CsvSource({
+        "c,false,c,false,c", "c,true,c,false,c", "c,false,c,true,c", "c,true,c,true,c",
+        "f,false,f,false,f", "f,true,f,false,f", "f,false,f,true,f", "f,true,f,true,f",
+        "c,false,f,false,f", "f,false,c,true,c", "c,true,f,false,f", "f,true,c,true,c",
+    })
+    void equalsNd4jForOneRow(char orderA, boolean transposeA, char orderB, boolean transposeB, char orderC) {
+        equalsNd4j(1, orderA, transposeA, orderB, transposeB, orderC);
+    }
+
+    private static void equalsNd4j(int m, char orderA, boolean transposeA, char orderB, boolean transposeB,
+            char orderC) {
         int n = 23;
         int k = 41;
         INDArray a = random(orderA, transposeA ? k : m, transposeA ? m : k, 1);
@@ -67,6 +82,19 @@ class GemmTest {
         Gemm.product(left, false, b, false, out, 0f);
 
         assertClose(out, left.dup().mmul(b));
+    }
+
+    @Test
+    void readsARowOfALargerMatrixThroughItsStride() {
+        INDArray matrix = random('f', 5, 40, 12); // a row of a column-major matrix: its values lie 5 apart
+        INDArray row = matrix.get(NDArrayIndex.interval(2, 3), NDArrayIndex.all());
+        INDArray b = random('c', 40, 7, 13);
+        INDArray out = Nd4j.create(DataType.FLOAT, 1, 7);
+
+        Gemm.product(row, false, b, false, out, 0f);
+
+        assertThat(row.stride(1)).isEqualTo(5);
+        assertClose(out, row.dup().mmul(b));
     }
 
     @Test
