@@ -2,13 +2,7 @@
 # The per-op cost table behind docs/performance.md's "Why the LSTM lags: per-op cost on 2 vCPUs": single ND4J
 # calls on the LSTM's per-step shapes under four thread settings, one JVM each.
 # Usage: bench/experiments/op-cost/run.sh   (after ./mvnw -DskipTests package)
-set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
-cd "$root"
-[ -s target/bench-classpath.txt ] || ./mvnw -B -o -q dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=runtime
-out=target/op-cost && mkdir -p "$out"
-cp="target/classes:$(cat target/bench-classpath.txt)"
-javac -nowarn -d "$out" -cp "$cp" bench/experiments/op-cost/*.java
+. "$(dirname "${BASH_SOURCE[0]}")/../compile.sh"
 . bin/native-env.sh
 run() { echo "== $1"; shift; "$@" java -cp "$out:$cp" OpCost "${ARG:-}" 2>/dev/null | grep "^round [12]"; }
 run "defaults (2 threads, OMP_WAIT_POLICY=PASSIVE)" env
