@@ -8,9 +8,10 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * {@code C = op(A) × op(B) + beta·C} on 2-D float arrays (views included) straight through OpenBLAS's
- * {@code cblas_sgemm}, the library ND4J links. ND4J's {@code mmuli} reached a quarter to a half of OpenBLAS's speed
- * on the dense layers' shapes, and {@code Nd4j.gemm} 60–75 % (docs/performance.md, "Matrix products straight into
- * OpenBLAS"). Arrays whose rows or columns are not contiguous, or that are not float, go to {@code Nd4j.gemm}.
+ * {@code cblas_sgemm}, the library ND4J links, and {@code cblas_sgemv} for a single row. On a Zen 5 machine ND4J's
+ * {@code mmuli} ran the dense layers' products at a fifth to a third of OpenBLAS's speed, and {@code Nd4j.gemm}
+ * (oneDNN) at about half to three quarters (docs/performance.md, "Matrix products straight into OpenBLAS"). Arrays
+ * whose rows or columns are not contiguous, or that are not float, go to {@code Nd4j.gemm}.
  */
 final class Gemm {
 
@@ -44,7 +45,7 @@ final class Gemm {
 
     /**
      * One row times a matrix as {@code sgemv}: OpenBLAS 0.3.19's {@code sgemm} packs the whole matrix for a single
-     * row, which made one-instance predictions 15 % slower than ND4J's path (docs/performance.md).
+     * row, which made an unbatched server 15–20 % slower than ND4J's path did (docs/inference.md).
      */
     private static void vectorTimesMatrix(INDArray a, boolean transposeA, Layout lb, boolean transposeB, INDArray c,
             int n, int k, float beta) {

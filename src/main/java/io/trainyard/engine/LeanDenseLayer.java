@@ -62,7 +62,7 @@ final class LeanDenseLayer extends DenseLayer {
 
     /**
      * DL4J's {@code input × W + b} (and dropout, and the mask) with the product through {@link Gemm}: ND4J's
-     * {@code mmuli} ran it at a quarter to a half of OpenBLAS's speed. Serves inference too.
+     * {@code mmuli} ran it at a fifth to a third of OpenBLAS's speed. Serves inference too.
      */
     @Override
     protected Pair<INDArray, INDArray> preOutputWithPreNorm(boolean training, boolean forBackprop,
