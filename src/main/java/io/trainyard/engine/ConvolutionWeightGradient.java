@@ -130,9 +130,10 @@ final class ConvolutionWeightGradient {
             }
         });
         INDArray weightGrad2d = Shape.newShapeNoCopy(weightGrad, new long[] {outDepth, rows}, false);
-        // mmuli goes to OpenBLAS; Nd4j.gemm would go to oneDNN's matmul, 1.2-1.4 times slower on this skinny shape
-        // (LeNet: 20 × 36,864 by 36,864 × 25; WeightGradientProductBench, docs/performance.md).
-        delta.mmuli(columns.transpose(), weightGrad2d);
+        // Straight to OpenBLAS: the same result as mmuli (which ends there too) in 1.4-1.7 ms against 2.4-2.6 ms on
+        // this skinny shape, and oneDNN's matmul was slower still (LeNet: 20 × 36,864 by 36,864 × 25;
+        // WeightGradientProductBench, docs/performance.md).
+        Gemm.product(delta, false, columns, true, weightGrad2d, 0f);
         if (biasGrad != null) {
             float[] total = new float[outDepth];
             for (float[][] slice : biasPartial) {
