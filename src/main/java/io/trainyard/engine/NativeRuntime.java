@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import org.bytedeco.javacpp.Loader;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -82,6 +83,8 @@ public record NativeRuntime(
         List<String> advice = new ArrayList<>();
         if ((requested == null || requested.isBlank()) && ("avx2".equals(vector) || "avx512".equals(vector))) {
             advice.add(blasAdviceFor(vector));
+        } else {
+            narrowerCoreAdvice(requested, vector).ifPresent(advice::add);
         }
         if (!onednn) {
             advice.add("The loaded libnd4j (" + build + ") has no oneDNN, so convolution and pooling layers run DL4J's "
@@ -173,6 +176,29 @@ public record NativeRuntime(
         net.init();
         LayerHelper helper = net.getLayer(0).getHelper();
         return helper == null ? null : helper.getClass().getSimpleName();
+    }
+
+    /**
+     * Advice when {@code OPENBLAS_CORETYPE} names a core with narrower kernels than the CPU has: a value set by
+     * hand always wins over {@code bin/native-env.sh}'s choice, and a machine seen here presets {@code Haswell} on
+     * an AVX-512 CPU (sgemm 100 against 137 GFLOP/s through ND4J; docs/performance.md).
+     */
+    static Optional<String> narrowerCoreAdvice(String requested, String vector) {
+        if (requested == null || requested.isBlank()) {
+            return Optional.empty();
+        }
+        String core = requested.trim();
+        boolean avx512Kernels = core.equalsIgnoreCase("SkylakeX") || core.equalsIgnoreCase("Cooperlake")
+                || core.equalsIgnoreCase("SapphireRapids");
+        boolean avx2Kernels = avx512Kernels || core.equalsIgnoreCase("Haswell") || core.equalsIgnoreCase("Zen");
+        String better = "avx512".equals(vector) && !avx512Kernels ? "SkylakeX"
+                : "avx2".equals(vector) && !avx2Kernels ? "Haswell" : null;
+        if (better == null) {
+            return Optional.empty();
+        }
+        return Optional.of("OPENBLAS_CORETYPE=" + core + " gives OpenBLAS narrower kernels than this "
+                + vector.toUpperCase() + " CPU runs. Unset it (bin/trainyard then picks " + better + ") or set "
+                + "OPENBLAS_CORETYPE=" + better + " before the JVM starts.");
     }
 
     private static String blasAdviceFor(String vector) {
