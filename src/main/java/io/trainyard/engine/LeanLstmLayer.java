@@ -20,6 +20,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
@@ -499,7 +500,8 @@ final class LeanLstmLayer extends LSTM {
             // Row t*mb+b of z holds step t's input and previous output; of pre, step t's gate gradients: one product
             // sums the weight gradients of all steps (at step 0 the previous output is zero, as in DL4J).
             // dWᵀ = preᵀ × z, row-major, is dW in the column-major order of DL4J's gradient views: two plain copies.
-            sgemmTransA(gates, width, steps * mb, pointer(pre), gates, pointer(z), width, pointer(dwT), width);
+            INDArrayIndex filled = NDArrayIndex.interval(0, steps * mb);
+            Gemm.product(pre.get(filled, NDArrayIndex.all()), true, z.get(filled, NDArrayIndex.all()), false, dwT, 0f);
             inputWeights.assign(dwT.get(NDArrayIndex.all(), NDArrayIndex.interval(0, nIn)).transpose());
             recurrentWeights.assign(dwT.get(NDArrayIndex.all(), NDArrayIndex.interval(nIn, width)).transpose());
             float[] b = new float[gates];
@@ -512,8 +514,9 @@ final class LeanLstmLayer extends LSTM {
         }
 
         /**
-         * Row-major {@code C = A × B} (or {@code A × Bᵀ}) straight into OpenBLAS, which ND4J uses too: ND4J's gemm on
-         * row slices costs more in array bookkeeping than these 2-MFLOP products cost in arithmetic.
+         * Row-major {@code C = A × B} (or {@code A × Bᵀ}) on row slices given by offsets, straight into OpenBLAS: a view
+         * per slice and step (for {@link Gemm} or ND4J's gemm) costs more in array bookkeeping than these 2-MFLOP
+         * products cost in arithmetic.
          */
         private static void sgemm(boolean transposeB, int m, int n, int k, FloatPointer a, long aOffset, int lda,
                 FloatPointer b, long bOffset, int ldb, FloatPointer c, long cOffset, int ldc) {
@@ -521,12 +524,6 @@ final class LeanLstmLayer extends LSTM {
                     transposeB ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans, m, n, k, 1f,
                     new FloatPointer(a).position(aOffset), lda, new FloatPointer(b).position(bOffset), ldb, 0f,
                     new FloatPointer(c).position(cOffset), ldc);
-        }
-
-        private static void sgemmTransA(int m, int n, int k, FloatPointer a, int lda, FloatPointer b, int ldb,
-                FloatPointer c, int ldc) {
-            openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, openblas_nolapack.CblasTrans,
-                    openblas_nolapack.CblasNoTrans, m, n, k, 1f, a, lda, b, ldb, 0f, c, ldc);
         }
 
         private static FloatPointer pointer(INDArray array) {

@@ -188,12 +188,11 @@ public record NativeRuntime(
             return Optional.empty();
         }
         String core = requested.trim();
+        String better = bestCore(vector);
         boolean avx512Kernels = core.equalsIgnoreCase("SkylakeX") || core.equalsIgnoreCase("Cooperlake")
                 || core.equalsIgnoreCase("SapphireRapids");
         boolean avx2Kernels = avx512Kernels || core.equalsIgnoreCase("Haswell") || core.equalsIgnoreCase("Zen");
-        String better = "avx512".equals(vector) && !avx512Kernels ? "SkylakeX"
-                : "avx2".equals(vector) && !avx2Kernels ? "Haswell" : null;
-        if (better == null) {
+        if (better == null || ("avx512".equals(vector) ? avx512Kernels : avx2Kernels)) {
             return Optional.empty();
         }
         return Optional.of("OPENBLAS_CORETYPE=" + core + " gives OpenBLAS narrower kernels than this "
@@ -201,8 +200,17 @@ public record NativeRuntime(
                 + "OPENBLAS_CORETYPE=" + better + " before the JVM starts.");
     }
 
+    /** The core type bin/native-env.sh picks for the CPU's widest vector extension; null below AVX2. */
+    private static String bestCore(String vector) {
+        return switch (vector) {
+            case "avx512" -> "SkylakeX";
+            case "avx2" -> "Haswell";
+            default -> null;
+        };
+    }
+
     private static String blasAdviceFor(String vector) {
-        String core = "avx512".equals(vector) ? "SkylakeX" : "Haswell";
+        String core = bestCore(vector);
         return "OpenBLAS runs a slow generic kernel on this " + vector.toUpperCase() + " CPU. Start the service with "
                 + "bin/trainyard, or set OPENBLAS_CORETYPE=" + core + " (and OMP_WAIT_POLICY=PASSIVE) in the "
                 + "environment before the JVM starts.";
