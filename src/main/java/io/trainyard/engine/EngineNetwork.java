@@ -12,8 +12,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * DL4J's network with its dense, convolution, pooling and LSTM layers replaced by {@link LeanDenseLayer},
- * {@link LeanConvolutionLayer}, {@link LeanPoolingLayer} and {@link LeanLstmLayer} right after initialisation.
+ * DL4J's network with its dense, output, convolution, pooling and LSTM layers replaced by {@link LeanDenseLayer},
+ * {@link LeanOutputLayer}, {@link LeanConvolutionLayer}, {@link LeanPoolingLayer} and {@link LeanLstmLayer} right
+ * after initialisation.
  * The configuration is untouched, so what is saved (and the model artifact users download) is plain DL4J.
  */
 final class EngineNetwork extends MultiLayerNetwork {
@@ -105,6 +106,9 @@ final class EngineNetwork extends MultiLayerNetwork {
         boolean inputGradient = index > 0 || getLayerWiseConfigurations().getInputPreProcess(0) != null;
         if (LeanDenseLayer.replaces(old)) {
             return new LeanDenseLayer(old.conf(), old.params().dataType(), inputGradient);
+        }
+        if (LeanOutputLayer.replaces(old)) {
+            return new LeanOutputLayer(old.conf(), old.params().dataType());
         }
         if (LeanConvolutionLayer.replaces(old)) {
             return new LeanConvolutionLayer(old.conf(), old.params().dataType(), inputGradient);

@@ -2,6 +2,8 @@ package io.trainyard.engine;
 
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas_nolapack;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -41,6 +43,25 @@ final class Gemm {
         openblas_nolapack.cblas_sgemm(rowMajor ? openblas_nolapack.CblasRowMajor : openblas_nolapack.CblasColMajor,
                 flag(transposeA != (la.rowMajor() != rowMajor)), flag(transposeB != (lb.rowMajor() != rowMajor)),
                 m, n, k, 1f, la.pointer(), la.leading(), lb.pointer(), lb.leading(), beta, lc.pointer(), lc.leading());
+    }
+
+    /** Whether {@link #affine} takes {@code input} and {@code w}: a 2-D input with as many columns as w has rows. */
+    static boolean affineFits(INDArray input, INDArray w) {
+        return input != null && input.rank() == 2 && w.rank() == 2 && input.columns() == w.rows();
+    }
+
+    /**
+     * A layer's {@code input × W + b} (bias optional), as DL4J's {@code BaseLayer} computes it but with the product
+     * through {@link #product}, in a new array of the activations workspace.
+     */
+    static INDArray affine(INDArray input, INDArray w, INDArray bias, LayerWorkspaceMgr workspaceMgr) {
+        INDArray x = input.castTo(w.dataType());
+        INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, w.dataType(), x.size(0), w.size(1));
+        product(x, false, w, false, z, 0f);
+        if (bias != null) {
+            z.addiRowVector(bias);
+        }
+        return z;
     }
 
     /**

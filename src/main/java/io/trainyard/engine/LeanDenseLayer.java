@@ -68,17 +68,13 @@ final class LeanDenseLayer extends DenseLayer {
     protected Pair<INDArray, INDArray> preOutputWithPreNorm(boolean training, boolean forBackprop,
             LayerWorkspaceMgr workspaceMgr) {
         INDArray w = getParam(DefaultParamInitializer.WEIGHT_KEY);
-        if (input == null || input.rank() != 2 || input.columns() != w.rows()) {
+        if (!Gemm.affineFits(input, w)) {
             return super.preOutputWithPreNorm(training, forBackprop, workspaceMgr); // DL4J's own errors
         }
         assertInputSet(forBackprop);
         applyDropOutIfNecessary(training, workspaceMgr);
-        INDArray x = input.castTo(w.dataType());
-        INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, w.dataType(), x.size(0), w.size(1));
-        Gemm.product(x, false, w, false, z, 0f);
-        if (hasBias()) {
-            z.addiRowVector(getParam(DefaultParamInitializer.BIAS_KEY));
-        }
+        INDArray z = Gemm.affine(input, w, hasBias() ? getParam(DefaultParamInitializer.BIAS_KEY) : null,
+                workspaceMgr);
         if (maskArray != null) {
             applyMask(z);
         }

@@ -18,7 +18,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** The engine's dense, convolution and LSTM layers train like DL4J's stock layers, only faster. */
+/** The engine's dense, output, convolution and LSTM layers train like DL4J's stock layers, only faster. */
 class LeanLayersTest {
 
     @ParameterizedTest
@@ -37,6 +37,7 @@ class LeanLayersTest {
         Network stock = lean.withStockLayers();
         assertThat(leanLayers(lean)).isPositive();
         assertThat(leanLayers(stock)).isZero();
+        assertThat(lean.dl4j().getOutputLayer()).isInstanceOf(LeanOutputLayer.class);
         if (example.startsWith("cnn")) {
             assertThat(lean.dl4j().getLayers()).anyMatch(l -> l instanceof LeanConvolutionLayer);
         }
@@ -146,7 +147,7 @@ class LeanLayersTest {
         Layer[] layers = network.dl4j().getLayers();
         return Arrays.stream(layers).map(LeanLayersTest::inner)
                 .filter(l -> l instanceof LeanDenseLayer || l instanceof LeanConvolutionLayer || l instanceof LeanLstmLayer
-                        || l instanceof LeanPoolingLayer)
+                        || l instanceof LeanPoolingLayer || l instanceof LeanOutputLayer)
                 .count();
     }
 

@@ -1,0 +1,75 @@
+package io.trainyard.engine;
+
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.OutputLayer;
+import org.deeplearning4j.nn.params.DefaultParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * DL4J M2.1's output layer with its three matrix products through {@link Gemm} (docs/performance.md, "The output
+ * layer's products"). DL4J computes {@code input × W + b} three times per training step (forward pass, backward
+ * pass, score) with ND4J's {@code mmuli}, which ran the MLP's 256×1024 by 1024×10 product at 4 GFLOP/s: 1.3 ms
+ * each, as long as a whole 1024×1024 hidden layer's product. The backward pass is DL4J's, in the same order, with
+ * the weight gradient and the input gradient through {@code Gemm} as well. Only layers without weight noise are
+ * replaced ({@link EngineNetwork}).
+ */
+final class LeanOutputLayer extends OutputLayer {
+
+    LeanOutputLayer(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+    }
+
+    static boolean replaces(org.deeplearning4j.nn.api.Layer layer) {
+        return layer.getClass() == OutputLayer.class && ((OutputLayer) layer).layerConf().getWeightNoise() == null;
+    }
+
+    @Override
+    protected Pair<INDArray, INDArray> preOutputWithPreNorm(boolean training, boolean forBackprop,
+            LayerWorkspaceMgr workspaceMgr) {
+        INDArray w = getParam(DefaultParamInitializer.WEIGHT_KEY);
+        if (!Gemm.affineFits(input, w)) {
+            return super.preOutputWithPreNorm(training, forBackprop, workspaceMgr); // DL4J's own errors
+        }
+        assertInputSet(forBackprop);
+        applyDropOutIfNecessary(training, workspaceMgr);
+        INDArray z = Gemm.affine(input, w, hasBias() ? getParam(DefaultParamInitializer.BIAS_KEY) : null,
+                workspaceMgr);
+        if (maskArray != null) {
+            applyMask(z);
+        }
+        return new Pair<>(z, z);
+    }
+
+    /** DL4J's {@code BaseOutputLayer.backpropGradient} and {@code getGradientsAndDelta}, products through Gemm. */
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        INDArray w = getParam(DefaultParamInitializer.WEIGHT_KEY);
+        if (labels == null || !Gemm.affineFits(input, w)) {
+            return super.backpropGradient(epsilon, workspaceMgr);
+        }
+        assertInputSet(true);
+        INDArray preOut = preOutput2d(true, workspaceMgr);
+        INDArray delta = layerConf().getLossFn().computeGradient(getLabels2d(workspaceMgr, ArrayType.BP_WORKING_MEM),
+                preOut, layerConf().getActivationFn(), maskArray);
+        Gradient gradient = new DefaultGradient();
+        INDArray weightGrad = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
+        Gemm.product(input.castTo(weightGrad.dataType()), true, delta, false, weightGrad, 0f);
+        gradient.gradientForVariable().put(DefaultParamInitializer.WEIGHT_KEY, weightGrad);
+        if (hasBias()) {
+            INDArray biasGrad = gradientViews.get(DefaultParamInitializer.BIAS_KEY);
+            delta.sum(biasGrad, 0);
+            gradient.gradientForVariable().put(DefaultParamInitializer.BIAS_KEY, biasGrad);
+        }
+        delta = workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, delta);
+        INDArray epsilonNext = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, delta.dataType(),
+                new long[] {delta.size(0), w.size(0)}, 'c');
+        Gemm.product(delta, false, w, true, epsilonNext, 0f);
+        return new Pair<>(gradient, backpropDropOutIfPresent(epsilonNext));
+    }
+}
