@@ -10,6 +10,7 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 
 /**
  * DL4J M2.1's output layer with its three matrix products through {@link Gemm} (docs/performance.md, "The output
@@ -20,6 +21,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * replaced ({@link EngineNetwork}).
  */
 final class LeanOutputLayer extends OutputLayer {
+
+    /** The input and labels of the last backward pass through {@link SoftmaxCrossEntropy}, and its summed loss. */
+    private INDArray scoredInput;
+    private INDArray scoredLabels;
+    private double lossSum;
 
     LeanOutputLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -46,6 +52,24 @@ final class LeanOutputLayer extends OutputLayer {
         return new Pair<>(z, z);
     }
 
+    /**
+     * DL4J's score right after a backward pass computes the pre-activation, the softmax and the loss again from the
+     * same input, labels and parameters; the backward pass through {@link SoftmaxCrossEntropy} kept that loss.
+     */
+    @Override
+    public double computeScore(double fullNetRegTerm, boolean training, LayerWorkspaceMgr workspaceMgr) {
+        boolean kept = training && scoredInput != null && scoredInput == input && scoredLabels == labels;
+        scoredInput = null;
+        scoredLabels = null;
+        if (!kept) {
+            return super.computeScore(fullNetRegTerm, training, workspaceMgr);
+        }
+        // In DL4J's order: the mean over the batch, then the regularisation term.
+        double s = conf().isMiniBatch() ? lossSum / getInputMiniBatchSize() : lossSum;
+        score = s + fullNetRegTerm;
+        return score;
+    }
+
     /** DL4J's {@code BaseOutputLayer.backpropGradient} and {@code getGradientsAndDelta}, products through Gemm. */
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
@@ -55,8 +79,18 @@ final class LeanOutputLayer extends OutputLayer {
         }
         assertInputSet(true);
         INDArray preOut = preOutput2d(true, workspaceMgr);
-        INDArray delta = layerConf().getLossFn().computeGradient(getLabels2d(workspaceMgr, ArrayType.BP_WORKING_MEM),
-                preOut, layerConf().getActivationFn(), maskArray);
+        INDArray labels2d = getLabels2d(workspaceMgr, ArrayType.BP_WORKING_MEM);
+        INDArray delta;
+        scoredInput = null;
+        if (SoftmaxCrossEntropy.applies(layerConf().getActivationFn(), layerConf().getLossFn(), preOut, labels2d,
+                maskArray)) {
+            delta = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, preOut.dataType(), preOut.shape(), 'c');
+            lossSum = SoftmaxCrossEntropy.apply(preOut, labels2d, (LossMCXENT) layerConf().getLossFn(), delta);
+            scoredInput = input;
+            scoredLabels = labels;
+        } else {
+            delta = layerConf().getLossFn().computeGradient(labels2d, preOut, layerConf().getActivationFn(), maskArray);
+        }
         Gradient gradient = new DefaultGradient();
         INDArray weightGrad = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
         Gemm.product(input.castTo(weightGrad.dataType()), true, delta, false, weightGrad, 0f);
@@ -71,5 +105,12 @@ final class LeanOutputLayer extends OutputLayer {
                 new long[] {delta.size(0), w.size(0)}, 'c');
         Gemm.product(delta, false, w, true, epsilonNext, 0f);
         return new Pair<>(gradient, backpropDropOutIfPresent(epsilonNext));
+    }
+
+    @Override
+    public void clear() {
+        super.clear();
+        scoredInput = null;
+        scoredLabels = null;
     }
 }
