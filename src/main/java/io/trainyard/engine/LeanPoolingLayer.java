@@ -137,16 +137,20 @@ final class LeanPoolingLayer extends SubsamplingLayer {
         float[] out = new float[g.outPlane()];
         for (int p = from * g.channels; p < to * g.channels; p++) {
             src.get(p * g.plane(), in, 0, g.plane());
-            for (int o = 0; o < out.length; o++) {
-                int base = g.windowStart(o);
-                if (max) {
-                    int best = windowMax(g, in, base);
-                    out[o] = in[best];
-                    if (where != null) {
-                        where[p * out.length + o] = best;
+            int o = 0;
+            for (int oh = 0; oh < g.outH; oh++) {
+                int rowStart = oh * g.sH * g.inW;
+                for (int ow = 0; ow < g.outW; ow++, o++) {
+                    int base = rowStart + ow * g.sW;
+                    if (max) {
+                        int best = g.kH == 2 && g.kW == 2 ? max2x2(in, base, g.inW) : windowMax(g, in, base);
+                        out[o] = in[best];
+                        if (where != null) {
+                            where[p * out.length + o] = best;
+                        }
+                    } else {
+                        out[o] = sum(g, in, base) * g.scale();
                     }
-                } else {
-                    out[o] = sum(g, in, base) * g.scale();
                 }
             }
             dst.put(p * out.length, out, 0, out.length);
@@ -170,6 +174,23 @@ final class LeanPoolingLayer extends SubsamplingLayer {
             }
             dst.put(p * next.length, next, 0, next.length);
         }
+    }
+
+    /**
+     * {@link #windowMax} for a 2×2 window, unrolled and without branches: after ReLU, which input of a window is
+     * largest is a coin toss, and the generic loop's mispredicted branches cost more than its comparisons.
+     */
+    private static int max2x2(float[] in, int base, int inW) {
+        int best = base;
+        float m = in[base];
+        boolean greater = in[base + 1] > m;
+        best = greater ? base + 1 : best;
+        m = greater ? in[base + 1] : m;
+        int below = base + inW;
+        greater = in[below] > m;
+        best = greater ? below : best;
+        m = greater ? in[below] : m;
+        return in[below + 1] > m ? below + 1 : best;
     }
 
     /** The index of the window's maximum; strictly greater, so the first in window order wins, as in oneDNN. */
