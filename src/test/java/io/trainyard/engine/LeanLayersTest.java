@@ -12,6 +12,7 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.nn.layers.recurrent.BidirectionalLayer;
 import org.deeplearning4j.nn.layers.wrapper.BaseWrapperLayer;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -98,16 +99,19 @@ class LeanLayersTest {
     }
 
     /**
-     * The first convolution (nobody reads its input gradient) returns none, and its weight and bias gradients are
-     * DL4J's; the second one still passes one down. Covers stride, padding, dilation and an activation other than
-     * ReLU, which the examples do not.
+     * The first convolution (nobody reads its input gradient) returns none, and its output and its weight and bias
+     * gradients are DL4J's; the second one's input gradient is DL4J's too. Covers stride, padding (explicit, and
+     * "same" with the window overhanging the bottom and right edges), dilation and an activation other than ReLU,
+     * which the examples do not.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"\"padding\": 1, \"activation\": \"relu\"",
-        "\"convolutionMode\": \"same\", \"activation\": \"relu\"",
-        "\"dilation\": 2, \"activation\": \"tanh\""})
-    void theFirstConvolutionComputesNoInputGradient(String settings) {
-        TrainingSpec spec = Specs.parse(FIRST_CONVOLUTION.replace("SETTINGS", settings));
+    @CsvSource(delimiter = '|', value = {
+        "\"padding\": 1, \"activation\": \"relu\"               | \"stride\": 2, \"padding\": 1",
+        "\"convolutionMode\": \"same\", \"activation\": \"relu\" | \"stride\": 2, \"convolutionMode\": \"same\"",
+        "\"dilation\": 2, \"activation\": \"tanh\"              | \"dilation\": 2",
+        "\"activation\": \"relu\"                               | \"stride\": 1"})
+    void theFirstConvolutionComputesNoInputGradient(String settings, String second) {
+        TrainingSpec spec = Specs.parse(FIRST_CONVOLUTION.replace("SETTINGS", settings).replace("SECOND", second));
         Network lean = Network.build(spec, Specs.plan(spec));
         Network stock = lean.withStockLayers();
         lean.dl4j().initGradientsView();
@@ -120,8 +124,11 @@ class LeanLayersTest {
             assertThat(leanLayer).isInstanceOf(LeanConvolutionLayer.class);
             // libnd4j M2.1 cannot hand a dilated convolution to oneDNN: such a layer goes to DL4J's own path at once.
             assertThat(((LeanConvolutionLayer) leanLayer).getHelper() == null)
-                    .isEqualTo(index == 0 && settings.contains("dilation"));
+                    .isEqualTo((index == 0 ? settings : second).contains("dilation"));
             INDArray out = leanLayer.activate(input, true, none);
+            // Products for the first layer (no input gradient) and where oneDNN cannot run the layer (dilation).
+            assertThat(((LeanConvolutionLayer) leanLayer).keptColumns()).as("layer %d as products", index)
+                    .isEqualTo(index == 0 || second.contains("dilation"));
             assertThat(out.equalsWithEps(stockLayer.activate(input, true, none), 1e-6)).isTrue();
             INDArray epsilon = Nd4j.rand(DataType.FLOAT, out.shape()).subi(0.5);
             Pair<Gradient, INDArray> mine = leanLayer.backpropGradient(epsilon.dup(), none);
@@ -209,13 +216,16 @@ class LeanLayersTest {
              "training": {"epochs": 1, "batchSize": 32, "seed": 6}}
             """;
 
-    /** Two convolutions, stride 2 then 1, as the first layers; SETTINGS: the first one's padding and activation. */
+    /**
+     * Two convolutions as the first layers; SETTINGS: the first one's padding and activation, SECOND: the second
+     * one's stride, padding or dilation (it computes an input gradient, through col2im).
+     */
     private static final String FIRST_CONVOLUTION = """
             {"input": {"type": "image", "height": 11, "width": 11, "channels": 3},
              "task": {"type": "classification", "classes": 3},
              "layers": [
                {"type": "convolution2d", "filters": 4, "kernel": 3, "stride": 2, SETTINGS},
-               {"type": "convolution2d", "filters": 5, "kernel": 2, "activation": "tanh"},
+               {"type": "convolution2d", "filters": 5, "kernel": 2, "activation": "tanh", SECOND},
                {"type": "dense", "units": 8}],
              "optimizer": {"type": "adam", "learningRate": 0.01},
              "training": {"epochs": 1, "batchSize": 32, "seed": 9}}

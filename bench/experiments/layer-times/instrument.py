@@ -1,0 +1,52 @@
+# Adds timers to a copy of the engine's sources (run from the folder that holds java/): each lean layer's forward and
+# backward pass, LeanAdamUpdater, EngineNetwork.computeGradientAndScore and fit. Used by run.sh; never on src/.
+import re
+probe = '''
+    static final java.util.Map<String, java.util.List<Long>> PROBE = new java.util.concurrent.ConcurrentHashMap<>();
+    static void rec(String k, long t0) { long t = System.nanoTime() - t0; PROBE.computeIfAbsent(k, x -> java.util.Collections.synchronizedList(new java.util.ArrayList<>())).add(t); }
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> new java.util.TreeMap<>(PROBE).forEach((kk, v) -> {
+            java.util.List<Long> s = new java.util.ArrayList<>(v.subList(v.size() / 3, v.size())); java.util.Collections.sort(s);
+            System.out.printf("probe %s: %d calls, median %.3f ms (last two thirds)%n", kk, v.size(), s.get(s.size() / 2) / 1e6); })));
+    }
+'''
+p='java/io/trainyard/engine/Gemm.java'
+s=open(p).read()
+s=s.replace("    private Gemm() {\n    }\n", "    private Gemm() {\n    }\n"+probe,1)
+open(p,'w').write(s)
+for cls in ['LeanConvolutionLayer','LeanPoolingLayer','LeanDenseLayer','LeanOutputLayer']:
+    p='java/io/trainyard/engine/%s.java'%cls
+    s=open(p).read()
+    s=s.replace("public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {",
+      "public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {\n        long t0 = System.nanoTime();\n        try { return backpropGradient0(epsilon, workspaceMgr); } finally { Gemm.rec(index + \".bwd\", t0); }\n    }\n    private Pair<Gradient, INDArray> backpropGradient0(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {",1)
+    if 'public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {' in s:
+        s=s.replace("public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {",
+          "public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {\n        long t0 = System.nanoTime();\n        try { return activate0(training, workspaceMgr); } finally { Gemm.rec(index + \".fwd\", t0); }\n    }\n    private INDArray activate0(boolean training, LayerWorkspaceMgr workspaceMgr) {",1)
+    elif cls != 'LeanOutputLayer':
+        i=s.rindex('}')
+        s=s[:i]+"    @Override\n    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {\n        long t0 = System.nanoTime();\n        try { return super.activate(training, workspaceMgr); } finally { Gemm.rec(index + \".fwd\", t0); }\n    }\n}\n"
+    open(p,'w').write(s)
+p='java/io/trainyard/engine/LeanAdamUpdater.java'
+s=open(p).read()
+s=s.replace("""    public void applyUpdater(INDArray gradient, int iteration, int epoch) {
+""","""    public void applyUpdater(INDArray gradient, int iteration, int epoch) {
+        long t0 = System.nanoTime();
+        try { applyUpdater0(gradient, iteration, epoch); } finally { Gemm.rec("adam", t0); }
+    }
+    private void applyUpdater0(INDArray gradient, int iteration, int epoch) {
+""")
+open(p,'w').write(s)
+p='java/io/trainyard/engine/EngineNetwork.java'
+s=open(p).read()
+s=s.replace("""    private boolean replaceLayers() {""","""    @Override
+    public void computeGradientAndScore() {
+        long t0 = System.nanoTime();
+        try { super.computeGradientAndScore(); } finally { Gemm.rec("computeGradientAndScore", t0); }
+    }
+    @Override
+    public synchronized void fit(org.nd4j.linalg.dataset.api.DataSet data) {
+        long t0 = System.nanoTime();
+        try { super.fit(data); } finally { Gemm.rec("fit", t0); }
+    }
+    private boolean replaceLayers() {""")
+open(p,'w').write(s)
