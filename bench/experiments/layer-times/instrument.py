@@ -14,8 +14,11 @@ p='java/io/trainyard/engine/Gemm.java'
 s=open(p).read()
 s=s.replace("    private Gemm() {\n    }\n", "    private Gemm() {\n    }\n"+probe,1)
 open(p,'w').write(s)
+import os
 for cls in ['LeanConvolutionLayer','LeanPoolingLayer','LeanDenseLayer','LeanOutputLayer']:
     p='java/io/trainyard/engine/%s.java'%cls
+    if not os.path.exists(p):  # an older checkout (LT_ROOT) without this layer
+        continue
     s=open(p).read()
     s=s.replace("public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {",
       "public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {\n        long t0 = System.nanoTime();\n        try { return backpropGradient0(epsilon, workspaceMgr); } finally { Gemm.rec(index + \".bwd\", t0); }\n    }\n    private Pair<Gradient, INDArray> backpropGradient0(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {",1)
