@@ -14,32 +14,28 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import java.util.Arrays;
 
 /**
- * DL4J M2.1's convolution layer with two kinds of wasted work removed (docs/performance.md, "Convolutions as matrix
- * products"):
+ * DL4J M2.1's convolution layer without two wasted convolutions per training step:
  * <ul>
- *   <li>DL4J's backward pass recomputes the pre-activation that the forward pass had just computed and overwritten
- *   with the activation. This layer keeps a copy from the training forward pass instead.</li>
+ *   <li>DL4J's backward pass recomputes the pre-activation ({@code preOutput4d(true, true, …)}) that the forward
+ *   pass had just computed and overwritten with the activation. This layer keeps a copy from the training forward
+ *   pass and hands it to the backward pass instead (docs/performance.md, "Dense layers without wasted
+ *   products"), when a oneDNN helper runs the layer (the configuration the service ships; without one, DL4J's path
+ *   reuses its own im2col columns and runs unchanged).</li>
  *   <li>As the first layer of a network, its gradient with respect to the input is never read (the input is data),
- *   yet DL4J computes it. There this layer runs as matrix products through OpenBLAS ({@link ConvolutionProducts}):
- *   the forward pass keeps its input's columns (im2col), and the backward pass computes only the weight and bias
- *   gradients from them. Layers that pass a gradient down keep libnd4j's oneDNN helper, whose forward pass beat
- *   im2col and a product on LeNet's second layer; without a helper (a dilated convolution, which libnd4j cannot
- *   hand to oneDNN) they run as products too, input gradient (col2im) included.</li>
+ *   yet DL4J computes it: with oneDNN, for a one-channel input, it is oneDNN's slowest primitive, 30 % of the LeNet
+ *   step's convolution time (docs/performance.md, "The first convolution's input gradient"). There this layer
+ *   computes only the weight and bias gradients ({@link ConvolutionWeightGradient}), with or without a helper.</li>
  * </ul>
- * Other formats and types, and a weight-noise configuration, go through DL4J's code. Equality with the stock layer
- * is tested in {@code LeanLayersTest}.
+ * Equality with the stock layer is tested in {@code LeanLayersTest}.
  */
 final class LeanConvolutionLayer extends ConvolutionLayer {
 
     private final boolean inputGradient;
-    /** Pre-activation of the last training forward pass, the input it was computed from, and that input's columns. */
+    /** Pre-activation of the last training forward pass, and the input it was computed from. */
     private INDArray preActivation;
     private INDArray preActivationInput;
-    private INDArray columns;
-    private ConvolutionColumns.Geometry geometry;
 
     LeanConvolutionLayer(NeuralNetConfiguration conf, DataType dataType, boolean inputGradient) {
         super(conf, dataType);
@@ -63,35 +59,13 @@ final class LeanConvolutionLayer extends ConvolutionLayer {
     protected Pair<INDArray, INDArray> preOutput(boolean training, boolean forBackprop,
             LayerWorkspaceMgr workspaceMgr) {
         INDArray cached = preActivation;
-        boolean usable = cached != null && preActivationInput == input;
+        boolean usable = cached != null && preActivationInput == input && helper != null;
         preActivation = null;
         preActivationInput = null;
         if (forBackprop && usable) {
             return new Pair<>(cached, null);
         }
-        columns = null;
-        ConvolutionColumns.Geometry g = geometry();
-        INDArray weights = getParam(ConvolutionParamInitializer.WEIGHT_KEY);
-        Pair<INDArray, INDArray> out;
-        if (g != null && (helper == null || !inputGradient) && ConvolutionProducts.applies(input, weights, g)) {
-            assertInputSet(forBackprop);
-            validateInputDepth(input.size(1));
-            INDArray cols = ConvolutionColumns.of(input, g,
-                    training ? ArrayType.ACTIVATIONS : ArrayType.FF_WORKING_MEM, workspaceMgr);
-            INDArray z = ConvolutionProducts.forward(cols, weights,
-                    hasBias() ? getParam(ConvolutionParamInitializer.BIAS_KEY) : null, g, (int) input.size(0),
-                    workspaceMgr);
-            out = new Pair<>(z, null);
-            if (training && !forBackprop) {
-                columns = cols;
-                geometry = g;
-            }
-        } else if (helper == null) {
-            // DL4J's own path reuses its im2col columns in its backward pass: nothing to keep.
-            return super.preOutput(training, forBackprop, workspaceMgr);
-        } else {
-            out = super.preOutput(training, forBackprop, workspaceMgr);
-        }
+        Pair<INDArray, INDArray> out = super.preOutput(training, forBackprop, workspaceMgr);
         if (training && !forBackprop) {
             // Same workspace as the activations: they stay valid until the backward pass is done.
             preActivation = workspaceMgr.dup(ArrayType.ACTIVATIONS, out.getFirst());
@@ -103,15 +77,10 @@ final class LeanConvolutionLayer extends ConvolutionLayer {
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         INDArray z = preActivation;
-        INDArray cols = columns;
-        ConvolutionColumns.Geometry g = columns == null ? geometry() : geometry;
-        columns = null;
         INDArray weightGrad = gradientViews == null ? null : gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
-        INDArray weights = getParam(ConvolutionParamInitializer.WEIGHT_KEY);
-        if ((inputGradient && cols == null) || z == null || preActivationInput != input || weightGrad == null
-                || g == null || !ConvolutionProducts.applies(input, weights, g)
-                || !ConvolutionColumns.contiguous(epsilon) || !ConvolutionColumns.contiguous(weightGrad)
-                || !Arrays.equals(z.shape(), epsilon.shape())) {
+        if (inputGradient || z == null || preActivationInput != input || weightGrad == null
+                || layerConf().getCnn2dDataFormat() != CNN2DFormat.NCHW
+                || !ConvolutionWeightGradient.applies(input, z, epsilon, weightGrad)) {
             return super.backpropGradient(epsilon, workspaceMgr);
         }
         assertInputSet(true);
@@ -120,52 +89,27 @@ final class LeanConvolutionLayer extends ConvolutionLayer {
         IActivation activation = layerConf().getActivationFn();
         boolean relu = ReluBackward.isPlainRelu(activation);
         INDArray delta = relu ? epsilon : activation.backprop(z, epsilon).getFirst();
-        if (!relu && !ConvolutionColumns.contiguous(delta)) {
+        if (!relu && !ConvolutionWeightGradient.applies(input, z, delta, weightGrad)) {
             delta = delta.dup('c');
         }
-        if (cols == null) {
-            cols = ConvolutionColumns.of(input, g, ArrayType.BP_WORKING_MEM, workspaceMgr);
-        }
+        int[] kernel = layerConf().getKernelSize();
+        int[] strides = layerConf().getStride();
+        int[] dilation = layerConf().getDilation();
+        int[] outSize = {(int) z.size(2), (int) z.size(3)};
+        int[] pad = convolutionMode == ConvolutionMode.Same
+                ? ConvolutionUtils.getSameModeTopLeftPadding(outSize, new int[] {(int) input.size(2),
+                        (int) input.size(3)}, kernel, strides, dilation)
+                : layerConf().getPadding();
         INDArray biasGrad = hasBias() ? gradientViews.get(ConvolutionParamInitializer.BIAS_KEY) : null;
-        INDArray delta2d = ConvolutionProducts.weightGradient(cols, z, delta, relu, g, weightGrad, biasGrad,
-                workspaceMgr);
+        ConvolutionWeightGradient.compute(input, z, delta, relu,
+                new ConvolutionWeightGradient.Geometry(kernel, strides, pad, dilation, outSize[0], outSize[1]),
+                weightGrad, biasGrad, workspaceMgr);
         Gradient gradient = new DefaultGradient();
         if (biasGrad != null) {
             gradient.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGrad);
         }
         gradient.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad, 'c');
-        INDArray epsilonNext = null;
-        if (inputGradient) {
-            epsilonNext = backpropDropOutIfPresent(
-                    ConvolutionProducts.inputGradient(weights, delta2d, g, input.shape(), workspaceMgr));
-        }
-        return new Pair<>(gradient, epsilonNext);
-    }
-
-    /** Whether the last training forward pass ran as matrix products (and kept its columns): for tests. */
-    boolean keptColumns() {
-        return columns != null;
-    }
-
-    /**
-     * The convolution's shape for the current input (NCHW, DL4J's output size and padding, which also rejects what
-     * DL4J rejects), or null when this layer leaves it to DL4J.
-     */
-    private ConvolutionColumns.Geometry geometry() {
-        if (input == null || input.rank() != 4 || input.dataType() != DataType.FLOAT
-                || layerConf().getCnn2dDataFormat() != CNN2DFormat.NCHW) {
-            return null;
-        }
-        int[] kernel = layerConf().getKernelSize();
-        int[] strides = layerConf().getStride();
-        int[] dilation = layerConf().getDilation();
-        int[] outSize = ConvolutionUtils.getOutputSize(input, kernel, strides, layerConf().getPadding(),
-                convolutionMode, dilation, CNN2DFormat.NCHW);
-        int[] pad = convolutionMode == ConvolutionMode.Same
-                ? ConvolutionUtils.getSameModeTopLeftPadding(outSize, new int[] {(int) input.size(2),
-                        (int) input.size(3)}, kernel, strides, dilation)
-                : layerConf().getPadding();
-        return new ConvolutionColumns.Geometry(kernel, strides, pad, dilation, outSize[0], outSize[1]);
+        return new Pair<>(gradient, null);
     }
 
     @Override
@@ -173,6 +117,5 @@ final class LeanConvolutionLayer extends ConvolutionLayer {
         super.clear();
         preActivation = null;
         preActivationInput = null;
-        columns = null;
     }
 }

@@ -50,15 +50,9 @@ final class LeanDenseLayer extends DenseLayer {
             return super.activate(false, workspaceMgr);
         }
         INDArray z = preOutput(true, workspaceMgr);
-        preActivationInput = input;
-        if (maskArray == null && ReluBackward.isPlainRelu(layerConf().getActivationFn()) && ReluForward.applies(z)) {
-            // z stays as it is for the backward pass; the activation goes to its own array in the same pass.
-            preActivation = z;
-            return ReluForward.apply(z, workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, z.dataType(),
-                    z.shape(), 'c'));
-        }
         // Same workspace as the activations: they stay valid until the backward pass is done.
         preActivation = workspaceMgr.dup(ArrayType.ACTIVATIONS, z);
+        preActivationInput = input;
         INDArray out = layerConf().getActivationFn().getActivation(z, true);
         if (maskArray != null) {
             applyMask(out);

@@ -13,12 +13,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 
 /**
- * DL4J M2.1's output layer with its three matrix products through {@link Gemm} (docs/performance.md, "The output
- * layer's products"). DL4J computes {@code input × W + b} three times per training step (forward pass, backward
- * pass, score) with ND4J's {@code mmuli}, which ran the MLP's 256×1024 by 1024×10 product at 4 GFLOP/s: 1.3 ms
- * each, as long as a whole 1024×1024 hidden layer's product. The backward pass is DL4J's, in the same order, with
- * the weight gradient and the input gradient through {@code Gemm} as well. Only layers without weight noise are
- * replaced ({@link EngineNetwork}).
+ * DL4J M2.1's output layer with its matrix products through {@link Gemm}, and its loss computed once per training
+ * step instead of twice (docs/performance.md, "The output layer"). DL4J computes {@code input × W + b} in the
+ * backward pass and again for the score, each with ND4J's {@code mmuli}, which ran the MLP's 256×1024 by 1024×10
+ * product at 4 GFLOP/s (1.3 ms, a third of a 1024×1024 hidden layer's product), then the softmax and the loss again.
+ * The backward pass is DL4J's, in the same order, with the weight gradient and the input gradient through
+ * {@code Gemm} as well; for softmax with cross-entropy it goes through {@link SoftmaxCrossEntropy} and keeps the loss
+ * for the score. Only layers without weight noise are replaced ({@link EngineNetwork}).
  */
 final class LeanOutputLayer extends OutputLayer {
 

@@ -6,7 +6,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The figures of docs/performance.md, "The first convolution's weight gradient through OpenBLAS": the product
- * {@link ConvolutionProducts#weightGradient} ends with, for LeNet's first layer ({@code delta [20, 36864] × columnsᵀ
+ * {@link ConvolutionWeightGradient} ends with, for LeNet's first layer ({@code delta [20, 36864] × columnsᵀ
  * [36864, 25]}), through {@code Nd4j.gemm} (ND4J's matmul op, which this build hands to oneDNN) and through
  * {@code mmuli}, and through {@link Gemm} ({@code cblas_sgemm} directly), all on two threads as the engine runs them.
  * <pre>
