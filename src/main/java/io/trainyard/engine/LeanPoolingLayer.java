@@ -177,8 +177,8 @@ final class LeanPoolingLayer extends SubsamplingLayer {
     }
 
     /**
-     * {@link #windowMax} for a 2×2 window, unrolled and without branches: after ReLU, which input of a window is
-     * largest is a coin toss, and the generic loop's mispredicted branches cost more than its comparisons.
+     * {@link #windowMax} for a 2×2 window, unrolled, its comparisons written as selects that the JIT can compile
+     * without branches: after ReLU, which input of a window is largest is a coin toss.
      */
     private static int max2x2(float[] in, int base, int inW) {
         int best = base;

@@ -12,8 +12,8 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
  * A classifier's softmax and multi-class cross-entropy, its gradient and its loss, in one pass over the
  * pre-activations. DL4J's {@code LossMCXENT} computes the gradient (softmax, subtract) and then, for the score, the
  * pre-activation again, the softmax again, two clipping passes, a log, a product and a sum: some fifteen libnd4j
- * calls on a 256×10 array, 0.6 ms per training step where the arithmetic takes microseconds (docs/performance.md,
- * "The output layer"). The formulas are {@code LossMCXENT}'s: gradient {@code softmax(z) − y}; loss
+ * calls on a 256×10 array, 0.35–0.45 ms per training step where the arithmetic takes microseconds
+ * (docs/performance.md, "The output layer"). The formulas are {@code LossMCXENT}'s: gradient {@code softmax(z) − y}; loss
  * {@code −Σ y·log(clip(softmax(z), ε, 1 − ε))} with its {@code softmaxClipEps} ε. Only the plain case takes this
  * path: softmax, no class weights, no mask, float rows in memory order.
  */
