@@ -1,9 +1,12 @@
 package io.trainyard.engine;
 
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas_nolapack;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -45,23 +48,30 @@ final class Gemm {
                 m, n, k, 1f, la.pointer(), la.leading(), lb.pointer(), lb.leading(), beta, lc.pointer(), lc.leading());
     }
 
-    /** Whether {@link #affine} takes {@code input} and {@code w}: a 2-D input with as many columns as w has rows. */
+    /** Whether {@link #preOutput} takes {@code input} and {@code w}: a 2-D input with as many columns as w has rows. */
     static boolean affineFits(INDArray input, INDArray w) {
         return input != null && input.rank() == 2 && w.rank() == 2 && input.columns() == w.rows();
     }
 
     /**
-     * A layer's {@code input × W + b} (bias optional), as DL4J's {@code BaseLayer} computes it but with the product
-     * through {@link #product}, in a new array of the activations workspace.
+     * A dense or output layer's pre-activation as DL4J's {@code BaseLayer.preOutputWithPreNorm} computes it, with the
+     * product through {@link #product}: {@code prepare} runs DL4J's input checks and dropout and returns the input to
+     * use; then {@code input × W + b} (bias optional) in a new array of the activations workspace; then
+     * {@code mask}, when not null. The layer's own (protected) steps come in as functions because the two layers
+     * have no common superclass of ours.
      */
-    static INDArray affine(INDArray input, INDArray w, INDArray bias, LayerWorkspaceMgr workspaceMgr) {
-        INDArray x = input.castTo(w.dataType());
+    static Pair<INDArray, INDArray> preOutput(Supplier<INDArray> prepare, INDArray w, INDArray bias,
+            Consumer<INDArray> mask, LayerWorkspaceMgr workspaceMgr) {
+        INDArray x = prepare.get().castTo(w.dataType());
         INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, w.dataType(), x.size(0), w.size(1));
         product(x, false, w, false, z, 0f);
         if (bias != null) {
             z.addiRowVector(bias);
         }
-        return z;
+        if (mask != null) {
+            mask.accept(z);
+        }
+        return new Pair<>(z, z);
     }
 
     /**

@@ -71,14 +71,12 @@ final class LeanDenseLayer extends DenseLayer {
         if (!Gemm.affineFits(input, w)) {
             return super.preOutputWithPreNorm(training, forBackprop, workspaceMgr); // DL4J's own errors
         }
-        assertInputSet(forBackprop);
-        applyDropOutIfNecessary(training, workspaceMgr);
-        INDArray z = Gemm.affine(input, w, hasBias() ? getParam(DefaultParamInitializer.BIAS_KEY) : null,
+        return Gemm.preOutput(() -> {
+            assertInputSet(forBackprop);
+            applyDropOutIfNecessary(training, workspaceMgr);
+            return input;
+        }, w, hasBias() ? getParam(DefaultParamInitializer.BIAS_KEY) : null, maskArray == null ? null : this::applyMask,
                 workspaceMgr);
-        if (maskArray != null) {
-            applyMask(z);
-        }
-        return new Pair<>(z, z);
     }
 
     @Override
