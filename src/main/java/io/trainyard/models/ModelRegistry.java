@@ -46,17 +46,11 @@ public class ModelRegistry {
         String key = "models/" + modelId + "/" + versionId + ".zip";
         StoredObject stored = objects.put(key, artifact);
         try {
-            for (int attempt = 0; attempt < 10; attempt++) {
-                Optional<Integer> number = repository.insertNextVersion(versionId, modelId, version, key,
-                        stored.size(), stored.sha256(), Instant.now());
-                if (number.isPresent()) {
-                    events.publishEvent(new ModelVersionRegistered(version.team(), version.model(), number.get()));
-                    log.info("Registered model {} version {} from job {}", version.model(), number.get(),
-                            version.jobId());
-                    return repository.version(version.team(), version.model(), number.get()).orElseThrow();
-                }
-            }
-            throw new IllegalStateException("Could not allocate a version number for model " + version.model());
+            int number = repository.insertNextVersion(versionId, modelId, version, key, stored.size(),
+                    stored.sha256(), Instant.now());
+            events.publishEvent(new ModelVersionRegistered(version.team(), version.model(), number));
+            log.info("Registered model {} version {} from job {}", version.model(), number, version.jobId());
+            return repository.version(version.team(), version.model(), number).orElseThrow();
         } catch (RuntimeException e) {
             objects.delete(key);
             throw e;

@@ -12,6 +12,8 @@ import java.util.UUID;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -26,10 +28,12 @@ class ModelRepository {
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
+    private final TransactionTemplate tx;
 
-    ModelRepository(JdbcClient jdbc, JsonMapper json) {
+    ModelRepository(JdbcClient jdbc, JsonMapper json, PlatformTransactionManager transactions) {
         this.jdbc = jdbc;
         this.json = json;
+        this.tx = new TransactionTemplate(transactions);
     }
 
     record ModelRow(UUID id, String name, Instant createdAt) {
@@ -60,12 +64,17 @@ class ModelRepository {
         }
     }
 
-    /** Inserts the version with the next free number; returns it, or empty when another writer took it first. */
-    Optional<Integer> insertNextVersion(UUID versionId, UUID modelId, NewModelVersion v, String artifactKey,
-            long size, String sha256, Instant now) {
-        int next = jdbc.sql("SELECT COALESCE(MAX(version), 0) + 1 FROM model_versions WHERE model_id = :model")
-                .param("model", modelId).query(Integer.class).single();
-        try {
+    /**
+     * Inserts the version with the next free number and returns it. Writers to one model queue on its row lock,
+     * so concurrent registrations (many replicas finishing jobs at once) each get the next number without retries.
+     */
+    int insertNextVersion(UUID versionId, UUID modelId, NewModelVersion v, String artifactKey, long size,
+            String sha256, Instant now) {
+        return tx.execute(status -> {
+            jdbc.sql("SELECT id FROM models WHERE id = :model FOR UPDATE").param("model", modelId).query()
+                    .listOfRows();
+            int next = jdbc.sql("SELECT COALESCE(MAX(version), 0) + 1 FROM model_versions WHERE model_id = :model")
+                    .param("model", modelId).query(Integer.class).single();
             jdbc.sql("""
                     INSERT INTO model_versions (id, team_id, model_id, version, job_id, checkpoint_id, artifact_key,
                                                 size_bytes, sha256, metrics, input_shape, output_labels, created_at)
@@ -77,10 +86,8 @@ class ModelRepository {
                     .param("shape", json.writeValueAsString(v.inputShape()))
                     .param("labels", json.writeValueAsString(v.outputLabels())).param("now", Timestamp.from(now))
                     .update();
-            return Optional.of(next);
-        } catch (DuplicateKeyException raced) {
-            return Optional.empty();
-        }
+            return next;
+        });
     }
 
     List<ModelVersion> versions(String team, String model) {

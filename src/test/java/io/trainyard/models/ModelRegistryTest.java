@@ -16,6 +16,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -148,10 +149,10 @@ class ModelRegistryTest {
 
     @Test
     void concurrentRegistrationsGetDistinctVersions() throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(6);
+        ExecutorService pool = Executors.newFixedThreadPool(16);
         try {
             List<Future<ModelVersion>> futures = new ArrayList<>();
-            for (int i = 0; i < 12; i++) {
+            for (int i = 0; i < 32; i++) {
                 int n = i;
                 futures.add(pool.submit(() -> register("artifact " + n)));
             }
@@ -159,7 +160,7 @@ class ModelRegistryTest {
             for (Future<ModelVersion> f : futures) {
                 versions.add(f.get().version());
             }
-            assertThat(versions).containsExactlyInAnyOrder(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12);
+            assertThat(versions).containsExactlyInAnyOrderElementsOf(IntStream.rangeClosed(1, 32).boxed().toList());
         } finally {
             pool.shutdown();
         }
