@@ -1,6 +1,7 @@
 package io.trainyard.engine;
 
 import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.Updater;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.layers.recurrent.BidirectionalLayer;
 import org.deeplearning4j.nn.layers.recurrent.LastTimeStepLayer;
@@ -42,12 +43,20 @@ final class EngineNetwork extends MultiLayerNetwork {
     }
 
     /**
-     * Installs {@link LeanAdamUpdater} in the updater the next step uses. DL4J builds the updater lazily (and again
-     * after the solver is reset), so this runs before every fit; it only looks at the blocks when they are there.
+     * Installs {@link LeanSolver} and {@link LeanAdamUpdater} for the next step. DL4J builds the solver and the
+     * updater lazily (and again after the solver is reset), so this runs before every fit; it keeps an updater that
+     * is already there (and its state, restored from a checkpoint or not).
      */
     private void leanUpdater() {
         // As DL4J's own fit does when it builds the solver: the updater's state must not land in a workspace.
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+            if (!(solver instanceof LeanSolver) && LeanSolver.replaces(this)) {
+                Updater existing = solver == null ? null : solver.getOptimizer().getUpdater(false);
+                solver = new LeanSolver(this);
+                if (existing != null) {
+                    solver.getOptimizer().setUpdater(existing);
+                }
+            }
             if (getUpdater(true) instanceof BaseMultiLayerUpdater<?> updater) {
                 LeanAdamUpdater.install(updater);
             }
@@ -125,5 +134,10 @@ final class EngineNetwork extends MultiLayerNetwork {
             return new LastTimeStepLayer(lean);
         }
         return null;
+    }
+
+    /** Training steps so far whose update went through {@link LeanSolver}'s single pass (for tests). */
+    long fusedSteps() {
+        return solver instanceof LeanSolver lean ? lean.fusedSteps() : 0;
     }
 }

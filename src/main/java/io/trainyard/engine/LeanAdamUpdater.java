@@ -44,12 +44,36 @@ final class LeanAdamUpdater extends AdamUpdater {
 
     @Override
     public void applyUpdater(INDArray gradient, int iteration, int epoch) {
+        if (!adam(gradient, null, 1, iteration, epoch)) {
+            super.applyUpdater(gradient, iteration, epoch);
+        }
+    }
+
+    /** Whether {@link #step} takes this gradient: float arrays it can walk linearly, state initialised. */
+    boolean fits(INDArray gradient) {
+        return getM() != null && getV() != null && linear(gradient, getM(), getV());
+    }
+
+    /**
+     * What DL4J's training step does to one block of plain Adam parameters after the backward pass, in one pass:
+     * divide the gradient by {@code divisor} (the batch size), the Adam step, and {@code params -= update}
+     * ({@link LeanSolver}). DL4J runs these as three passes over every parameter. The arithmetic and its rounding are
+     * DL4J's; the gradient is left as the backward pass wrote it. Needs {@link #fits}; {@code params} holds the
+     * block's parameters in the gradient's element order.
+     */
+    void step(INDArray gradient, FloatBuffer params, int divisor, int iteration, int epoch) {
+        if (!adam(gradient, params, divisor, iteration, epoch)) {
+            throw new IllegalArgumentException("Adam's fused step needs linear float arrays; see fits()");
+        }
+    }
+
+    /** Adam over the gradient divided by {@code divisor}; the update goes into {@code params} or, if null, the gradient. */
+    private boolean adam(INDArray gradient, FloatBuffer params, int divisor, int iteration, int epoch) {
+        if (!fits(gradient) || params != null && params.capacity() != gradient.length()) {
+            return false;
+        }
         INDArray m = getM();
         INDArray v = getV();
-        if (m == null || v == null || !linear(gradient, m, v)) {
-            super.applyUpdater(gradient, iteration, epoch);
-            return;
-        }
         Adam config = getConfig();
         float lr = (float) config.getLearningRate(iteration, epoch);
         float beta1 = (float) config.getBeta1();
@@ -64,9 +88,12 @@ final class LeanAdamUpdater extends AdamUpdater {
             step = epsilon;
         }
         float stepSize = step;
+        // DL4J divides by the batch size as a float array divided by a float scalar.
+        float batch = divisor;
         FloatBuffer g = Arrays4j.values(gradient);
         FloatBuffer mb = Arrays4j.values(m);
         FloatBuffer vb = Arrays4j.values(v);
+        FloatBuffer pb = params;
         float keep1 = 1 - beta1;
         float keep2 = 1 - beta2;
         Slices.run((int) gradient.length(), MIN_SLICE, (from, to) -> {
@@ -75,13 +102,14 @@ final class LeanAdamUpdater extends AdamUpdater {
             float[] gc = new float[CHUNK];
             float[] mc = new float[CHUNK];
             float[] vc = new float[CHUNK];
+            float[] pc = pb == null ? null : new float[CHUNK];
             for (int start = from; start < to; start += CHUNK) {
                 int len = Math.min(CHUNK, to - start);
                 g.get(start, gc, 0, len);
                 mb.get(start, mc, 0, len);
                 vb.get(start, vc, 0, len);
                 for (int i = 0; i < len; i++) {
-                    float grad = gc[i];
+                    float grad = gc[i] / batch;
                     float mi = beta1 * mc[i] + grad * keep1;
                     float vi = beta2 * vc[i] + grad * grad * keep2;
                     mc[i] = mi;
@@ -90,9 +118,18 @@ final class LeanAdamUpdater extends AdamUpdater {
                 }
                 mb.put(start, mc, 0, len);
                 vb.put(start, vc, 0, len);
-                g.put(start, gc, 0, len);
+                if (pc == null) {
+                    g.put(start, gc, 0, len);
+                } else {
+                    pb.get(start, pc, 0, len);
+                    for (int i = 0; i < len; i++) {
+                        pc[i] -= gc[i];
+                    }
+                    pb.put(start, pc, 0, len);
+                }
             }
         });
+        return true;
     }
 
     /** Whether all three are float arrays laid out as one run of memory in the same element order. */

@@ -35,6 +35,39 @@ class LeanAdamUpdaterTest {
         compare(new AdamUpdater(config), new LeanAdamUpdater(config), true);
     }
 
+    @Test
+    void theFusedStepIsDl4jsDivideAdamAndSubtract() {
+        Adam config = new Adam(new WarmupSchedule(new ExponentialSchedule(ScheduleType.ITERATION, 0.01, 0.9), 3));
+        AdamUpdater stock = new AdamUpdater(config);
+        LeanAdamUpdater lean = new LeanAdamUpdater(config);
+        long[] shape = {1, N};
+        INDArray stockState = Nd4j.zeros(DataType.FLOAT, 1, 2L * N + 11);
+        INDArray leanState = stockState.dup();
+        stock.setStateViewArray(view(stockState, 2 * N), shape, 'f', true);
+        lean.setStateViewArray(view(leanState, 2 * N), shape, 'f', true);
+        Nd4j.getRandom().setSeed(4);
+        INDArray stockParams = Nd4j.randn(DataType.FLOAT, 1, N);
+        // The block's parameters sit inside the network's flat parameter array, 5 values in.
+        INDArray network = Nd4j.zeros(DataType.FLOAT, 1, N + 5);
+        INDArray leanParams = network.get(NDArrayIndex.point(0), NDArrayIndex.interval(5, N + 5)).reshape(1, N)
+                .assign(stockParams);
+        int[] batchSizes = {32, 7, 20, 1, 256};
+        for (int step = 0; step < batchSizes.length; step++) {
+            INDArray gradient = Nd4j.randn(DataType.FLOAT, 1, N).muli(step + 1);
+            INDArray leanGradient = view(Nd4j.zeros(DataType.FLOAT, 1, N + 3), N).assign(gradient);
+            assertThat(lean.fits(leanGradient)).isTrue();
+            INDArray stockGradient = gradient.dup().divi(batchSizes[step]);
+            stock.applyUpdater(stockGradient, step, 0);
+            stockParams.subi(stockGradient);
+            lean.step(leanGradient, Arrays4j.values(network).slice(5, N), batchSizes[step], step, 0);
+            assertClose(leanParams, stockParams);
+            assertClose(leanState, stockState);
+            assertThat(Arrays4j.floats(leanGradient.dup())).as("the gradient is left as it was")
+                    .isEqualTo(Arrays4j.floats(gradient));
+        }
+        assertThat(network.getFloat(0, 4)).isZero();
+    }
+
     private static void compare(GradientUpdater<?> stock, GradientUpdater<?> lean, boolean strided) {
         long[] shape = {1, N};
         INDArray stockState = Nd4j.zeros(DataType.FLOAT, 1, 2L * N + 11);

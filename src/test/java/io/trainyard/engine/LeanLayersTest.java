@@ -86,6 +86,10 @@ class LeanLayersTest {
             worst = Math.max(worst, Math.abs(actual[i] - expected[i]));
         }
         assertThat(worst).as("largest parameter difference").isLessThan((float) tolerance);
+        // Plain Adam without regularisation or clipping takes the one-pass update; the examples with L2 and
+        // clipping (mlp-classifier), Nadam (cnn) and RMSProp (lstm-sequence-classifier) take DL4J's.
+        assertThat(((EngineNetwork) lean.dl4j()).fusedSteps()).as("steps through the fused update")
+                .isEqualTo(PLAIN_ADAM.contains(example) ? 6 : 0);
         assertThat(Arrays.equals(actual, Network.build(spec, plan).parameters())).as("training moved parameters")
                 .isFalse();
     }
@@ -195,6 +199,9 @@ class LeanLayersTest {
     private static final int[] BATCH_SIZES = {32, 32, 20, 32, 7, 32};
 
     /** The benchmark's shape, small: an LSTM as the first layer (no input gradient), 20 steps. */
+    private static final java.util.Set<String> PLAIN_ADAM = java.util.Set.of("dense-autoencoder", "lstm-first",
+            "pooling", "lstm-bidirectional-last");
+
     private static final String LSTM_FIRST = """
             {"input": {"type": "sequence", "features": 6, "length": 20},
              "task": {"type": "classification", "classes": 3},
