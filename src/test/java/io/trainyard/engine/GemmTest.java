@@ -51,6 +51,30 @@ class GemmTest {
         assertClose(actual, expected);
     }
 
+    @ParameterizedTest
+    @CsvSource({"c", "f"})
+    void zeroesALargeViewInSlicesAndNothingAroundIt(char order) {
+        // 1,000 × 600 values make two slices of Gemm's own zeroing; the view sits between guard values in its buffer.
+        int m = 1000;
+        int n = 600;
+        int k = 9;
+        INDArray buffer = Nd4j.create(DataType.FLOAT, 13L + m * n + 17).assign(Float.NaN);
+        INDArray c = buffer.get(NDArrayIndex.interval(13, 13 + m * n)).reshape(order, m, n);
+        assertThat(c.offset()).isEqualTo(13);
+        INDArray a = random('c', m, k, 3);
+        INDArray b = random('f', k, n, 4);
+        INDArray expected = Nd4j.create(DataType.FLOAT, new long[] {m, n}, order);
+        Nd4j.gemm(a, b, expected, false, false, 1.0, 0.0);
+
+        Gemm.product(a, false, b, false, c, 0f);
+
+        assertClose(c, expected);
+        float[] all = buffer.data().asFloat();
+        for (int i : new int[] {0, 12, 13 + m * n, all.length - 1}) {
+            assertThat(all[i]).as("guard value %d", i).isNaN();
+        }
+    }
+
     @Test
     void readsAndWritesViewsWhereTheyLieInTheirBuffers() {
         // As DL4J lays out a dense layer: weights and their gradient are 'f' views into one flat buffer, at an offset.
