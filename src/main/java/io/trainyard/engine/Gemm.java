@@ -21,9 +21,6 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 final class Gemm {
 
-    /** Floats per slice when zeroing: 1 MB, below which one core does it alone. */
-    private static final int ZERO_SLICE = 1 << 18;
-
     private Gemm() {
     }
 
@@ -46,9 +43,9 @@ final class Gemm {
             return;
         }
         if (beta == 0 && lc.leading() == (lc.rowMajor() ? n : m)) {
-            // OpenBLAS zeroes C for beta = 0 in its own loop, which took ~3 % of the MLP's step (sgemm_beta in a
-            // perf profile); memset does it in a fraction of that, and beta = 1 then skips OpenBLAS's loop.
-            zero(lc.pointer(), m * n);
+            // OpenBLAS zeroes C for beta = 0 in its own loop: 3.6-4.0 % of the MLP's samples in a perf profile,
+            // against 2.5-2.6 % for memset (docs/performance.md); beta = 1 then skips OpenBLAS's loop.
+            Pointer.memset(lc.pointer(), 0, (long) m * n * Float.BYTES);
             beta = 1;
         }
         // In the order C is stored in, an operand stored the other way round is its own transpose.
@@ -56,13 +53,6 @@ final class Gemm {
         openblas_nolapack.cblas_sgemm(rowMajor ? openblas_nolapack.CblasRowMajor : openblas_nolapack.CblasColMajor,
                 flag(transposeA != (la.rowMajor() != rowMajor)), flag(transposeB != (lb.rowMajor() != rowMajor)),
                 m, n, k, 1f, la.pointer(), la.leading(), lb.pointer(), lb.leading(), beta, lc.pointer(), lc.leading());
-    }
-
-    /** Sets {@code count} floats from {@code start} to 0, both cores each on its half for large arrays. */
-    private static void zero(FloatPointer start, int count) {
-        // memset takes a void*: JavaCPP adds a plain Pointer's position in bytes.
-        Slices.run(count, ZERO_SLICE, (from, to) -> Pointer.memset(
-                new Pointer(start).position((long) from * Float.BYTES), 0, (long) (to - from) * Float.BYTES));
     }
 
     /** Whether {@link #preOutput} takes {@code input} and {@code w}: a 2-D input with as many columns as w has rows. */
