@@ -1,5 +1,5 @@
 # Adds timers to a copy of the engine's sources (run from the folder that holds java/): each lean layer's forward and
-# backward pass, LeanAdamUpdater, EngineNetwork.computeGradientAndScore and fit. Used by run.sh; never on src/.
+# backward pass, LeanAdamUpdater, EngineNetwork.computeGradientAndScore and fit, LeanSolver.optimize and its update. Used by run.sh; never on src/.
 import re
 probe = '''
     static final java.util.Map<String, java.util.List<Long>> PROBE = new java.util.concurrent.ConcurrentHashMap<>();
@@ -53,3 +53,18 @@ s=s.replace("""    private boolean replaceLayers() {""","""    @Override
     }
     private boolean replaceLayers() {""")
 open(p,'w').write(s)
+p='java/io/trainyard/engine/LeanSolver.java'
+if os.path.exists(p):
+    s=open(p).read()
+    s=s.replace("""    public void optimize(LayerWorkspaceMgr workspaceMgr) {
+        optimizer.optimize(workspaceMgr);""","""    public void optimize(LayerWorkspaceMgr workspaceMgr) {
+        long t0 = System.nanoTime();
+        try { optimizer.optimize(workspaceMgr); } finally { Gemm.rec("optimize", t0); }""")
+    s=s.replace("""                LayerWorkspaceMgr workspaceMgr) {
+            if (getUpdater(true)""","""                LayerWorkspaceMgr workspaceMgr) {
+            long t0 = System.nanoTime();
+            try { update0(gradient, model, batchSize, workspaceMgr); } finally { Gemm.rec("update", t0); }
+        }
+        private void update0(Gradient gradient, Model model, int batchSize, LayerWorkspaceMgr workspaceMgr) {
+            if (getUpdater(true)""")
+    open(p,'w').write(s)
