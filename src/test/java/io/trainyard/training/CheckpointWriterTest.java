@@ -2,8 +2,10 @@ package io.trainyard.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.trainyard.checkpoints.CheckpointInfo;
+import io.trainyard.system.ThreadPriority;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Map;
@@ -13,6 +15,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 
 class CheckpointWriterTest {
 
@@ -41,6 +45,23 @@ class CheckpointWriterTest {
             assertThat(thread.get()).isEqualTo("checkpoint-job");
             assertThat(writer.await()).as("nothing in flight any more").isEqualTo(CheckpointWriter.Result.NONE);
         }
+    }
+
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void writesAtTheLowestPriorityWhileTheTrainerKeepsItsOwn() throws Exception {
+        Integer trainer = ThreadPriority.currentNice();
+        assumeThat(trainer).as("the tests' JVM runs below the lowest priority").isNotNull().isLessThan(19);
+        AtomicReference<Integer> writerNice = new AtomicReference<>();
+        try (CheckpointWriter writer = new CheckpointWriter("job")) {
+            writer.submit(() -> {
+                writerNice.set(ThreadPriority.currentNice());
+                return Optional.empty();
+            });
+            writer.await();
+        }
+        assertThat(writerNice.get()).isEqualTo(19);
+        assertThat(ThreadPriority.currentNice()).as("the caller's own priority").isEqualTo(trainer);
     }
 
     @Test

@@ -1,0 +1,116 @@
+package io.trainyard.bench;
+
+import io.trainyard.engine.Batch;
+import io.trainyard.engine.Network;
+import io.trainyard.engine.Tensor;
+import io.trainyard.system.ThreadPriority;
+import java.io.BufferedOutputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * What a checkpoint written in the background costs the training beside it, with the writer thread at normal
+ * priority and at the lowest (nice 19, {@link ThreadPriority}): segments of MLP training steps (batch 256) the length
+ * of a short epoch, each with one checkpoint started at its beginning (a snapshot, then {@code Snapshot.save}
+ * through SHA-256 into a file, as the service's writer does) or none, the three kinds taking turns. Prints each
+ * kind's median segment time and the overheads against the segments without a checkpoint.
+ * <pre>
+ * java -cp target/test-classes:target/classes:$(cat target/bench-classpath.txt) \
+ *     io.trainyard.bench.CheckpointPriorityBench bench/specs [STEPS_PER_SEGMENT (32)] [ROUNDS (12)]
+ * </pre>
+ * A benchmark, not a test.
+ */
+public final class CheckpointPriorityBench {
+
+    private enum Kind { NONE, NORMAL, LOWEST }
+
+    private CheckpointPriorityBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path specs = Path.of(args[0]);
+        int steps = args.length > 1 ? Integer.parseInt(args[1]) : 32;
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 12;
+        BenchNets net = BenchNets.MLP;
+        Network network = BenchMain.network(specs, net, 1);
+        BenchNets.Data data = net.data(net.batchSize);
+        float[] by = new float[net.batchSize * net.classes];
+        for (int j = 0; j < net.batchSize; j++) {
+            by[j * net.classes + data.y()[j]] = 1f;
+        }
+        Batch batch = new Batch(Tensor.of(Arrays.copyOf(data.x(), net.batchSize * 784), net.batchSize, 784),
+                Tensor.of(by, net.batchSize, net.classes));
+        Path file = Files.createTempFile("checkpoint-priority", ".zip");
+        ExecutorService normal = Executors.newSingleThreadExecutor();
+        ExecutorService lowest = Executors.newSingleThreadExecutor(r -> new Thread(() -> {
+            System.out.println("writer at the lowest priority: " + ThreadPriority.lowerCurrentThread());
+            r.run();
+        }));
+        List<List<Double>> seconds = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        try {
+            for (int i = 0; i < 3 * steps; i++) {
+                network.fitBatch(batch); // JIT and workspaces warm
+            }
+            for (int round = 0; round < rounds + 1; round++) {
+                for (int k = 0; k < 3; k++) {
+                    // The order rotates each round, so no kind always follows another.
+                    Kind kind = Kind.values()[(k + round) % 3];
+                    long t0 = System.nanoTime();
+                    Future<?> writing = switch (kind) {
+                        case NONE -> null;
+                        case NORMAL -> write(normal, network, file);
+                        case LOWEST -> write(lowest, network, file);
+                    };
+                    for (int i = 0; i < steps; i++) {
+                        network.fitBatch(batch);
+                    }
+                    double s = (System.nanoTime() - t0) / 1e9;
+                    if (writing != null) {
+                        writing.get();
+                    }
+                    if (round > 0) { // the first round warms the writers up
+                        seconds.get(kind.ordinal()).add(s);
+                    }
+                }
+            }
+        } finally {
+            normal.shutdown();
+            lowest.shutdown();
+            Files.deleteIfExists(file);
+        }
+        double none = median(seconds.get(0));
+        for (Kind kind : Kind.values()) {
+            List<Double> s = seconds.get(kind.ordinal());
+            System.out.printf("%-7s segment of %d steps: median %.3f s (%.3f–%.3f), overhead %+.1f %%%n", kind, steps,
+                    median(s), s.stream().mapToDouble(Double::doubleValue).min().orElse(0),
+                    s.stream().mapToDouble(Double::doubleValue).max().orElse(0), 100 * (median(s) / none - 1));
+        }
+    }
+
+    private static Future<?> write(ExecutorService writer, Network network, Path file) {
+        Network.Snapshot snapshot = network.snapshot();
+        return writer.submit(() -> {
+            try (snapshot; OutputStream out = new DigestOutputStream(
+                    new BufferedOutputStream(Files.newOutputStream(file), 1 << 16),
+                    MessageDigest.getInstance("SHA-256"))) {
+                snapshot.save(out);
+            }
+            return null;
+        });
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        sorted.sort(null);
+        return sorted.get(sorted.size() / 2);
+    }
+}
