@@ -22,9 +22,12 @@ class NetworkLifecycleTest {
         assertThat(Network.build(other).parameters()).isNotEqualTo(Network.build(spec).parameters());
     }
 
-    /** The MLP has the engine's lean dense layers (EngineNetwork replaces them again after loading). */
+    /**
+     * The MLP has the engine's lean dense layers (EngineNetwork replaces them again after loading); the autoencoder
+     * trains with plain Adam, whose update runs through LeanSolver's single pass on the restored moments.
+     */
     @ParameterizedTest
-    @ValueSource(strings = {"lstm-sequence-classifier", "mlp-classifier"})
+    @ValueSource(strings = {"lstm-sequence-classifier", "mlp-classifier", "dense-autoencoder"})
     void saveThenLoadGivesIdenticalOutputsAndContinuedTraining(String example) throws Exception {
         TrainingSpec spec = Specs.parse(Specs.example(example));
         NetworkPlan plan = Specs.plan(spec);
@@ -48,6 +51,8 @@ class NetworkLifecycleTest {
             assertThat(b).isEqualTo(a);
         }
         assertThat(loaded.parameters()).isEqualTo(net.parameters());
+        assertThat(((EngineNetwork) loaded.dl4j()).fusedSteps()).as("steps through the fused update after loading")
+                .isEqualTo(example.equals("dense-autoencoder") ? 3 : 0);
     }
 
     @Test
