@@ -93,7 +93,6 @@ final class LeanAdamUpdater extends AdamUpdater {
         FloatBuffer g = Arrays4j.values(gradient);
         FloatBuffer mb = Arrays4j.values(m);
         FloatBuffer vb = Arrays4j.values(v);
-        FloatBuffer pb = params;
         float keep1 = 1 - beta1;
         float keep2 = 1 - beta2;
         Slices.run((int) gradient.length(), MIN_SLICE, (from, to) -> {
@@ -102,7 +101,7 @@ final class LeanAdamUpdater extends AdamUpdater {
             float[] gc = new float[CHUNK];
             float[] mc = new float[CHUNK];
             float[] vc = new float[CHUNK];
-            float[] pc = pb == null ? null : new float[CHUNK];
+            float[] pc = params == null ? null : new float[CHUNK];
             for (int start = from; start < to; start += CHUNK) {
                 int len = Math.min(CHUNK, to - start);
                 g.get(start, gc, 0, len);
@@ -121,11 +120,11 @@ final class LeanAdamUpdater extends AdamUpdater {
                 if (pc == null) {
                     g.put(start, gc, 0, len);
                 } else {
-                    pb.get(start, pc, 0, len);
+                    params.get(start, pc, 0, len);
                     for (int i = 0; i < len; i++) {
                         pc[i] -= gc[i];
                     }
-                    pb.put(start, pc, 0, len);
+                    params.put(start, pc, 0, len);
                 }
             }
         });

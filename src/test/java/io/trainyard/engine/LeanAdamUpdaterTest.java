@@ -40,11 +40,9 @@ class LeanAdamUpdaterTest {
         Adam config = new Adam(new WarmupSchedule(new ExponentialSchedule(ScheduleType.ITERATION, 0.01, 0.9), 3));
         AdamUpdater stock = new AdamUpdater(config);
         LeanAdamUpdater lean = new LeanAdamUpdater(config);
-        long[] shape = {1, N};
-        INDArray stockState = Nd4j.zeros(DataType.FLOAT, 1, 2L * N + 11);
-        INDArray leanState = stockState.dup();
-        stock.setStateViewArray(view(stockState, 2 * N), shape, 'f', true);
-        lean.setStateViewArray(view(leanState, 2 * N), shape, 'f', true);
+        INDArray[] states = zeroState(stock, lean);
+        INDArray stockState = states[0];
+        INDArray leanState = states[1];
         Nd4j.getRandom().setSeed(4);
         INDArray stockParams = Nd4j.randn(DataType.FLOAT, 1, N);
         // The block's parameters sit inside the network's flat parameter array, 5 values in.
@@ -68,12 +66,20 @@ class LeanAdamUpdaterTest {
         assertThat(network.getFloat(0, 4)).isZero();
     }
 
-    private static void compare(GradientUpdater<?> stock, GradientUpdater<?> lean, boolean strided) {
+    /** The two updaters' state, zeroed, each in a view that starts inside a larger buffer: {stock's, lean's}. */
+    private static INDArray[] zeroState(GradientUpdater<?> stock, GradientUpdater<?> lean) {
         long[] shape = {1, N};
         INDArray stockState = Nd4j.zeros(DataType.FLOAT, 1, 2L * N + 11);
         INDArray leanState = stockState.dup();
         stock.setStateViewArray(view(stockState, 2 * N), shape, 'f', true);
         lean.setStateViewArray(view(leanState, 2 * N), shape, 'f', true);
+        return new INDArray[] {stockState, leanState};
+    }
+
+    private static void compare(GradientUpdater<?> stock, GradientUpdater<?> lean, boolean strided) {
+        INDArray[] states = zeroState(stock, lean);
+        INDArray stockState = states[0];
+        INDArray leanState = states[1];
         Nd4j.getRandom().setSeed(3);
         for (int step = 0; step < 5; step++) {
             INDArray values = Nd4j.randn(DataType.FLOAT, 1, N).muli(step + 1);
