@@ -38,7 +38,7 @@ public final class ThreadPriority {
         try {
             // For PRIO_PROCESS, Linux takes a thread id and changes that thread alone.
             return C.setpriority(PRIO_PROCESS, C.gettid(), LOWEST) == 0;
-        } catch (UnsatisfiedLinkError | RuntimeException e) {
+        } catch (LinkageError | RuntimeException e) {
             log.debug("Could not lower the priority of thread {}", Thread.currentThread().getName(), e);
             return false;
         }
@@ -51,18 +51,17 @@ public final class ThreadPriority {
         }
         try {
             return C.getpriority(PRIO_PROCESS, C.gettid());
-        } catch (UnsatisfiedLinkError | RuntimeException e) {
+        } catch (LinkageError | RuntimeException e) {
             return null;
         }
     }
 
     private static CLibrary load() {
-        if (!Platform.isLinux()) {
-            return null;
-        }
+        // Any failure here (JNA unable to unpack its native part into a read-only temp folder, say) must leave the
+        // class usable: the checkpoint writer calls it before it writes anything.
         try {
-            return Native.load("c", CLibrary.class);
-        } catch (UnsatisfiedLinkError | RuntimeException e) {
+            return Platform.isLinux() ? Native.load("c", CLibrary.class) : null;
+        } catch (LinkageError | RuntimeException e) {
             log.debug("No C library for thread priorities", e);
             return null;
         }
