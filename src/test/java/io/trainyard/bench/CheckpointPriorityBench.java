@@ -6,8 +6,11 @@ import io.trainyard.engine.Tensor;
 import io.trainyard.system.ThreadPriority;
 import java.io.BufferedOutputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -25,8 +28,10 @@ import java.util.concurrent.Future;
  * kind's median segment time and the overheads against the segments without a checkpoint.
  * <pre>
  * java -cp target/test-classes:target/classes:$(cat target/bench-classpath.txt) \
- *     io.trainyard.bench.CheckpointPriorityBench bench/specs [STEPS_PER_SEGMENT (32)] [ROUNDS (12)]
+ *     io.trainyard.bench.CheckpointPriorityBench bench/specs [STEPS_PER_SEGMENT (32)] [ROUNDS (12)] [force]
  * </pre>
+ * With {@code force}, each checkpoint file is also forced to disk before the write counts as done, as the service's
+ * filesystem store does.
  * A benchmark, not a test.
  */
 public final class CheckpointPriorityBench {
@@ -40,6 +45,7 @@ public final class CheckpointPriorityBench {
         Path specs = Path.of(args[0]);
         int steps = args.length > 1 ? Integer.parseInt(args[1]) : 32;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 12;
+        boolean force = args.length > 3 && args[3].equals("force");
         BenchNets net = BenchNets.MLP;
         Network network = BenchMain.network(specs, net, 1);
         BenchNets.Data data = net.data(net.batchSize);
@@ -67,8 +73,8 @@ public final class CheckpointPriorityBench {
                     long t0 = System.nanoTime();
                     Future<?> writing = switch (kind) {
                         case NONE -> null;
-                        case NORMAL -> write(normal, network, file);
-                        case LOWEST -> write(lowest, network, file);
+                        case NORMAL -> write(normal, network, file, force);
+                        case LOWEST -> write(lowest, network, file, force);
                     };
                     for (int i = 0; i < steps; i++) {
                         network.fitBatch(batch);
@@ -96,13 +102,18 @@ public final class CheckpointPriorityBench {
         }
     }
 
-    private static Future<?> write(ExecutorService writer, Network network, Path file) {
+    private static Future<?> write(ExecutorService writer, Network network, Path file, boolean force) {
         Network.Snapshot snapshot = network.snapshot();
         return writer.submit(() -> {
-            try (snapshot; OutputStream out = new DigestOutputStream(
-                    new BufferedOutputStream(Files.newOutputStream(file), 1 << 16),
-                    MessageDigest.getInstance("SHA-256"))) {
+            try (snapshot; FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                OutputStream out = new DigestOutputStream(new BufferedOutputStream(Channels.newOutputStream(channel),
+                        1 << 16), MessageDigest.getInstance("SHA-256"));
                 snapshot.save(out);
+                out.flush();
+                if (force) {
+                    channel.force(true);
+                }
             }
             return null;
         });
