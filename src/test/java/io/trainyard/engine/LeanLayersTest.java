@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.trainyard.spec.NetworkPlan;
 import io.trainyard.spec.TrainingSpec;
 import java.util.Arrays;
+import java.util.Set;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
@@ -199,7 +200,7 @@ class LeanLayersTest {
     private static final int[] BATCH_SIZES = {32, 32, 20, 32, 7, 32};
 
     /** The benchmark's shape, small: an LSTM as the first layer (no input gradient), 20 steps. */
-    private static final java.util.Set<String> PLAIN_ADAM = java.util.Set.of("dense-autoencoder", "lstm-first",
+    private static final Set<String> PLAIN_ADAM = Set.of("dense-autoencoder", "lstm-first",
             "pooling", "lstm-bidirectional-last");
 
     private static final String LSTM_FIRST = """
