@@ -199,10 +199,11 @@ class LeanLayersTest {
 
     private static final int[] BATCH_SIZES = {32, 32, 20, 32, 7, 32};
 
-    /** The benchmark's shape, small: an LSTM as the first layer (no input gradient), 20 steps. */
+    /** The examples trained by plain Adam, without regularisation or clipping: LeanSolver's one-pass update. */
     private static final Set<String> PLAIN_ADAM = Set.of("dense-autoencoder", "lstm-first",
             "pooling", "lstm-bidirectional-last");
 
+    /** The benchmark's shape, small: an LSTM as the first layer (no input gradient), 20 steps. */
     private static final String LSTM_FIRST = """
             {"input": {"type": "sequence", "features": 6, "length": 20},
              "task": {"type": "classification", "classes": 3},
