@@ -42,17 +42,18 @@ final class Gemm {
             vectorTimesMatrix(a, transposeA, lb, transposeB, c, n, k, beta);
             return;
         }
+        FloatPointer cStart = lc.pointer();
         if (beta == 0 && lc.leading() == (lc.rowMajor() ? n : m)) {
             // OpenBLAS zeroes C for beta = 0 in its own loop: 3.6-4.0 % of the MLP's samples in a perf profile,
             // against 2.5-2.6 % for memset (docs/performance.md); beta = 1 then skips OpenBLAS's loop.
-            Pointer.memset(lc.pointer(), 0, (long) m * n * Float.BYTES);
+            Pointer.memset(cStart, 0, (long) m * n * Float.BYTES);
             beta = 1;
         }
         // In the order C is stored in, an operand stored the other way round is its own transpose.
         boolean rowMajor = lc.rowMajor();
         openblas_nolapack.cblas_sgemm(rowMajor ? openblas_nolapack.CblasRowMajor : openblas_nolapack.CblasColMajor,
                 flag(transposeA != (la.rowMajor() != rowMajor)), flag(transposeB != (lb.rowMajor() != rowMajor)),
-                m, n, k, 1f, la.pointer(), la.leading(), lb.pointer(), lb.leading(), beta, lc.pointer(), lc.leading());
+                m, n, k, 1f, la.pointer(), la.leading(), lb.pointer(), lb.leading(), beta, cStart, lc.leading());
     }
 
     /** Whether {@link #preOutput} takes {@code input} and {@code w}: a 2-D input with as many columns as w has rows. */
