@@ -1,5 +1,6 @@
 # Adds timers to a copy of the engine's sources (run from the folder that holds java/): each lean layer's forward and
-# backward pass, LeanAdamUpdater, EngineNetwork.computeGradientAndScore and fit, LeanSolver.optimize and its update. Used by run.sh; never on src/.
+# backward pass, LeanAdamUpdater, EngineNetwork.computeGradientAndScore and fit, LeanSolver.optimize and its update,
+# Network.fitBatch (fit plus the batch's copy into ND4J). Used by run.sh; never on src/.
 import re
 probe = '''
     static final java.util.Map<String, java.util.List<Long>> PROBE = new java.util.concurrent.ConcurrentHashMap<>();
@@ -7,7 +8,8 @@ probe = '''
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> new java.util.TreeMap<>(PROBE).forEach((kk, v) -> {
             java.util.List<Long> s = new java.util.ArrayList<>(v.subList(v.size() / 3, v.size())); java.util.Collections.sort(s);
-            System.out.printf("probe %s: %d calls, median %.3f ms (last two thirds)%n", kk, v.size(), s.get(s.size() / 2) / 1e6); })));
+            System.out.printf("probe %s: %d calls, median %.3f ms, mean %.3f ms, max %.3f ms (last two thirds)%n", kk, v.size(), s.get(s.size() / 2) / 1e6, s.stream().mapToLong(Long::longValue).average().orElse(0) / 1e6, s.get(s.size() - 1) / 1e6);
+            if (System.getenv("LT_TRACE") != null) { StringBuilder b = new StringBuilder("trace " + kk + " (mean ms per 16 calls):"); for (int i = 0; i + 16 <= v.size(); i += 16) { long sum = 0; for (int j = i; j < i + 16; j++) sum += v.get(j); b.append(String.format(" %.2f", sum / 16 / 1e6)); } System.out.println(b); } })));
     }
 '''
 p='java/io/trainyard/engine/Gemm.java'
@@ -68,3 +70,13 @@ if os.path.exists(p):
         private void update0(Gradient gradient, Model model, int batchSize, LayerWorkspaceMgr workspaceMgr) {
             if (getUpdater(true)""")
     open(p,'w').write(s)
+p='java/io/trainyard/engine/Network.java'
+s=open(p).read()
+s=s.replace("""    public double fitBatch(Batch batch) {
+""","""    public double fitBatch(Batch batch) {
+        long t0 = System.nanoTime();
+        try { return fitBatch0(batch); } finally { Gemm.rec("fitBatch", t0); }
+    }
+    private double fitBatch0(Batch batch) {
+""",1)
+open(p,'w').write(s)

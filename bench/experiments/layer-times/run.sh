@@ -24,6 +24,6 @@ unset OPENBLAS_CORETYPE
 for net in "${@:-mlp:8192 cnn:3072}"; do
   for one in $net; do
     "$TRAINYARD_JAVA" $TRAINYARD_JAVA_FLAGS -cp "$out:$src/target/test-classes:$cp" io.trainyard.bench.BenchMain train bench/specs "$one" 8 "${one#*:}" engine 2>/dev/null \
-      | grep -E '^probe|epoch 8' | sed "s/^/$one /"
+      | grep -E "^probe|^trace|epochSeconds" | sed "s/^/$one /"
   done
 done
