@@ -1,5 +1,6 @@
 package io.trainyard.engine;
 
+import java.nio.FloatBuffer;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.bytedeco.javacpp.FloatPointer;
@@ -72,14 +73,40 @@ final class Gemm {
             Consumer<INDArray> mask, LayerWorkspaceMgr workspaceMgr) {
         INDArray x = prepare.get().castTo(w.dataType());
         INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, w.dataType(), x.size(0), w.size(1));
-        product(x, false, w, false, z, 0f);
-        if (bias != null) {
-            z.addiRowVector(bias);
+        if (fillRows(z, bias)) {
+            product(x, false, w, false, z, 1f);
+        } else {
+            product(x, false, w, false, z, 0f);
+            if (bias != null) {
+                z.addiRowVector(bias);
+            }
         }
         if (mask != null) {
             mask.accept(z);
         }
         return new Pair<>(z, z);
+    }
+
+    /**
+     * Every row of {@code z} set to {@code bias}, so that the product can add onto it ({@code beta = 1}) as PyTorch's
+     * {@code addmm} does: one pass over the pre-activation instead of zeroing it and adding the bias after the
+     * product (docs/performance.md, "The bias before the product"). False, with nothing written, where the arrays
+     * are not plain float rows.
+     */
+    static boolean fillRows(INDArray z, INDArray bias) {
+        if (bias == null || z.dataType() != DataType.FLOAT || bias.dataType() != DataType.FLOAT || z.rank() != 2
+                || z.ordering() != 'c' || z.elementWiseStride() != 1 || bias.length() != z.size(1)
+                || bias.elementWiseStride() != 1) {
+            return false;
+        }
+        int n = (int) z.size(1);
+        float[] row = new float[n];
+        Arrays4j.values(bias).get(0, row);
+        FloatBuffer out = Arrays4j.values(z);
+        for (int r = 0, rows = (int) z.size(0); r < rows; r++) {
+            out.put(r * n, row);
+        }
+        return true;
     }
 
     /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -147,6 +148,41 @@ class GemmTest {
 
         assertThat(out.equalsWithEps(doubles.mmul(b), 1e-9)).isTrue();
         assertClose(floatOut, strided.dup().mmul(floatB));
+    }
+
+    /** The pre-activation starts from the bias and the product adds onto it: the same as x·W, then + b. */
+    @ParameterizedTest(name = "{0} rows")
+    @CsvSource({"37", "1"})
+    void preOutputAddsTheProductOntoTheBias(int rows) {
+        INDArray x = random('c', rows, 41, 12);
+        // W and b as DL4J keeps them: views into one flat parameter buffer, b after W, at an offset.
+        INDArray params = random('c', 1, 3 + 41 * 23 + 23, 13);
+        INDArray w = params.get(NDArrayIndex.point(0), NDArrayIndex.interval(3, 3 + 41 * 23)).reshape('f', 41, 23);
+        INDArray b = params.get(NDArrayIndex.interval(0, 1), NDArrayIndex.interval(3 + 41 * 23, 3 + 41 * 23 + 23));
+        INDArray expected = x.mmul(w).addiRowVector(b);
+        LayerWorkspaceMgr none = LayerWorkspaceMgr.noWorkspaces();
+
+        INDArray actual = Gemm.preOutput(() -> x, w, b, null, none).getFirst();
+
+        assertClose(actual, expected);
+        assertThat(Gemm.fillRows(Nd4j.create(DataType.FLOAT, rows, 23), b)).isTrue();
+    }
+
+    @Test
+    void leavesTheBiasToNd4jWhereRowsAreNotPlainFloats() {
+        INDArray bias = random('c', 1, 5, 14);
+
+        assertThat(Gemm.fillRows(Nd4j.create(DataType.FLOAT, new long[] {4, 5}, 'f'), bias)).isFalse();
+        assertThat(Gemm.fillRows(Nd4j.create(DataType.DOUBLE, 4, 5), bias)).isFalse();
+        assertThat(Gemm.fillRows(Nd4j.create(DataType.FLOAT, 4, 6), bias)).isFalse();
+        assertThat(Gemm.fillRows(Nd4j.create(DataType.FLOAT, 4, 5), null)).isFalse();
+        INDArray doubles = Nd4j.rand(DataType.DOUBLE, 4, 3);
+        INDArray w = Nd4j.rand(DataType.DOUBLE, 3, 5);
+        INDArray b = Nd4j.rand(DataType.DOUBLE, 1, 5);
+
+        INDArray z = Gemm.preOutput(() -> doubles, w, b, null, LayerWorkspaceMgr.noWorkspaces()).getFirst();
+
+        assertThat(z.equalsWithEps(doubles.mmul(w).addiRowVector(b), 1e-9)).isTrue();
     }
 
     private static INDArray random(char order, int rows, int cols, long seed) {
