@@ -95,7 +95,7 @@ final class Gemm {
      */
     static boolean fillRows(INDArray z, INDArray bias) {
         if (bias == null || z.dataType() != DataType.FLOAT || bias.dataType() != DataType.FLOAT || z.rank() != 2
-                || z.ordering() != 'c' || z.elementWiseStride() != 1 || bias.length() != z.size(1)
+                || z.length() == 0 || z.ordering() != 'c' || z.elementWiseStride() != 1 || bias.length() != z.size(1)
                 || bias.elementWiseStride() != 1) {
             return false;
         }

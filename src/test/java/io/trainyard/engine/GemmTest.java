@@ -176,6 +176,7 @@ class GemmTest {
         assertThat(Gemm.fillRows(Nd4j.create(DataType.DOUBLE, 4, 5), bias)).isFalse();
         assertThat(Gemm.fillRows(Nd4j.create(DataType.FLOAT, 4, 6), bias)).isFalse();
         assertThat(Gemm.fillRows(Nd4j.create(DataType.FLOAT, 4, 5), null)).isFalse();
+        assertThat(Gemm.fillRows(Nd4j.create(DataType.FLOAT, 0, 5), bias)).isFalse();
         INDArray doubles = Nd4j.rand(DataType.DOUBLE, 4, 3);
         INDArray w = Nd4j.rand(DataType.DOUBLE, 3, 5);
         INDArray b = Nd4j.rand(DataType.DOUBLE, 1, 5);
