@@ -1,6 +1,7 @@
 package io.trainyard.engine;
 
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -39,7 +40,7 @@ final class ConvolutionWeightGradient {
      */
     static boolean applies(INDArray input, INDArray z, INDArray epsilon, INDArray weightGrad) {
         if (!(contiguous(input) && contiguous(z) && contiguous(epsilon) && contiguous(weightGrad)
-                && java.util.Arrays.equals(z.shape(), epsilon.shape()))) {
+                && Arrays.equals(z.shape(), epsilon.shape()))) {
             return false;
         }
         long wide = z.length() / z.size(1);
@@ -164,11 +165,11 @@ final class ConvolutionWeightGradient {
             int ih = oh * sH + rowShift;
             int at = oh * outW;
             if (ih < 0 || ih >= inH) {
-                java.util.Arrays.fill(column, at, at + outW, 0f);
+                Arrays.fill(column, at, at + outW, 0f);
                 continue;
             }
-            java.util.Arrays.fill(column, at, at + first, 0f);
-            java.util.Arrays.fill(column, at + end, at + outW, 0f);
+            Arrays.fill(column, at, at + first, 0f);
+            Arrays.fill(column, at + end, at + outW, 0f);
             int from = ih * inW + first * sW + colShift;
             if (sW == 1) {
                 System.arraycopy(plane, from, column, at + first, end - first);
