@@ -80,3 +80,29 @@ s=s.replace("""    public double fitBatch(Batch batch) {
     private double fitBatch0(Batch batch) {
 """,1)
 open(p,'w').write(s)
+# Each OpenBLAS product by shape (LT_GEMM=1): how fast the products run inside the step, against the same shapes
+# alone (bench/experiments/products).
+if os.environ.get("LT_GEMM"):
+    p='java/io/trainyard/engine/Gemm.java'
+    s=open(p).read()
+    old="""        openblas_nolapack.cblas_sgemm(rowMajor ? openblas_nolapack.CblasRowMajor : openblas_nolapack.CblasColMajor,
+                flag(transposeA != (la.rowMajor() != rowMajor)), flag(transposeB != (lb.rowMajor() != rowMajor)),
+                m, n, k, 1f, la.pointer(), la.leading(), lb.pointer(), lb.leading(), beta, cStart, lc.leading());"""
+    assert old in s, "Gemm.product's call changed: update instrument.py"
+    s=s.replace(old, "        long g0 = System.nanoTime();\n" + old + "\n        rec(\"sgemm \" + m + \"x\" + n + \"x\" + k + (transposeA ? \" tA\" : \"\") + (transposeB ? \" tB\" : \"\"), g0);")
+    open(p,'w').write(s)
+# The dense layer's steps around its products (LT_DENSE=1): the pre-activation's copy and the activation in the
+# forward pass, the activation's gradient (with the bias gradient) in the backward pass.
+if os.environ.get("LT_DENSE"):
+    p='java/io/trainyard/engine/LeanDenseLayer.java'
+    s=open(p).read()
+    pairs=[("        preActivation = workspaceMgr.dup(ArrayType.ACTIVATIONS, z);\n",
+            "        long d0 = System.nanoTime();\n        preActivation = workspaceMgr.dup(ArrayType.ACTIVATIONS, z);\n        Gemm.rec(index + \".fwd copy z\", d0);\n"),
+           ("        INDArray out = layerConf().getActivationFn().getActivation(z, true);\n",
+            "        long a0 = System.nanoTime();\n        INDArray out = layerConf().getActivationFn().getActivation(z, true);\n        Gemm.rec(index + \".fwd activation\", a0);\n"),
+           ("            ReluBackward.apply(z, epsilon, biasGrad); // z is this layer's own copy: overwritten with delta\n",
+            "            long r0 = System.nanoTime();\n            ReluBackward.apply(z, epsilon, biasGrad); // z is this layer's own copy: overwritten with delta\n            Gemm.rec(index + \".bwd relu+bias\", r0);\n")]
+    for old, new in pairs:
+        assert old in s, "LeanDenseLayer changed: update instrument.py"
+        s=s.replace(old,new)
+    open(p,'w').write(s)

@@ -36,6 +36,8 @@ final class LeanConvolutionLayer extends ConvolutionLayer {
     /** Pre-activation of the last training forward pass, and the input it was computed from. */
     private INDArray preActivation;
     private INDArray preActivationInput;
+    /** The input's columns from the last training forward pass, when it went through them. */
+    private INDArray columns;
 
     LeanConvolutionLayer(NeuralNetConfiguration conf, DataType dataType, boolean inputGradient) {
         super(conf, dataType);
@@ -62,16 +64,58 @@ final class LeanConvolutionLayer extends ConvolutionLayer {
         boolean usable = cached != null && preActivationInput == input && helper != null;
         preActivation = null;
         preActivationInput = null;
+        columns = null;
         if (forBackprop && usable) {
             return new Pair<>(cached, null);
         }
-        Pair<INDArray, INDArray> out = super.preOutput(training, forBackprop, workspaceMgr);
+        Pair<INDArray, INDArray> out = throughColumns(training, workspaceMgr);
+        if (out == null) {
+            out = super.preOutput(training, forBackprop, workspaceMgr);
+        }
         if (training && !forBackprop) {
             // Same workspace as the activations: they stay valid until the backward pass is done.
             preActivation = workspaceMgr.dup(ArrayType.ACTIVATIONS, out.getFirst());
             preActivationInput = input;
         }
         return out;
+    }
+
+    /**
+     * The forward pass as one product over the input's columns ({@link ConvolutionColumns}), for a first layer with
+     * few input channels; in training the columns are kept for the weight gradient. Null where DL4J's path (or its
+     * oneDNN helper) runs instead, including every input DL4J would reject: its own checks then give its messages.
+     */
+    private Pair<INDArray, INDArray> throughColumns(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        INDArray weights = getParam(ConvolutionParamInitializer.WEIGHT_KEY);
+        if (inputGradient || layerConf().getCnn2dDataFormat() != CNN2DFormat.NCHW || input == null
+                || input.rank() != 4 || weights.rank() != 4 || input.size(1) != weights.size(1)
+                || input.size(1) > ConvolutionColumns.MAX_IN_DEPTH) {
+            return null;
+        }
+        int[] kernel = layerConf().getKernelSize();
+        int[] strides = layerConf().getStride();
+        int[] dilation = layerConf().getDilation();
+        boolean same = convolutionMode == ConvolutionMode.Same;
+        int[] outSize = ConvolutionUtils.getOutputSize(input, kernel, strides, same ? null : layerConf().getPadding(),
+                convolutionMode, dilation, CNN2DFormat.NCHW); // DL4J's validation, as its own forward pass runs it
+        int[] pad = same ? ConvolutionUtils.getSameModeTopLeftPadding(outSize,
+                new int[] {(int) input.size(2), (int) input.size(3)}, kernel, strides, dilation)
+                : layerConf().getPadding();
+        ConvolutionColumns.Geometry g = new ConvolutionColumns.Geometry(kernel, strides, pad, dilation, outSize[0],
+                outSize[1]);
+        if (!ConvolutionColumns.forwardFits(input, weights, g)) {
+            return null;
+        }
+        INDArray cols = ConvolutionColumns.of(input, kernel[0], kernel[1], g,
+                training ? ArrayType.ACTIVATIONS : ArrayType.FF_WORKING_MEM, workspaceMgr);
+        INDArray z = ConvolutionColumns.forward(cols, weights,
+                hasBias() ? getParam(ConvolutionParamInitializer.BIAS_KEY) : null, (int) input.size(0), g,
+                workspaceMgr);
+        if (training) {
+            // The activations' workspace: valid until the backward pass is done.
+            columns = cols;
+        }
+        return new Pair<>(z, null);
     }
 
     @Override
@@ -86,6 +130,8 @@ final class LeanConvolutionLayer extends ConvolutionLayer {
         assertInputSet(true);
         preActivation = null;
         preActivationInput = null;
+        INDArray cols = columns;
+        columns = null;
         IActivation activation = layerConf().getActivationFn();
         boolean relu = ReluBackward.isPlainRelu(activation);
         INDArray delta = relu ? epsilon : activation.backprop(z, epsilon).getFirst();
@@ -101,9 +147,10 @@ final class LeanConvolutionLayer extends ConvolutionLayer {
                         (int) input.size(3)}, kernel, strides, dilation)
                 : layerConf().getPadding();
         INDArray biasGrad = hasBias() ? gradientViews.get(ConvolutionParamInitializer.BIAS_KEY) : null;
-        ConvolutionWeightGradient.compute(input, z, delta, relu,
-                new ConvolutionWeightGradient.Geometry(kernel, strides, pad, dilation, outSize[0], outSize[1]),
-                weightGrad, biasGrad, workspaceMgr);
+        ConvolutionColumns.Geometry g = new ConvolutionColumns.Geometry(kernel, strides, pad, dilation, outSize[0],
+                outSize[1]);
+        // Columns kept by this forward pass (set together with z, which was checked against the input above).
+        ConvolutionWeightGradient.compute(input, z, delta, relu, g, weightGrad, biasGrad, cols, workspaceMgr);
         Gradient gradient = new DefaultGradient();
         if (biasGrad != null) {
             gradient.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGrad);
@@ -117,5 +164,6 @@ final class LeanConvolutionLayer extends ConvolutionLayer {
         super.clear();
         preActivation = null;
         preActivationInput = null;
+        columns = null;
     }
 }

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Where the machine's time goes while the server answers single-instance predictions at 64 connections: a
+# system-wide perf profile (wrk, the kernel, the JVM's threads and native libraries together), split by thread name
+# and by shared object, then the top symbols. Needs linux-perf and wrk; after ./mvnw -DskipTests package.
+# Usage: bench/experiments/serving-profile/run.sh [BATCHING=true|false] [SECONDS=10]
+#   JAVA_OPTS / SERVER_OPTS as for bench/inference/run.sh; JIT_WARMUP (default 60s) of load first.
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
+cd "$repo"
+batching=${1:-true}
+seconds=${2:-10}
+PORT="${PORT:-18080}"
+OUT_DIR="${OUT_DIR:-$(mktemp -d /tmp/trainyard-serving-profile-XXXX)}"
+jar="$(realpath "$(ls target/trainyard-*.jar | grep -v -e '-plain.jar' -e '.original' | head -1)")"
+JAVA_OPTS="${JAVA_OPTS:-} -XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit -XX:+PreserveFramePointer"
+# shellcheck source=../../inference/server.sh
+. "$repo/bench/inference/server.sh"
+register_bench_model
+start_server "$batching"
+url="http://127.0.0.1:$PORT/api/v1/models/bench-mlp/predict"
+lua="$repo/bench/inference/predict.lua"
+wrk -t2 -c64 -d"${JIT_WARMUP:-60s}" -s "$lua" "$url" > /dev/null
+wrk -t2 -c64 -d"$((seconds + 4))s" --latency -s "$lua" "$url" > "$OUT_DIR/wrk.txt" &
+wrk_pid=$!
+sleep 2
+perf record -a -g -F 499 -o "$OUT_DIR/perf.data" -- sleep "$seconds" 2> /dev/null
+wait "$wrk_pid"
+stop_server # the JVM writes /tmp/perf-<pid>.map on exit
+grep -E "Requests/sec|99%" "$OUT_DIR/wrk.txt"
+echo "--- by thread name (comm)"
+perf report -i "$OUT_DIR/perf.data" --no-children --sort comm --stdio 2> /dev/null | grep -E "^ +[0-9]" | head -25
+echo "--- by shared object"
+perf report -i "$OUT_DIR/perf.data" --no-children --sort dso --stdio 2> /dev/null | grep -E "^ +[0-9]" | head -20
+echo "--- top symbols"
+perf report -i "$OUT_DIR/perf.data" --no-children --sort comm,sym --stdio -g none 2> /dev/null | grep -E "^ +[0-9]" | head -60
+echo "perf data: $OUT_DIR/perf.data"
