@@ -98,13 +98,15 @@ final class ConvolutionColumns {
     }
 
     /**
-     * The pre-activation {@code z [batch, outDepth, outH, outW]} (in the activations' workspace) of the convolution
-     * with {@code weights [outDepth, inDepth, kH, kW]} and {@code bias} (null for none) over {@code columns}
-     * ({@link #of}): one product into {@code [outDepth, batch·outH·outW]}, then one pass that adds the bias and puts
-     * each example's planes in NCHW order.
+     * The convolution with {@code weights [outDepth, inDepth, kH, kW]} and {@code bias} (null for none) over
+     * {@code columns} ({@link #of}): one product into {@code [outDepth, batch·outH·outW]}, then one pass that adds
+     * the bias and writes each example's planes in NCHW order into {@code z [batch, outDepth, outH, outW]} and,
+     * when not null, their ReLU into {@code relu} (the same shape): the layer's output and the pre-activation its
+     * backward pass keeps, without two more passes over them.
      */
-    static INDArray forward(INDArray columns, INDArray weights, INDArray bias, int batch, Geometry g,
+    static void forward(INDArray columns, INDArray weights, INDArray bias, Geometry g, INDArray z, INDArray relu,
             LayerWorkspaceMgr workspaceMgr) {
+        int batch = (int) z.size(0);
         int outDepth = (int) weights.size(0);
         int positions = g.positions();
         long wide = (long) batch * positions;
@@ -112,16 +114,16 @@ final class ConvolutionColumns {
         INDArray product = workspaceMgr.createUninitialized(ArrayType.FF_WORKING_MEM, DataType.FLOAT,
                 new long[] {outDepth, wide}, 'c');
         Gemm.product(w2d, false, columns, false, product, 0f);
-        INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
-                new long[] {batch, outDepth, g.outH(), g.outW()}, 'c');
         float[] b = new float[outDepth];
         if (bias != null) {
             Arrays4j.values(bias.castTo(DataType.FLOAT)).get(0, b, 0, outDepth);
         }
         FloatBuffer pb = Arrays4j.values(product);
         FloatBuffer zb = Arrays4j.values(z);
+        FloatBuffer rb = relu == null ? null : Arrays4j.values(relu);
         Slices.run(batch, MIN_EXAMPLES, (from, to) -> {
             float[] plane = new float[positions];
+            float[] activated = new float[positions];
             for (int n = from; n < to; n++) {
                 for (int oc = 0; oc < outDepth; oc++) {
                     pb.get((int) (oc * wide) + n * positions, plane, 0, positions);
@@ -129,11 +131,17 @@ final class ConvolutionColumns {
                     for (int p = 0; p < positions; p++) {
                         plane[p] += add;
                     }
-                    zb.put((n * outDepth + oc) * positions, plane, 0, positions);
+                    int at = (n * outDepth + oc) * positions;
+                    zb.put(at, plane, 0, positions);
+                    if (rb != null) {
+                        for (int p = 0; p < positions; p++) {
+                            activated[p] = plane[p] > 0f ? plane[p] : 0f; // libnd4j's ReLU, NaN to 0 included
+                        }
+                        rb.put(at, activated, 0, positions);
+                    }
                 }
             }
         });
-        return z;
     }
 
     /** The input values kernel tap {@code (kh, kw)} sees at each output position of one channel plane. */

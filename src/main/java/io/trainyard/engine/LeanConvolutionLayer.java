@@ -1,6 +1,7 @@
 package io.trainyard.engine;
 
 import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
@@ -68,10 +69,7 @@ final class LeanConvolutionLayer extends ConvolutionLayer {
         if (forBackprop && usable) {
             return new Pair<>(cached, null);
         }
-        Pair<INDArray, INDArray> out = throughColumns(training, workspaceMgr);
-        if (out == null) {
-            out = super.preOutput(training, forBackprop, workspaceMgr);
-        }
+        Pair<INDArray, INDArray> out = super.preOutput(training, forBackprop, workspaceMgr);
         if (training && !forBackprop) {
             // Same workspace as the activations: they stay valid until the backward pass is done.
             preActivation = workspaceMgr.dup(ArrayType.ACTIVATIONS, out.getFirst());
@@ -81,11 +79,43 @@ final class LeanConvolutionLayer extends ConvolutionLayer {
     }
 
     /**
-     * The forward pass as one product over the input's columns ({@link ConvolutionColumns}), for a first layer with
-     * few input channels; in training the columns are kept for the weight gradient. Null where DL4J's path (or its
-     * oneDNN helper) runs instead, including every input DL4J would reject: its own checks then give its messages.
+     * A first layer with few input channels runs its forward pass as one product over the input's columns
+     * ({@link ConvolutionColumns}); in training it keeps the columns for the weight gradient, and with ReLU it writes
+     * the output and the pre-activation the backward pass needs in the same pass. Everything else, including every
+     * input DL4J would reject (its own checks then give its messages), goes through DL4J's path or its oneDNN helper.
      */
-    private Pair<INDArray, INDArray> throughColumns(boolean training, LayerWorkspaceMgr workspaceMgr) {
+    @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        ConvolutionColumns.Geometry g = columnsGeometry();
+        boolean relu = ReluBackward.isPlainRelu(layerConf().getActivationFn());
+        if (g == null || (cacheMode != null && cacheMode != CacheMode.NONE) || training && !relu) {
+            return super.activate(training, workspaceMgr);
+        }
+        preActivation = null;
+        preActivationInput = null;
+        columns = null;
+        applyDropOutIfNecessary(training, workspaceMgr);
+        int[] kernel = layerConf().getKernelSize();
+        INDArray cols = ConvolutionColumns.of(input, kernel[0], kernel[1], g,
+                training ? ArrayType.ACTIVATIONS : ArrayType.FF_WORKING_MEM, workspaceMgr);
+        long[] shape = {input.size(0), getParam(ConvolutionParamInitializer.WEIGHT_KEY).size(0), g.outH(), g.outW()};
+        INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, shape, 'c');
+        INDArray out = training ? workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, shape, 'c')
+                : null;
+        ConvolutionColumns.forward(cols, getParam(ConvolutionParamInitializer.WEIGHT_KEY),
+                hasBias() ? getParam(ConvolutionParamInitializer.BIAS_KEY) : null, g, z, out, workspaceMgr);
+        if (training) {
+            // The activations' workspace: all three stay valid until the backward pass is done.
+            preActivation = z;
+            preActivationInput = input;
+            columns = cols;
+            return out;
+        }
+        return layerConf().getActivationFn().getActivation(z, false);
+    }
+
+    /** The geometry of the forward pass through the columns for the current input, or null where it does not run. */
+    private ConvolutionColumns.Geometry columnsGeometry() {
         INDArray weights = getParam(ConvolutionParamInitializer.WEIGHT_KEY);
         if (inputGradient || layerConf().getCnn2dDataFormat() != CNN2DFormat.NCHW || input == null
                 || input.rank() != 4 || weights.rank() != 4 || input.size(1) != weights.size(1)
@@ -103,19 +133,7 @@ final class LeanConvolutionLayer extends ConvolutionLayer {
                 : layerConf().getPadding();
         ConvolutionColumns.Geometry g = new ConvolutionColumns.Geometry(kernel, strides, pad, dilation, outSize[0],
                 outSize[1]);
-        if (!ConvolutionColumns.forwardFits(input, weights, g)) {
-            return null;
-        }
-        INDArray cols = ConvolutionColumns.of(input, kernel[0], kernel[1], g,
-                training ? ArrayType.ACTIVATIONS : ArrayType.FF_WORKING_MEM, workspaceMgr);
-        INDArray z = ConvolutionColumns.forward(cols, weights,
-                hasBias() ? getParam(ConvolutionParamInitializer.BIAS_KEY) : null, (int) input.size(0), g,
-                workspaceMgr);
-        if (training) {
-            // The activations' workspace: valid until the backward pass is done.
-            columns = cols;
-        }
-        return new Pair<>(z, null);
+        return ConvolutionColumns.forwardFits(input, weights, g) ? g : null;
     }
 
     @Override
