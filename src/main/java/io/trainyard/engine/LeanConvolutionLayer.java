@@ -1,7 +1,6 @@
 package io.trainyard.engine;
 
 import org.deeplearning4j.nn.conf.CNN2DFormat;
-import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
@@ -37,8 +36,6 @@ final class LeanConvolutionLayer extends ConvolutionLayer {
     /** Pre-activation of the last training forward pass, and the input it was computed from. */
     private INDArray preActivation;
     private INDArray preActivationInput;
-    /** The input's columns from the last training forward pass, when it went through them. */
-    private INDArray columns;
 
     LeanConvolutionLayer(NeuralNetConfiguration conf, DataType dataType, boolean inputGradient) {
         super(conf, dataType);
@@ -65,7 +62,6 @@ final class LeanConvolutionLayer extends ConvolutionLayer {
         boolean usable = cached != null && preActivationInput == input && helper != null;
         preActivation = null;
         preActivationInput = null;
-        columns = null;
         if (forBackprop && usable) {
             return new Pair<>(cached, null);
         }
@@ -76,64 +72,6 @@ final class LeanConvolutionLayer extends ConvolutionLayer {
             preActivationInput = input;
         }
         return out;
-    }
-
-    /**
-     * A first layer with few input channels runs its forward pass as one product over the input's columns
-     * ({@link ConvolutionColumns}); in training it keeps the columns for the weight gradient, and with ReLU it writes
-     * the output and the pre-activation the backward pass needs in the same pass. Everything else, including every
-     * input DL4J would reject (its own checks then give its messages), goes through DL4J's path or its oneDNN helper.
-     */
-    @Override
-    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
-        ConvolutionColumns.Geometry g = columnsGeometry();
-        boolean relu = ReluBackward.isPlainRelu(layerConf().getActivationFn());
-        if (g == null || (cacheMode != null && cacheMode != CacheMode.NONE) || training && !relu) {
-            return super.activate(training, workspaceMgr);
-        }
-        preActivation = null;
-        preActivationInput = null;
-        columns = null;
-        applyDropOutIfNecessary(training, workspaceMgr);
-        int[] kernel = layerConf().getKernelSize();
-        INDArray cols = ConvolutionColumns.of(input, kernel[0], kernel[1], g,
-                training ? ArrayType.ACTIVATIONS : ArrayType.FF_WORKING_MEM, workspaceMgr);
-        long[] shape = {input.size(0), getParam(ConvolutionParamInitializer.WEIGHT_KEY).size(0), g.outH(), g.outW()};
-        INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, shape, 'c');
-        INDArray out = training ? workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, shape, 'c')
-                : null;
-        ConvolutionColumns.forward(cols, getParam(ConvolutionParamInitializer.WEIGHT_KEY),
-                hasBias() ? getParam(ConvolutionParamInitializer.BIAS_KEY) : null, g, z, out, workspaceMgr);
-        if (training) {
-            // The activations' workspace: all three stay valid until the backward pass is done.
-            preActivation = z;
-            preActivationInput = input;
-            columns = cols;
-            return out;
-        }
-        return layerConf().getActivationFn().getActivation(z, false);
-    }
-
-    /** The geometry of the forward pass through the columns for the current input, or null where it does not run. */
-    private ConvolutionColumns.Geometry columnsGeometry() {
-        INDArray weights = getParam(ConvolutionParamInitializer.WEIGHT_KEY);
-        if (inputGradient || layerConf().getCnn2dDataFormat() != CNN2DFormat.NCHW || input == null
-                || input.rank() != 4 || weights.rank() != 4 || input.size(1) != weights.size(1)
-                || input.size(1) > ConvolutionColumns.MAX_IN_DEPTH) {
-            return null;
-        }
-        int[] kernel = layerConf().getKernelSize();
-        int[] strides = layerConf().getStride();
-        int[] dilation = layerConf().getDilation();
-        boolean same = convolutionMode == ConvolutionMode.Same;
-        int[] outSize = ConvolutionUtils.getOutputSize(input, kernel, strides, same ? null : layerConf().getPadding(),
-                convolutionMode, dilation, CNN2DFormat.NCHW); // DL4J's validation, as its own forward pass runs it
-        int[] pad = same ? ConvolutionUtils.getSameModeTopLeftPadding(outSize,
-                new int[] {(int) input.size(2), (int) input.size(3)}, kernel, strides, dilation)
-                : layerConf().getPadding();
-        ConvolutionColumns.Geometry g = new ConvolutionColumns.Geometry(kernel, strides, pad, dilation, outSize[0],
-                outSize[1]);
-        return ConvolutionColumns.forwardFits(input, weights, g) ? g : null;
     }
 
     @Override
@@ -148,8 +86,6 @@ final class LeanConvolutionLayer extends ConvolutionLayer {
         assertInputSet(true);
         preActivation = null;
         preActivationInput = null;
-        INDArray cols = columns;
-        columns = null;
         IActivation activation = layerConf().getActivationFn();
         boolean relu = ReluBackward.isPlainRelu(activation);
         INDArray delta = relu ? epsilon : activation.backprop(z, epsilon).getFirst();
@@ -165,10 +101,9 @@ final class LeanConvolutionLayer extends ConvolutionLayer {
                         (int) input.size(3)}, kernel, strides, dilation)
                 : layerConf().getPadding();
         INDArray biasGrad = hasBias() ? gradientViews.get(ConvolutionParamInitializer.BIAS_KEY) : null;
-        ConvolutionColumns.Geometry g = new ConvolutionColumns.Geometry(kernel, strides, pad, dilation, outSize[0],
-                outSize[1]);
-        // Columns kept by this forward pass (set together with z, which was checked against the input above).
-        ConvolutionWeightGradient.compute(input, z, delta, relu, g, weightGrad, biasGrad, cols, workspaceMgr);
+        ConvolutionWeightGradient.compute(input, z, delta, relu,
+                new ConvolutionWeightGradient.Geometry(kernel, strides, pad, dilation, outSize[0], outSize[1]),
+                weightGrad, biasGrad, workspaceMgr);
         Gradient gradient = new DefaultGradient();
         if (biasGrad != null) {
             gradient.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGrad);
@@ -182,6 +117,5 @@ final class LeanConvolutionLayer extends ConvolutionLayer {
         super.clear();
         preActivation = null;
         preActivationInput = null;
-        columns = null;
     }
 }
