@@ -18,7 +18,8 @@ DNNL_VERBOSE=1 "$TRAINYARD_JAVA" $TRAINYARD_JAVA_FLAGS -cp "target/test-classes:
   io.trainyard.bench.BenchMain train bench/specs "$net" 3 "${net#*:}" engine 2>/dev/null > "$log"
 python3 - "$log" "$steps" <<'PY'
 import collections, sys
-lines = [l.strip().split(",") for l in open(sys.argv[1]) if l.startswith("dnnl_verbose,exec,")]
+# libnd4j's oneDNN prints "dnnl_verbose", the engine's own (2.5, DnnlConvolution) "onednn_verbose".
+lines = [l.strip().split(",") for l in open(sys.argv[1]) if l.startswith(("dnnl_verbose,exec,", "onednn_verbose,exec,"))]
 steps = int(sys.argv[2])
 # A step's primitives end with its last convolution's backward pass: count steps by the first convolution's forward.
 starts = [i for i, f in enumerate(lines) if f[3] == "convolution" and "forward" in f[5] and "ic1oc" in f[-2]]

@@ -1,5 +1,6 @@
 package io.trainyard.engine;
 
+import java.util.Arrays;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -33,6 +34,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 final class LeanConvolutionLayer extends ConvolutionLayer {
 
     private final boolean inputGradient;
+    /** oneDNN called directly, or null where it did not load: see {@link DnnlConvolution}. */
+    private final DnnlConvolution dnnl;
     /** Pre-activation of the last training forward pass, and the input it was computed from. */
     private INDArray preActivation;
     private INDArray preActivationInput;
@@ -40,6 +43,9 @@ final class LeanConvolutionLayer extends ConvolutionLayer {
     LeanConvolutionLayer(NeuralNetConfiguration conf, DataType dataType, boolean inputGradient) {
         super(conf, dataType);
         this.inputGradient = inputGradient;
+        // The first layer computes its weight gradient itself (ConvolutionWeightGradient): oneDNN runs its forward
+        // pass only.
+        this.dnnl = DnnlConvolution.available() ? new DnnlConvolution(inputGradient, inputGradient) : null;
         int[] dilation = layerConf().getDilation();
         if (dilation[0] > 1 || dilation[1] > 1) {
             // libnd4j M2.1 cannot describe a dilated convolution to oneDNN ("could not create a descriptor for a
@@ -59,13 +65,26 @@ final class LeanConvolutionLayer extends ConvolutionLayer {
     protected Pair<INDArray, INDArray> preOutput(boolean training, boolean forBackprop,
             LayerWorkspaceMgr workspaceMgr) {
         INDArray cached = preActivation;
-        boolean usable = cached != null && preActivationInput == input && helper != null;
+        boolean usable = cached != null && preActivationInput == input && (helper != null || dnnl != null);
         preActivation = null;
         preActivationInput = null;
         if (forBackprop && usable) {
             return new Pair<>(cached, null);
         }
-        Pair<INDArray, INDArray> out = super.preOutput(training, forBackprop, workspaceMgr);
+        if (dnnl != null) {
+            dnnl.forget();
+        }
+        DnnlConvolution.Shape shape = dnnlShape();
+        Pair<INDArray, INDArray> out;
+        if (shape != null) {
+            INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
+                    new long[] {shape.batch(), shape.outDepth(), shape.outH(), shape.outW()}, 'c');
+            dnnl.forward(shape, input, getParam(ConvolutionParamInitializer.WEIGHT_KEY),
+                    hasBias() ? getParam(ConvolutionParamInitializer.BIAS_KEY) : null, z, training && inputGradient);
+            out = new Pair<>(z, null);
+        } else {
+            out = super.preOutput(training, forBackprop, workspaceMgr);
+        }
         if (training && !forBackprop) {
             // Same workspace as the activations: they stay valid until the backward pass is done.
             preActivation = workspaceMgr.dup(ArrayType.ACTIVATIONS, out.getFirst());
@@ -78,7 +97,10 @@ final class LeanConvolutionLayer extends ConvolutionLayer {
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         INDArray z = preActivation;
         INDArray weightGrad = gradientViews == null ? null : gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
-        if (inputGradient || z == null || preActivationInput != input || weightGrad == null
+        if (inputGradient) {
+            return inputGradient(z, weightGrad, epsilon, workspaceMgr);
+        }
+        if (z == null || preActivationInput != input || weightGrad == null
                 || layerConf().getCnn2dDataFormat() != CNN2DFormat.NCHW
                 || !ConvolutionWeightGradient.applies(input, z, epsilon, weightGrad)) {
             return super.backpropGradient(epsilon, workspaceMgr);
@@ -112,10 +134,70 @@ final class LeanConvolutionLayer extends ConvolutionLayer {
         return new Pair<>(gradient, null);
     }
 
+    /**
+     * The backward pass of a layer whose input gradient is read, through {@link DnnlConvolution} when its forward
+     * pass went there; else DL4J's (and its helper's).
+     */
+    private Pair<Gradient, INDArray> inputGradient(INDArray z, INDArray weightGrad, INDArray epsilon,
+            LayerWorkspaceMgr workspaceMgr) {
+        DnnlConvolution.Shape shape = z == null || preActivationInput != input ? null : dnnlShape();
+        INDArray biasGrad = hasBias() ? gradientViews.get(ConvolutionParamInitializer.BIAS_KEY) : null;
+        if (shape == null || !dnnl.canGoBack(shape) || weightGrad == null
+                || !DnnlConvolution.fits(epsilon, weightGrad, biasGrad) || !Arrays.equals(z.shape(), epsilon.shape())) {
+            return super.backpropGradient(epsilon, workspaceMgr);
+        }
+        assertInputSet(true);
+        preActivation = null;
+        preActivationInput = null;
+        // DL4J's own step (the activation's derivative, in place over this layer's copy of z).
+        INDArray delta = layerConf().getActivationFn().backprop(z, epsilon).getFirst();
+        if (!DnnlConvolution.fits(delta)) {
+            delta = delta.dup('c');
+        }
+        INDArray epsilonNext = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,
+                input.shape(), 'c');
+        dnnl.backward(input, getParam(ConvolutionParamInitializer.WEIGHT_KEY), delta, epsilonNext, weightGrad,
+                biasGrad);
+        Gradient gradient = new DefaultGradient();
+        if (biasGrad != null) {
+            gradient.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGrad);
+        }
+        gradient.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad, 'c');
+        return new Pair<>(gradient, backpropDropOutIfPresent(epsilonNext));
+    }
+
+    /**
+     * The convolution's shape for the current input when {@link DnnlConvolution} runs it: NCHW float arrays laid out
+     * as it reads them, and an input DL4J accepts (otherwise null, and DL4J's own checks give their messages).
+     */
+    private DnnlConvolution.Shape dnnlShape() {
+        INDArray weights = getParam(ConvolutionParamInitializer.WEIGHT_KEY);
+        INDArray bias = hasBias() ? getParam(ConvolutionParamInitializer.BIAS_KEY) : null;
+        if (dnnl == null || layerConf().getCnn2dDataFormat() != CNN2DFormat.NCHW || input == null
+                || input.rank() != 4 || weights.rank() != 4 || input.size(1) != weights.size(1)
+                || !DnnlConvolution.fits(input, weights, bias)) {
+            return null;
+        }
+        int[] kernel = layerConf().getKernelSize();
+        int[] strides = layerConf().getStride();
+        int[] dilation = layerConf().getDilation();
+        boolean same = convolutionMode == ConvolutionMode.Same;
+        int[] outSize = ConvolutionUtils.getOutputSize(input, kernel, strides, same ? null : layerConf().getPadding(),
+                convolutionMode, dilation, CNN2DFormat.NCHW); // DL4J's validation, as its own forward pass runs it
+        int[] pad = same ? ConvolutionUtils.getSameModeTopLeftPadding(outSize,
+                new int[] {(int) input.size(2), (int) input.size(3)}, kernel, strides, dilation)
+                : layerConf().getPadding();
+        return new DnnlConvolution.Shape(input.size(0), input.size(1), input.size(2), input.size(3), weights.size(0),
+                outSize[0], outSize[1], kernel, strides, pad, dilation, bias != null);
+    }
+
     @Override
     public void clear() {
         super.clear();
         preActivation = null;
         preActivationInput = null;
+        if (dnnl != null) {
+            dnnl.forget();
+        }
     }
 }
