@@ -126,6 +126,7 @@ public record NativeRuntime(
         map.put("nativeBuild", nativeBuild);
         map.put("onednn", onednn);
         map.put("layerHelpers", layerHelpers());
+        map.put("engineOnednn", DnnlConvolution.available());
         map.put("slowFallback", slowFallback);
         if (slowFallback) {
             map.put("advice", advice);

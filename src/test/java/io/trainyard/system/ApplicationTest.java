@@ -54,6 +54,8 @@ class ApplicationTest {
         assertThat(nativeInfo.get("nativeBuild").asString()).isEqualTo("linux-x86_64-onednn");
         assertThat(nativeInfo.get("onednn").asBoolean()).isTrue();
         assertThat(nativeInfo.get("layerHelpers").asBoolean()).isTrue();
+        // and oneDNN's own library for the engine's convolutions (engine/DnnlConvolution)
+        assertThat(nativeInfo.get("engineOnednn").asBoolean()).isTrue();
     }
 
     @Test

@@ -1,0 +1,105 @@
+package io.trainyard.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
+
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * {@link DnnlConvolution} against a convolution written out as loops: forward, input, weight and bias gradients, with
+ * stride, padding (the right edge truncated) and dilation, over more batch sizes than one instance keeps primitives
+ * for. {@code LeanLayersTest} compares whole layers with DL4J's.
+ */
+class DnnlConvolutionTest {
+
+    @Test
+    void oneDnnsOwnLibraryLoads() {
+        assertThat(DnnlConvolution.available()).isTrue();
+    }
+
+    @Test
+    void passesMatchTheDefinitionAcrossBatchSizes() {
+        int inDepth = 3;
+        int outDepth = 4;
+        int inH = 10; // with stride 2 the last input row is not reached: a right padding of 0 against 1 on the left
+        int inW = 8;
+        int[] kernel = {3, 2};
+        int[] stride = {2, 1};
+        int[] padding = {1, 0};
+        int[] dilation = {1, 2};
+        int outH = (inH + 2 * padding[0] - (kernel[0] - 1) * dilation[0] - 1) / stride[0] + 1;
+        int outW = (inW + 2 * padding[1] - (kernel[1] - 1) * dilation[1] - 1) / stride[1] + 1;
+        try (DnnlConvolution conv = new DnnlConvolution(true, true)) {
+            // Six shapes through one instance, which keeps four: evicted plans are closed and made again.
+            for (int batch : new int[] {5, 1, 3, 7, 2, 6, 5, 1}) {
+                Nd4j.getRandom().setSeed(batch);
+                INDArray input = Nd4j.rand(DataType.FLOAT, batch, inDepth, inH, inW).subi(0.5);
+                INDArray weights = Nd4j.rand(DataType.FLOAT, outDepth, inDepth, kernel[0], kernel[1]).subi(0.5);
+                INDArray bias = Nd4j.rand(DataType.FLOAT, 1, outDepth).subi(0.5);
+                DnnlConvolution.Shape shape = new DnnlConvolution.Shape(batch, inDepth, inH, inW, outDepth, outH, outW,
+                        kernel, stride, padding, dilation, true);
+                INDArray z = Nd4j.createUninitialized(DataType.FLOAT, batch, outDepth, outH, outW);
+                conv.forward(shape, input, weights, bias, z, true);
+                assertThat(conv.canGoBack(shape)).isTrue();
+
+                INDArray delta = Nd4j.rand(DataType.FLOAT, batch, outDepth, outH, outW).subi(0.5);
+                INDArray epsilonNext = Nd4j.createUninitialized(DataType.FLOAT, batch, inDepth, inH, inW);
+                INDArray weightGrad = Nd4j.createUninitialized(DataType.FLOAT, outDepth, inDepth, kernel[0], kernel[1]);
+                INDArray biasGrad = Nd4j.createUninitialized(DataType.FLOAT, 1, outDepth);
+                conv.backward(input, weights, delta, epsilonNext, weightGrad, biasGrad);
+                assertThat(conv.canGoBack(shape)).isFalse();
+
+                float[] x = input.data().asFloat();
+                float[] w = weights.data().asFloat();
+                float[] d = delta.data().asFloat();
+                float[] expectedZ = new float[batch * outDepth * outH * outW];
+                float[] expectedEps = new float[x.length];
+                float[] expectedW = new float[w.length];
+                float[] expectedB = new float[outDepth];
+                for (int n = 0; n < batch; n++) {
+                    for (int oc = 0; oc < outDepth; oc++) {
+                        for (int oh = 0; oh < outH; oh++) {
+                            for (int ow = 0; ow < outW; ow++) {
+                                int o = ((n * outDepth + oc) * outH + oh) * outW + ow;
+                                float sum = bias.getFloat(oc);
+                                expectedB[oc] += d[o];
+                                for (int ic = 0; ic < inDepth; ic++) {
+                                    for (int kh = 0; kh < kernel[0]; kh++) {
+                                        for (int kw = 0; kw < kernel[1]; kw++) {
+                                            int ih = oh * stride[0] - padding[0] + kh * dilation[0];
+                                            int iw = ow * stride[1] - padding[1] + kw * dilation[1];
+                                            if (ih < 0 || ih >= inH || iw < 0 || iw >= inW) {
+                                                continue;
+                                            }
+                                            int i = ((n * inDepth + ic) * inH + ih) * inW + iw;
+                                            int k = ((oc * inDepth + ic) * kernel[0] + kh) * kernel[1] + kw;
+                                            sum += x[i] * w[k];
+                                            expectedEps[i] += d[o] * w[k];
+                                            expectedW[k] += d[o] * x[i];
+                                        }
+                                    }
+                                }
+                                expectedZ[o] = sum;
+                            }
+                        }
+                    }
+                }
+                assertClose(z, expectedZ, "z, batch " + batch);
+                assertClose(epsilonNext, expectedEps, "input gradient, batch " + batch);
+                assertClose(weightGrad, expectedW, "weight gradient, batch " + batch);
+                assertClose(biasGrad, expectedB, "bias gradient, batch " + batch);
+            }
+        }
+    }
+
+    private static void assertClose(INDArray actual, float[] expected, String what) {
+        float[] a = actual.data().asFloat();
+        assertThat(a).as(what).hasSize(expected.length);
+        for (int i = 0; i < a.length; i++) {
+            assertThat((double) a[i]).as("%s [%d]", what, i).isCloseTo(expected[i], offset(1e-4));
+        }
+    }
+}
