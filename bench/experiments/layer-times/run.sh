@@ -5,7 +5,7 @@
 # the calls (the first third is JIT warm-up). Nothing here is part of the product.
 # Usage: bench/experiments/layer-times/run.sh [NET:N ...]   (default: mlp:8192 cnn:3072; after ./mvnw -DskipTests package)
 # LT_ROOT=/other/checkout times that checkout's sources and build instead (for before/after figures);
-# LT_TIMEOUT=n sets OPENBLAS_THREAD_TIMEOUT.
+# LT_TIMEOUT=n sets OPENBLAS_THREAD_TIMEOUT; LT_JAVA_OPTS adds JVM options.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 cd "$root"
@@ -23,7 +23,7 @@ unset OPENBLAS_CORETYPE
 . bin/java-env.sh
 for net in "${@:-mlp:8192 cnn:3072}"; do
   for one in $net; do
-    "$TRAINYARD_JAVA" $TRAINYARD_JAVA_FLAGS -cp "$out:$src/target/test-classes:$cp" io.trainyard.bench.BenchMain train bench/specs "$one" 8 "${one#*:}" engine 2>/dev/null \
+    "$TRAINYARD_JAVA" $TRAINYARD_JAVA_FLAGS ${LT_JAVA_OPTS:-} -cp "$out:$src/target/test-classes:$cp" io.trainyard.bench.BenchMain train bench/specs "$one" 8 "${one#*:}" engine 2>/dev/null \
       | grep -E "^probe|^trace|epochSeconds" | sed "s/^/$one /"
   done
 done
