@@ -170,15 +170,21 @@ final class DnnlConvolution implements AutoCloseable {
         final memory inner;
         final reorder reorder;
 
-        /** {@code toInner}: the caller's array is read (source, weights, gradients in); else written (outputs). */
-        Operand(memory.desc plain, memory.desc wanted, boolean toInner) {
+        /**
+         * {@code toInner}: the caller's array is read (source, weights, gradients in); else written (outputs). What
+         * it allocates goes into {@code owned}, to be closed with its plan.
+         */
+        Operand(memory.desc plain, memory.desc wanted, boolean toInner, List<Pointer> owned) {
             user = new memory(plain, ENGINE, (Pointer) null);
+            owned.add(user);
             if (wanted.equals(plain)) {
                 inner = user;
                 reorder = null;
             } else {
                 inner = new memory(wanted, ENGINE);
                 reorder = toInner ? new reorder(user, inner) : new reorder(inner, user);
+                owned.add(inner);
+                owned.add(reorder);
             }
         }
 
@@ -199,169 +205,94 @@ final class DnnlConvolution implements AutoCloseable {
                 reorder.execute(s, inner, user);
             }
         }
+    }
 
-        void close(List<Pointer> closing) {
-            closing.add(user);
-            if (reorder != null) {
-                closing.add(inner);
-                closing.add(reorder);
-            }
+    /** The descriptions one shape's primitives are made of. */
+    private static final class Descs {
+        final memory.desc srcPlain;
+        final memory.desc weightsPlain;
+        final memory.desc dstPlain;
+        final memory.desc biasPlain;
+        final memory.desc srcAny;
+        final memory.desc weightsAny;
+        final memory.desc dstAny;
+        final long[] strides;
+        final long[] dilates;
+        final long[] left;
+        final long[] right;
+        final boolean bias;
+
+        Descs(Shape s) {
+            long[] src = {s.batch(), s.inDepth(), s.inH(), s.inW()};
+            long[] weights = {s.outDepth(), s.inDepth(), s.kernel()[0], s.kernel()[1]};
+            long[] dst = {s.batch(), s.outDepth(), s.outH(), s.outW()};
+            memory.data_type f32 = memory.data_type.f32;
+            srcPlain = new memory.desc(src, f32, memory.format_tag.abcd);
+            weightsPlain = new memory.desc(weights, f32, memory.format_tag.abcd);
+            dstPlain = new memory.desc(dst, f32, memory.format_tag.abcd);
+            biasPlain = new memory.desc(new long[] {s.outDepth()}, f32, memory.format_tag.a);
+            srcAny = new memory.desc(src, f32, memory.format_tag.any);
+            weightsAny = new memory.desc(weights, f32, memory.format_tag.any);
+            dstAny = new memory.desc(dst, f32, memory.format_tag.any);
+            strides = new long[] {s.stride()[0], s.stride()[1]};
+            dilates = new long[] {s.dilation()[0] - 1, s.dilation()[1] - 1}; // oneDNN counts the gaps
+            left = new long[] {s.padding()[0], s.padding()[1]};
+            right = new long[] {rightPadding(s.outH(), s.stride()[0], s.kernel()[0], s.dilation()[0], s.inH(),
+                    s.padding()[0]), rightPadding(s.outW(), s.stride()[1], s.kernel()[1], s.dilation()[1], s.inW(),
+                    s.padding()[1])};
+            bias = s.bias();
+        }
+
+        /** oneDNN's right (bottom) padding for the output size DL4J computed, which may truncate the input. */
+        private static long rightPadding(long out, int stride, int kernel, int dilation, long in, int left) {
+            return (out - 1) * stride + (long) (kernel - 1) * dilation + 1 - in - left;
         }
     }
 
     /** The primitives and operands of one shape. */
     private static final class Plan {
         final Key key;
-        final stream stream = new stream(ENGINE);
+        final List<Pointer> owned = new ArrayList<>();
+        final stream stream = own(new stream(ENGINE));
         final convolution_forward.primitive_desc forwardDesc;
         final convolution_forward forward;
         final Operand src;
         final Operand weights;
         final memory bias;
         final Operand dst;
-        final IntMemoryMap forwardArgs = new IntMemoryMap();
-        // Backward data: the output gradient in (shared with backward weights when the layouts agree), the input's out.
-        final convolution_backward_data backwardData;
-        final Operand dataDiffDst;
-        final Operand dataWeights;
-        final Operand diffSrc;
-        final IntMemoryMap dataArgs;
-        // Backward weights.
-        final convolution_backward_weights backwardWeights;
-        final Operand weightsDiffDst;
-        final Operand weightsSrc;
-        final Operand diffWeights;
-        final memory diffBias;
-        final IntMemoryMap weightsArgs;
-        final List<Pointer> owned = new ArrayList<>();
+        final IntMemoryMap forwardArgs = own(new IntMemoryMap());
+        final DataPass data;
+        final WeightsPass weightsPass;
 
         Plan(Shape s, Key key, boolean wantData, boolean wantWeights) {
             this.key = key;
-            memory.data_type f32 = memory.data_type.f32;
-            memory.desc srcPlain = new memory.desc(new long[] {s.batch(), s.inDepth(), s.inH(), s.inW()}, f32,
-                    memory.format_tag.abcd);
-            memory.desc weightsPlain = new memory.desc(new long[] {s.outDepth(), s.inDepth(), s.kernel()[0],
-                    s.kernel()[1]}, f32, memory.format_tag.abcd);
-            memory.desc dstPlain = new memory.desc(new long[] {s.batch(), s.outDepth(), s.outH(), s.outW()}, f32,
-                    memory.format_tag.abcd);
-            memory.desc biasPlain = new memory.desc(new long[] {s.outDepth()}, f32, memory.format_tag.a);
-            memory.desc srcAny = new memory.desc(new long[] {s.batch(), s.inDepth(), s.inH(), s.inW()}, f32,
-                    memory.format_tag.any);
-            memory.desc weightsAny = new memory.desc(new long[] {s.outDepth(), s.inDepth(), s.kernel()[0],
-                    s.kernel()[1]}, f32, memory.format_tag.any);
-            memory.desc dstAny = new memory.desc(new long[] {s.batch(), s.outDepth(), s.outH(), s.outW()}, f32,
-                    memory.format_tag.any);
-            long[] strides = {s.stride()[0], s.stride()[1]};
-            long[] dilates = {s.dilation()[0] - 1, s.dilation()[1] - 1}; // oneDNN counts the gaps
-            long[] left = {s.padding()[0], s.padding()[1]};
-            long[] right = {rightPadding(s.outH(), s.stride()[0], s.kernel()[0], s.dilation()[0], s.inH(),
-                    s.padding()[0]), rightPadding(s.outW(), s.stride()[1], s.kernel()[1], s.dilation()[1], s.inW(),
-                    s.padding()[1])};
+            Descs d = new Descs(s);
             dnnl.prop_kind kind = wantData || wantWeights ? dnnl.prop_kind.forward_training
                     : dnnl.prop_kind.forward_inference;
-            convolution_forward.desc fd = s.bias()
-                    ? new convolution_forward.desc(kind, dnnl.algorithm.convolution_direct, srcAny, weightsAny,
-                            biasPlain, dstAny, strides, dilates, left, right)
-                    : new convolution_forward.desc(kind, dnnl.algorithm.convolution_direct, srcAny, weightsAny,
-                            dstAny, strides, dilates, left, right);
-            forwardDesc = new convolution_forward.primitive_desc(fd, ENGINE);
-            forward = new convolution_forward(forwardDesc);
-            src = new Operand(srcPlain, forwardDesc.src_desc(), true);
-            weights = new Operand(weightsPlain, forwardDesc.weights_desc(), true);
-            bias = s.bias() ? new memory(biasPlain, ENGINE, (Pointer) null) : null;
-            dst = new Operand(dstPlain, forwardDesc.dst_desc(), false);
+            convolution_forward.desc fd = d.bias
+                    ? new convolution_forward.desc(kind, dnnl.algorithm.convolution_direct, d.srcAny, d.weightsAny,
+                            d.biasPlain, d.dstAny, d.strides, d.dilates, d.left, d.right)
+                    : new convolution_forward.desc(kind, dnnl.algorithm.convolution_direct, d.srcAny, d.weightsAny,
+                            d.dstAny, d.strides, d.dilates, d.left, d.right);
+            forwardDesc = own(new convolution_forward.primitive_desc(fd, ENGINE));
+            forward = own(new convolution_forward(forwardDesc));
+            src = new Operand(d.srcPlain, forwardDesc.src_desc(), true, owned);
+            weights = new Operand(d.weightsPlain, forwardDesc.weights_desc(), true, owned);
+            bias = d.bias ? own(new memory(d.biasPlain, ENGINE, (Pointer) null)) : null;
+            dst = new Operand(d.dstPlain, forwardDesc.dst_desc(), false, owned);
             forwardArgs.put(dnnl.DNNL_ARG_SRC, src.inner);
             forwardArgs.put(dnnl.DNNL_ARG_WEIGHTS, weights.inner);
             if (bias != null) {
                 forwardArgs.put(dnnl.DNNL_ARG_BIAS, bias);
             }
             forwardArgs.put(dnnl.DNNL_ARG_DST, dst.inner);
-            owned.add(forward);
-            owned.add(forwardDesc);
-            src.close(owned);
-            weights.close(owned);
-            dst.close(owned);
-            if (bias != null) {
-                owned.add(bias);
-            }
+            data = wantData ? new DataPass(d, this) : null;
+            weightsPass = wantWeights ? new WeightsPass(d, this) : null;
+        }
 
-            if (wantData) {
-                convolution_backward_data.primitive_desc bd = new convolution_backward_data.primitive_desc(
-                        new convolution_backward_data.desc(dnnl.algorithm.convolution_direct, srcAny, weightsAny,
-                                dstAny, strides, dilates, left, right), ENGINE, forwardDesc);
-                backwardData = new convolution_backward_data(bd);
-                dataDiffDst = new Operand(dstPlain, bd.diff_dst_desc(), true);
-                dataWeights = bd.weights_desc().equals(forwardDesc.weights_desc()) ? null
-                        : new Operand(weightsPlain, bd.weights_desc(), true);
-                diffSrc = new Operand(srcPlain, bd.diff_src_desc(), false);
-                dataArgs = new IntMemoryMap();
-                dataArgs.put(dnnl.DNNL_ARG_DIFF_DST, dataDiffDst.inner);
-                dataArgs.put(dnnl.DNNL_ARG_WEIGHTS, dataWeights == null ? weights.inner : dataWeights.inner);
-                dataArgs.put(dnnl.DNNL_ARG_DIFF_SRC, diffSrc.inner);
-                owned.add(backwardData);
-                owned.add(bd);
-                dataDiffDst.close(owned);
-                if (dataWeights != null) {
-                    dataWeights.close(owned);
-                }
-                diffSrc.close(owned);
-            } else {
-                backwardData = null;
-                dataDiffDst = null;
-                dataWeights = null;
-                diffSrc = null;
-                dataArgs = null;
-            }
-
-            if (wantWeights) {
-                convolution_backward_weights.desc wd = s.bias()
-                        ? new convolution_backward_weights.desc(dnnl.algorithm.convolution_direct, srcAny, weightsAny,
-                                biasPlain, dstAny, strides, dilates, left, right)
-                        : new convolution_backward_weights.desc(dnnl.algorithm.convolution_direct, srcAny, weightsAny,
-                                dstAny, strides, dilates, left, right);
-                convolution_backward_weights.primitive_desc bw = new convolution_backward_weights.primitive_desc(wd,
-                        ENGINE, forwardDesc);
-                backwardWeights = new convolution_backward_weights(bw);
-                weightsDiffDst = dataDiffDst != null && bw.diff_dst_desc().equals(dataDiffDst.inner.get_desc())
-                        ? null : new Operand(dstPlain, bw.diff_dst_desc(), true);
-                weightsSrc = bw.src_desc().equals(forwardDesc.src_desc()) ? null
-                        : new Operand(srcPlain, bw.src_desc(), true);
-                diffWeights = new Operand(weightsPlain, bw.diff_weights_desc(), false);
-                diffBias = s.bias() ? new memory(biasPlain, ENGINE, (Pointer) null) : null;
-                weightsArgs = new IntMemoryMap();
-                weightsArgs.put(dnnl.DNNL_ARG_SRC, weightsSrc == null ? src.inner : weightsSrc.inner);
-                weightsArgs.put(dnnl.DNNL_ARG_DIFF_DST, weightsDiffDst == null ? dataDiffDst.inner
-                        : weightsDiffDst.inner);
-                weightsArgs.put(dnnl.DNNL_ARG_DIFF_WEIGHTS, diffWeights.inner);
-                if (diffBias != null) {
-                    weightsArgs.put(dnnl.DNNL_ARG_DIFF_BIAS, diffBias);
-                    owned.add(diffBias);
-                }
-                owned.add(backwardWeights);
-                owned.add(bw);
-                if (weightsDiffDst != null) {
-                    weightsDiffDst.close(owned);
-                }
-                if (weightsSrc != null) {
-                    weightsSrc.close(owned);
-                }
-                diffWeights.close(owned);
-            } else {
-                backwardWeights = null;
-                weightsDiffDst = null;
-                weightsSrc = null;
-                diffWeights = null;
-                diffBias = null;
-                weightsArgs = null;
-            }
-            owned.add(forwardArgs);
-            if (dataArgs != null) {
-                owned.add(dataArgs);
-            }
-            if (weightsArgs != null) {
-                owned.add(weightsArgs);
-            }
-            owned.add(stream);
+        <P extends Pointer> P own(P p) {
+            owned.add(p);
+            return p;
         }
 
         void forward(INDArray input, INDArray w, INDArray b, INDArray z) {
@@ -379,31 +310,12 @@ final class DnnlConvolution implements AutoCloseable {
         void backward(INDArray input, INDArray w, INDArray delta, INDArray epsilonNext, INDArray weightGrad,
                 INDArray biasGrad) {
             boolean diffDstRead = false;
-            if (backwardData != null && epsilonNext != null) {
-                dataDiffDst.read(stream, delta);
+            if (data != null && epsilonNext != null) {
+                data.run(w, delta, epsilonNext);
                 diffDstRead = true;
-                if (dataWeights != null) {
-                    dataWeights.read(stream, w);
-                }
-                diffSrc.target(epsilonNext);
-                backwardData.execute(stream, dataArgs);
-                diffSrc.write(stream);
             }
-            if (backwardWeights != null) {
-                if (weightsDiffDst != null) {
-                    weightsDiffDst.read(stream, delta);
-                } else if (!diffDstRead) {
-                    dataDiffDst.read(stream, delta);
-                }
-                if (weightsSrc != null) {
-                    weightsSrc.read(stream, input);
-                }
-                diffWeights.target(weightGrad);
-                if (diffBias != null) {
-                    diffBias.set_data_handle(address(biasGrad));
-                }
-                backwardWeights.execute(stream, weightsArgs);
-                diffWeights.write(stream);
+            if (weightsPass != null) {
+                weightsPass.run(input, delta, diffDstRead, weightGrad, biasGrad);
             }
             stream._wait();
         }
@@ -414,10 +326,98 @@ final class DnnlConvolution implements AutoCloseable {
             }
             owned.clear();
         }
+    }
 
-        /** oneDNN's right (bottom) padding for the output size DL4J computed, which may truncate the input. */
-        private static long rightPadding(long out, int stride, int kernel, int dilation, long in, int left) {
-            return (out - 1) * stride + (long) (kernel - 1) * dilation + 1 - in - left;
+    /** The input's gradient: the output gradient in (its copy shared with {@link WeightsPass}), the gradient out. */
+    private static final class DataPass {
+        final Plan plan;
+        final convolution_backward_data primitive;
+        final Operand diffDst;
+        /** Null where the primitive reads the weights in the forward pass's layout. */
+        final Operand weights;
+        final Operand diffSrc;
+        final IntMemoryMap args;
+
+        DataPass(Descs d, Plan plan) {
+            this.plan = plan;
+            convolution_backward_data.primitive_desc pd = plan.own(new convolution_backward_data.primitive_desc(
+                    new convolution_backward_data.desc(dnnl.algorithm.convolution_direct, d.srcAny, d.weightsAny,
+                            d.dstAny, d.strides, d.dilates, d.left, d.right), ENGINE, plan.forwardDesc));
+            primitive = plan.own(new convolution_backward_data(pd));
+            diffDst = new Operand(d.dstPlain, pd.diff_dst_desc(), true, plan.owned);
+            weights = pd.weights_desc().equals(plan.forwardDesc.weights_desc()) ? null
+                    : new Operand(d.weightsPlain, pd.weights_desc(), true, plan.owned);
+            diffSrc = new Operand(d.srcPlain, pd.diff_src_desc(), false, plan.owned);
+            args = plan.own(new IntMemoryMap());
+            args.put(dnnl.DNNL_ARG_DIFF_DST, diffDst.inner);
+            args.put(dnnl.DNNL_ARG_WEIGHTS, weights == null ? plan.weights.inner : weights.inner);
+            args.put(dnnl.DNNL_ARG_DIFF_SRC, diffSrc.inner);
+        }
+
+        void run(INDArray w, INDArray delta, INDArray epsilonNext) {
+            diffDst.read(plan.stream, delta);
+            if (weights != null) {
+                weights.read(plan.stream, w);
+            }
+            diffSrc.target(epsilonNext);
+            primitive.execute(plan.stream, args);
+            diffSrc.write(plan.stream);
+        }
+    }
+
+    /** The weights' and the bias's gradients, from the forward pass's source and the output gradient. */
+    private static final class WeightsPass {
+        final Plan plan;
+        final convolution_backward_weights primitive;
+        /** Null where {@link DataPass}'s copy of the output gradient is in this primitive's layout. */
+        final Operand diffDst;
+        /** Null where the primitive reads the source in the forward pass's layout. */
+        final Operand src;
+        final Operand diffWeights;
+        final memory diffBias;
+        final IntMemoryMap args;
+
+        WeightsPass(Descs d, Plan plan) {
+            this.plan = plan;
+            convolution_backward_weights.desc wd = d.bias
+                    ? new convolution_backward_weights.desc(dnnl.algorithm.convolution_direct, d.srcAny,
+                            d.weightsAny, d.biasPlain, d.dstAny, d.strides, d.dilates, d.left, d.right)
+                    : new convolution_backward_weights.desc(dnnl.algorithm.convolution_direct, d.srcAny,
+                            d.weightsAny, d.dstAny, d.strides, d.dilates, d.left, d.right);
+            convolution_backward_weights.primitive_desc pd = plan.own(
+                    new convolution_backward_weights.primitive_desc(wd, ENGINE, plan.forwardDesc));
+            primitive = plan.own(new convolution_backward_weights(pd));
+            diffDst = plan.data != null && pd.diff_dst_desc().equals(plan.data.diffDst.inner.get_desc()) ? null
+                    : new Operand(d.dstPlain, pd.diff_dst_desc(), true, plan.owned);
+            src = pd.src_desc().equals(plan.forwardDesc.src_desc()) ? null
+                    : new Operand(d.srcPlain, pd.src_desc(), true, plan.owned);
+            diffWeights = new Operand(d.weightsPlain, pd.diff_weights_desc(), false, plan.owned);
+            diffBias = d.bias ? plan.own(new memory(d.biasPlain, ENGINE, (Pointer) null)) : null;
+            args = plan.own(new IntMemoryMap());
+            args.put(dnnl.DNNL_ARG_SRC, src == null ? plan.src.inner : src.inner);
+            args.put(dnnl.DNNL_ARG_DIFF_DST, diffDst == null ? plan.data.diffDst.inner : diffDst.inner);
+            args.put(dnnl.DNNL_ARG_DIFF_WEIGHTS, diffWeights.inner);
+            if (diffBias != null) {
+                args.put(dnnl.DNNL_ARG_DIFF_BIAS, diffBias);
+            }
+        }
+
+        /** {@code diffDstRead}: {@link DataPass} ran this step and read the output gradient. */
+        void run(INDArray input, INDArray delta, boolean diffDstRead, INDArray weightGrad, INDArray biasGrad) {
+            if (diffDst != null) {
+                diffDst.read(plan.stream, delta);
+            } else if (!diffDstRead) {
+                plan.data.diffDst.read(plan.stream, delta);
+            }
+            if (src != null) {
+                src.read(plan.stream, input);
+            }
+            diffWeights.target(weightGrad);
+            if (diffBias != null) {
+                diffBias.set_data_handle(address(biasGrad));
+            }
+            primitive.execute(plan.stream, args);
+            diffWeights.write(plan.stream);
         }
     }
 }

@@ -17,13 +17,17 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * DL4J M2.1's convolution layer without two wasted convolutions per training step:
+ * DL4J M2.1's convolution layer, run through oneDNN's own API instead of libnd4j's layer helper, and without two
+ * wasted convolutions per training step:
  * <ul>
+ *   <li>Its passes go to {@link DnnlConvolution}, which reorders each array at most once a step where the helper
+ *   reorders on every call, stale outputs included (docs/performance.md, "Convolutions through oneDNN's own API").
+ *   Where that library did not load, or for arrays it does not take, DL4J's path and its helper run as before.</li>
  *   <li>DL4J's backward pass recomputes the pre-activation ({@code preOutput4d(true, true, …)}) that the forward
  *   pass had just computed and overwritten with the activation. This layer keeps a copy from the training forward
  *   pass and hands it to the backward pass instead (docs/performance.md, "Dense layers without wasted
- *   products"), when a oneDNN helper runs the layer (the configuration the service ships; without one, DL4J's path
- *   reuses its own im2col columns and runs unchanged).</li>
+ *   products"), when oneDNN runs the layer (the configuration the service ships; without it, DL4J's path reuses its
+ *   own im2col columns and runs unchanged).</li>
  *   <li>As the first layer of a network, its gradient with respect to the input is never read (the input is data),
  *   yet DL4J computes it: with oneDNN, for a one-channel input, it is oneDNN's slowest primitive, 30 % of the LeNet
  *   step's convolution time (docs/performance.md, "The first convolution's input gradient"). There this layer
