@@ -35,21 +35,25 @@ final class DnnlConvolution implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(DnnlConvolution.class);
     private static final engine ENGINE = cpuEngine();
-    /** Shapes an instance keeps primitives for: a full batch and the epoch's last, shorter one, and some slack. */
-    private static final int PLANS = 4;
+    /**
+     * Shapes an instance keeps primitives for: a full batch and the epoch's last, shorter one. Each plan also holds
+     * oneDNN's copies of the arrays it reorders (for LeNet's second convolution about 1 MB), so few are kept.
+     */
+    private static final int PLANS = 2;
 
     /** Batch, channels, sizes, kernel, stride, top-left padding and dilation of one convolution. */
     record Shape(long batch, long inDepth, long inH, long inW, long outDepth, long outH, long outW, int[] kernel,
             int[] stride, int[] padding, int[] dilation, boolean bias) {
 
-        private Key key() {
+        private Key key(boolean training) {
             return new Key(batch, inDepth, inH, inW, outDepth, outH, outW, List.of(kernel[0], kernel[1], stride[0],
-                    stride[1], padding[0], padding[1], dilation[0], dilation[1]), bias);
+                    stride[1], padding[0], padding[1], dilation[0], dilation[1]), bias, training);
         }
     }
 
+    /** {@code training}: the plan has the backward passes; serving gets plans with the forward pass only. */
     private record Key(long batch, long inDepth, long inH, long inW, long outDepth, long outH, long outW,
-            List<Integer> geometry, boolean bias) {
+            List<Integer> geometry, boolean bias, boolean training) {
     }
 
     private final boolean backwardData;
@@ -87,14 +91,14 @@ final class DnnlConvolution implements AutoCloseable {
      * reordered source and weights are kept for {@link #backward}.
      */
     void forward(Shape shape, INDArray input, INDArray weights, INDArray bias, INDArray z, boolean training) {
-        Plan plan = plan(shape);
+        Plan plan = plan(shape, training && (backwardData || backwardWeights));
         plan.forward(input, weights, bias, z);
-        forwardPlan = training ? plan : null;
+        forwardPlan = plan.key.training() ? plan : null;
     }
 
     /** Whether {@link #backward} can run for the last training forward pass, which had this shape. */
     boolean canGoBack(Shape shape) {
-        return forwardPlan != null && forwardPlan.key.equals(shape.key());
+        return forwardPlan != null && forwardPlan.key.equals(shape.key(true));
     }
 
     /**
@@ -121,11 +125,11 @@ final class DnnlConvolution implements AutoCloseable {
         forwardPlan = null;
     }
 
-    private Plan plan(Shape shape) {
-        Key key = shape.key();
+    private Plan plan(Shape shape, boolean training) {
+        Key key = shape.key(training);
         Plan plan = plans.remove(key);
         if (plan == null) {
-            plan = new Plan(shape, key, backwardData, backwardWeights);
+            plan = new Plan(shape, key, training && backwardData, training && backwardWeights);
             if (plans.size() >= PLANS) {
                 Key eldest = plans.keySet().iterator().next();
                 Plan old = plans.remove(eldest);

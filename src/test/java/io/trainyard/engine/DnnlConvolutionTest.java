@@ -33,7 +33,8 @@ class DnnlConvolutionTest {
         int outH = (inH + 2 * padding[0] - (kernel[0] - 1) * dilation[0] - 1) / stride[0] + 1;
         int outW = (inW + 2 * padding[1] - (kernel[1] - 1) * dilation[1] - 1) / stride[1] + 1;
         try (DnnlConvolution conv = new DnnlConvolution(true, true)) {
-            // Six shapes through one instance, which keeps four: evicted plans are closed and made again.
+            // Six shapes, trained and served, through one instance, which keeps two plans: evicted plans are closed
+            // and made again.
             for (int batch : new int[] {5, 1, 3, 7, 2, 6, 5, 1}) {
                 Nd4j.getRandom().setSeed(batch);
                 INDArray input = Nd4j.rand(DataType.FLOAT, batch, inDepth, inH, inW).subi(0.5);
@@ -41,6 +42,10 @@ class DnnlConvolutionTest {
                 INDArray bias = Nd4j.rand(DataType.FLOAT, 1, outDepth).subi(0.5);
                 DnnlConvolution.Shape shape = new DnnlConvolution.Shape(batch, inDepth, inH, inW, outDepth, outH, outW,
                         kernel, stride, padding, dilation, true);
+                // Serving's plan (the forward pass only) first, then training's.
+                INDArray served = Nd4j.createUninitialized(DataType.FLOAT, batch, outDepth, outH, outW);
+                conv.forward(shape, input, weights, bias, served, false);
+                assertThat(conv.canGoBack(shape)).isFalse();
                 INDArray z = Nd4j.createUninitialized(DataType.FLOAT, batch, outDepth, outH, outW);
                 conv.forward(shape, input, weights, bias, z, true);
                 assertThat(conv.canGoBack(shape)).isTrue();
@@ -87,6 +92,7 @@ class DnnlConvolutionTest {
                         }
                     }
                 }
+                assertClose(served, expectedZ, "z served, batch " + batch);
                 assertClose(z, expectedZ, "z, batch " + batch);
                 assertClose(epsilonNext, expectedEps, "input gradient, batch " + batch);
                 assertClose(weightGrad, expectedW, "weight gradient, batch " + batch);
