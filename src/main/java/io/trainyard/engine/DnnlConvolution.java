@@ -27,9 +27,11 @@ import org.slf4j.LoggerFactory;
  * (docs/performance.md, "Where the CNN's step goes in oneDNN"). Here every array is reordered at most once per step:
  * the source and the weights as the forward pass laid them out serve both backward primitives, the output
  * gradient is reordered once for both, and outputs are written in oneDNN's layout and reordered once into the
- * NCHW arrays DL4J and the other layers read. Primitives are created once per input shape.
+ * NCHW arrays DL4J and the other layers read. Primitives are created once per input shape and kept for the last
+ * two; serving gets forward-only ones.
  *
- * <p>An instance belongs to one layer, which one thread uses at a time.
+ * <p>An instance belongs to one layer, which one thread uses at a time. What oneDNN allocated is freed when a plan is
+ * evicted or, with the layer, by JavaCPP's deallocators.
  */
 final class DnnlConvolution implements AutoCloseable {
 
@@ -113,7 +115,7 @@ final class DnnlConvolution implements AutoCloseable {
         plan.backward(input, weights, delta, epsilonNext, weightGrad, biasGrad);
     }
 
-    /** Forgets the last forward pass (the layer was cleared). */
+    /** Forgets the last forward pass (another one starts, or the layer was cleared). */
     void forget() {
         forwardPlan = null;
     }
