@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# oneDNN's own API (the JavaCPP preset org.bytedeco:dnnl 2.5.2-1.5.7, fetched here, not a project dependency) against
+# oneDNN's own API (the JavaCPP preset org.bytedeco:dnnl 2.5.2-1.5.7, which the engine's convolutions use) against
 # OpenBLAS on the products the service runs (docs/performance.md, "Zen 3 (second)"):
 #   PackedWeightsProbe K N: the batcher's layer product (M rows by K×N weights, bias, ReLU), one thread each, with the
 #     weights reordered once into the layout oneDNN's matmul asks for;
