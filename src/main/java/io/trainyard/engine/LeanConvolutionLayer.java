@@ -15,6 +15,8 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * DL4J M2.1's convolution layer, run through oneDNN's own API instead of libnd4j's layer helper, and without two
@@ -37,9 +39,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 final class LeanConvolutionLayer extends ConvolutionLayer {
 
+    private static final Logger log = LoggerFactory.getLogger(LeanConvolutionLayer.class);
+
     private final boolean inputGradient;
-    /** oneDNN called directly, or null where it did not load: see {@link DnnlConvolution}. */
-    private final DnnlConvolution dnnl;
+    /**
+     * oneDNN called directly, or null where it did not load or failed on this layer once (then DL4J's path runs, as
+     * DL4J falls back when its helper fails): see {@link DnnlConvolution}.
+     */
+    private DnnlConvolution dnnl;
     /** Pre-activation of the last training forward pass, and the input it was computed from. */
     private INDArray preActivation;
     private INDArray preActivationInput;
@@ -80,15 +87,19 @@ final class LeanConvolutionLayer extends ConvolutionLayer {
         }
         DnnlConvolution.Shape shape = dnnlShape();
         Pair<INDArray, INDArray> out;
+        INDArray z = null;
         if (shape != null) {
-            INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
+            z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
                     new long[] {shape.batch(), shape.outDepth(), shape.outH(), shape.outW()}, 'c');
-            dnnl.forward(shape, input, getParam(ConvolutionParamInitializer.WEIGHT_KEY),
-                    hasBias() ? getParam(ConvolutionParamInitializer.BIAS_KEY) : null, z, training && inputGradient);
-            out = new Pair<>(z, null);
-        } else {
-            out = super.preOutput(training, forBackprop, workspaceMgr);
+            try {
+                dnnl.forward(shape, input, getParam(ConvolutionParamInitializer.WEIGHT_KEY),
+                        hasBias() ? getParam(ConvolutionParamInitializer.BIAS_KEY) : null, z, training && inputGradient);
+            } catch (RuntimeException e) {
+                giveUpOnDnnl(e);
+                z = null;
+            }
         }
+        out = z != null ? new Pair<>(z, null) : super.preOutput(training, forBackprop, workspaceMgr);
         if (training && !forBackprop) {
             // Same workspace as the activations: they stay valid until the backward pass is done.
             preActivation = workspaceMgr.dup(ArrayType.ACTIVATIONS, out.getFirst());
@@ -160,14 +171,27 @@ final class LeanConvolutionLayer extends ConvolutionLayer {
         }
         INDArray epsilonNext = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,
                 input.shape(), 'c');
-        dnnl.backward(input, getParam(ConvolutionParamInitializer.WEIGHT_KEY), delta, epsilonNext, weightGrad,
-                biasGrad);
+        try {
+            dnnl.backward(input, getParam(ConvolutionParamInitializer.WEIGHT_KEY), delta, epsilonNext, weightGrad,
+                    biasGrad);
+        } catch (RuntimeException e) {
+            // z now holds delta: DL4J's backward pass computes the pre-activation again from the input, and all the
+            // gradients (it overwrites whatever oneDNN wrote of them).
+            giveUpOnDnnl(e);
+            return super.backpropGradient(epsilon, workspaceMgr);
+        }
         Gradient gradient = new DefaultGradient();
         if (biasGrad != null) {
             gradient.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGrad);
         }
         gradient.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad, 'c');
         return new Pair<>(gradient, backpropDropOutIfPresent(epsilonNext));
+    }
+
+    private void giveUpOnDnnl(RuntimeException e) {
+        log.warn("oneDNN failed on convolution layer {} ({}); it runs DL4J's path from now on", index, e.toString());
+        dnnl.close();
+        dnnl = null;
     }
 
     /**

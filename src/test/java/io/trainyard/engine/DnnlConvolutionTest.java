@@ -22,14 +22,19 @@ class DnnlConvolutionTest {
 
     @Test
     void passesMatchTheDefinitionAcrossBatchSizes() {
-        int inDepth = 3;
-        int outDepth = 4;
-        int inH = 10; // with stride 2 the last input row is not reached: a right padding of 0 against 1 on the left
-        int inW = 8;
-        int[] kernel = {3, 2};
-        int[] stride = {2, 1};
-        int[] padding = {1, 0};
-        int[] dilation = {1, 2};
+        // With stride 2 the last input row is not reached: a right padding of 0 against 1 on the left.
+        passesMatchTheDefinition(3, 4, 10, 8, new int[] {3, 2}, new int[] {2, 1}, new int[] {1, 0}, new int[] {1, 2});
+    }
+
+    @Test
+    void aTruncatedInputGivesANegativeRightPadding() {
+        // 10 inputs, kernel 3, stride 4: two outputs, and the last three inputs unread (right padding -3).
+        passesMatchTheDefinition(2, 3, 10, 10, new int[] {3, 3}, new int[] {4, 4}, new int[] {0, 0},
+                new int[] {1, 1});
+    }
+
+    private static void passesMatchTheDefinition(int inDepth, int outDepth, int inH, int inW, int[] kernel,
+            int[] stride, int[] padding, int[] dilation) {
         int outH = (inH + 2 * padding[0] - (kernel[0] - 1) * dilation[0] - 1) / stride[0] + 1;
         int outW = (inW + 2 * padding[1] - (kernel[1] - 1) * dilation[1] - 1) / stride[1] + 1;
         try (DnnlConvolution conv = new DnnlConvolution(true, true)) {
