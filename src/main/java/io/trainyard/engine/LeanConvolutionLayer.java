@@ -86,7 +86,6 @@ final class LeanConvolutionLayer extends ConvolutionLayer {
             dnnl.forget();
         }
         DnnlConvolution.Shape shape = dnnlShape();
-        Pair<INDArray, INDArray> out;
         INDArray z = null;
         if (shape != null) {
             z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
@@ -99,7 +98,8 @@ final class LeanConvolutionLayer extends ConvolutionLayer {
                 z = null;
             }
         }
-        out = z != null ? new Pair<>(z, null) : super.preOutput(training, forBackprop, workspaceMgr);
+        Pair<INDArray, INDArray> out = z != null ? new Pair<>(z, null)
+                : super.preOutput(training, forBackprop, workspaceMgr);
         if (training && !forBackprop) {
             // Same workspace as the activations: they stay valid until the backward pass is done.
             preActivation = workspaceMgr.dup(ArrayType.ACTIVATIONS, out.getFirst());
