@@ -87,13 +87,15 @@ public record NativeRuntime(
             narrowerCoreAdvice(requested, vector).ifPresent(advice::add);
         }
         if (!onednn) {
-            advice.add("The loaded libnd4j (" + build + ") has no oneDNN, so convolution and pooling layers run DL4J's "
-                    + "built-in im2col path (CNN training about 2.5x slower). Ship the nd4j-native "
+            advice.add("The loaded libnd4j (" + build + ") has no oneDNN, so batch-normalisation and LRN layers (and "
+                    + "convolutions, where oneDNN's own library did not load) run DL4J's built-in path, several times "
+                    + "slower. Ship the nd4j-native "
                     + "'linux-x86_64-onednn' natives (pom.xml nd4j.classifier) and do not point "
                     + "org.bytedeco.javacpp.platform.extension at a build without oneDNN.");
         } else if (helper == null) {
-            advice.add("libnd4j has oneDNN but DL4J created no oneDNN layer helper, so convolution and pooling "
-                    + "layers run the slower built-in path (CNN training about 2.5x slower). "
+            advice.add("libnd4j has oneDNN but DL4J created no oneDNN layer helper, so batch-normalisation and LRN "
+                    + "layers (and convolutions, where oneDNN's own library did not load) run DL4J's slower built-in "
+                    + "path. "
                     + (Boolean.parseBoolean(System.getProperty(HELPERS_DISABLE_PROPERTY, "true"))
                             ? "Remove -D" + HELPERS_DISABLE_PROPERTY + "=true from the JVM options."
                             : "Check that the class org.nd4j.nativeblas.Nd4jCpu (the engine's stand-in) is on the "
