@@ -94,6 +94,18 @@ final class Arrays4j {
         return buffer(a).slice((int) a.offset(), (int) a.length());
     }
 
+    /** Whether the elements lie in 'c' order without gaps (a dimension of size 1 may carry any stride). */
+    static boolean denseRowMajor(INDArray a) {
+        long expected = 1;
+        for (int d = a.rank() - 1; d >= 0; d--) {
+            if (a.size(d) != 1 && a.stride(d) != expected) {
+                return false;
+            }
+            expected *= a.size(d);
+        }
+        return true;
+    }
+
     private static long[] toLong(int[] shape) {
         long[] out = new long[shape.length];
         for (int i = 0; i < shape.length; i++) {

@@ -50,17 +50,7 @@ final class ConvolutionWeightGradient {
 
     /** Float, rank 4, values in 'c' order without gaps (the stride of a size-1 dimension does not matter). */
     private static boolean contiguous(INDArray a) {
-        if (a.dataType() != DataType.FLOAT || a.rank() != 4) {
-            return false;
-        }
-        long expected = 1;
-        for (int d = 3; d >= 0; d--) {
-            if (a.size(d) != 1 && a.stride(d) != expected) {
-                return false;
-            }
-            expected *= a.size(d);
-        }
-        return true;
+        return a.dataType() == DataType.FLOAT && a.rank() == 4 && Arrays4j.denseRowMajor(a);
     }
 
     /**

@@ -36,6 +36,8 @@ import org.slf4j.LoggerFactory;
 final class DnnlConvolution implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(DnnlConvolution.class);
+    /** Why oneDNN's library did not load, or null when it did. */
+    private static String loadFailure;
     private static final engine ENGINE = cpuEngine();
     /**
      * Shapes an instance keeps primitives for: a full batch and the epoch's last, shorter one. Each plan also holds
@@ -58,21 +60,27 @@ final class DnnlConvolution implements AutoCloseable {
             List<Integer> geometry, boolean bias, boolean training) {
     }
 
-    private final boolean backwardData;
-    private final boolean backwardWeights;
+    private final boolean backward;
     private final Map<Key, Plan> plans = new LinkedHashMap<>();
     /** The plan of the last training forward pass: the backward pass reads its source and weights. */
     private Plan forwardPlan;
 
-    /** {@code backwardData}/{@code backwardWeights}: which backward passes this layer will ask for. */
-    DnnlConvolution(boolean backwardData, boolean backwardWeights) {
-        this.backwardData = backwardData;
-        this.backwardWeights = backwardWeights;
+    /**
+     * {@code backward}: whether this layer will ask for its backward pass (input, weight and bias gradients), or for
+     * the forward pass only.
+     */
+    DnnlConvolution(boolean backward) {
+        this.backward = backward;
     }
 
     /** Whether the library loaded on this machine. */
     static boolean available() {
         return ENGINE != null;
+    }
+
+    /** Why the library did not load ({@link #available} false), for the startup warning. */
+    static String loadFailure() {
+        return loadFailure;
     }
 
     /**
@@ -81,7 +89,7 @@ final class DnnlConvolution implements AutoCloseable {
      */
     static boolean fits(INDArray... arrays) {
         for (INDArray a : arrays) {
-            if (a != null && (a.dataType() != DataType.FLOAT || !contiguous(a))) {
+            if (a != null && (a.dataType() != DataType.FLOAT || !Arrays4j.denseRowMajor(a))) {
                 return false;
             }
         }
@@ -93,7 +101,7 @@ final class DnnlConvolution implements AutoCloseable {
      * reordered source and weights are kept for {@link #backward}.
      */
     void forward(Shape shape, INDArray input, INDArray weights, INDArray bias, INDArray z, boolean training) {
-        Plan plan = plan(shape, training && (backwardData || backwardWeights));
+        Plan plan = plan(shape, training && backward);
         plan.forward(input, weights, bias, z);
         forwardPlan = plan.key.training() ? plan : null;
     }
@@ -105,7 +113,7 @@ final class DnnlConvolution implements AutoCloseable {
 
     /**
      * The gradients of the last training forward pass (of {@code input} with {@code weights}, unchanged since) from
-     * {@code delta}, the gradient at its pre-activation: {@code epsilonNext} (the input's gradient, or null), the
+     * {@code delta}, the gradient at its pre-activation: {@code epsilonNext} (the input's gradient), the
      * weights' and the bias's (null without a bias).
      */
     void backward(INDArray input, INDArray weights, INDArray delta, INDArray epsilonNext, INDArray weightGrad,
@@ -131,7 +139,7 @@ final class DnnlConvolution implements AutoCloseable {
         Key key = shape.key(training);
         Plan plan = plans.remove(key);
         if (plan == null) {
-            plan = new Plan(shape, key, training && backwardData, training && backwardWeights);
+            plan = new Plan(shape, key);
             if (plans.size() >= PLANS) {
                 Key eldest = plans.keySet().iterator().next();
                 Plan old = plans.remove(eldest);
@@ -144,23 +152,12 @@ final class DnnlConvolution implements AutoCloseable {
         return plan;
     }
 
-    private static boolean contiguous(INDArray a) {
-        long expected = 1;
-        for (int d = a.rank() - 1; d >= 0; d--) {
-            if (a.size(d) != 1 && a.stride(d) != expected) {
-                return false;
-            }
-            expected *= a.size(d);
-        }
-        return true;
-    }
-
     private static engine cpuEngine() {
         try {
             return new engine(engine.kind.cpu, 0);
         } catch (RuntimeException | LinkageError e) {
-            log.warn("oneDNN's own library did not load ({}); convolutions go through libnd4j's oneDNN helper",
-                    e.toString());
+            loadFailure = e.toString(); // reported once, at startup (NativeRuntimeReporter)
+            log.debug("oneDNN's own library did not load", e);
             return null;
         }
     }
@@ -270,10 +267,11 @@ final class DnnlConvolution implements AutoCloseable {
         final DataPass data;
         final WeightsPass weightsPass;
 
-        Plan(Shape s, Key key, boolean wantData, boolean wantWeights) {
+        /** With {@code key.training()}, the backward passes too. */
+        Plan(Shape s, Key key) {
             this.key = key;
             Descs d = new Descs(s);
-            dnnl.prop_kind kind = wantData || wantWeights ? dnnl.prop_kind.forward_training
+            dnnl.prop_kind kind = key.training() ? dnnl.prop_kind.forward_training
                     : dnnl.prop_kind.forward_inference;
             convolution_forward.desc fd = d.bias
                     ? new convolution_forward.desc(kind, dnnl.algorithm.convolution_direct, d.srcAny, d.weightsAny,
@@ -292,8 +290,8 @@ final class DnnlConvolution implements AutoCloseable {
                 forwardArgs.put(dnnl.DNNL_ARG_BIAS, bias);
             }
             forwardArgs.put(dnnl.DNNL_ARG_DST, dst.inner);
-            data = wantData ? new DataPass(d, this) : null;
-            weightsPass = wantWeights ? new WeightsPass(d, this) : null;
+            data = key.training() ? new DataPass(d, this) : null;
+            weightsPass = key.training() ? new WeightsPass(d, this) : null;
         }
 
         <P extends Pointer> P own(P p) {
@@ -315,14 +313,8 @@ final class DnnlConvolution implements AutoCloseable {
 
         void backward(INDArray input, INDArray w, INDArray delta, INDArray epsilonNext, INDArray weightGrad,
                 INDArray biasGrad) {
-            boolean diffDstRead = false;
-            if (data != null && epsilonNext != null) {
-                data.run(w, delta, epsilonNext);
-                diffDstRead = true;
-            }
-            if (weightsPass != null) {
-                weightsPass.run(input, delta, diffDstRead, weightGrad, biasGrad);
-            }
+            data.run(w, delta, epsilonNext);
+            weightsPass.run(input, delta, weightGrad, biasGrad);
             stream._wait();
         }
 
@@ -393,7 +385,7 @@ final class DnnlConvolution implements AutoCloseable {
             convolution_backward_weights.primitive_desc pd = plan.own(
                     new convolution_backward_weights.primitive_desc(wd, ENGINE, plan.forwardDesc));
             primitive = plan.own(new convolution_backward_weights(pd));
-            diffDst = plan.data != null && pd.diff_dst_desc().equals(plan.data.diffDst.inner.get_desc()) ? null
+            diffDst = pd.diff_dst_desc().equals(plan.data.diffDst.inner.get_desc()) ? null
                     : new Operand(d.dstPlain, pd.diff_dst_desc(), true, plan.owned);
             src = pd.src_desc().equals(plan.forwardDesc.src_desc()) ? null
                     : new Operand(d.srcPlain, pd.src_desc(), true, plan.owned);
@@ -408,12 +400,10 @@ final class DnnlConvolution implements AutoCloseable {
             }
         }
 
-        /** {@code diffDstRead}: {@link DataPass} ran this step and read the output gradient. */
-        void run(INDArray input, INDArray delta, boolean diffDstRead, INDArray weightGrad, INDArray biasGrad) {
+        /** After {@link DataPass#run}, which read the output gradient. */
+        void run(INDArray input, INDArray delta, INDArray weightGrad, INDArray biasGrad) {
             if (diffDst != null) {
                 diffDst.read(plan.stream, delta);
-            } else if (!diffDstRead) {
-                plan.data.diffDst.read(plan.stream, delta);
             }
             if (src != null) {
                 src.read(plan.stream, input);

@@ -229,19 +229,8 @@ final class LeanPoolingLayer extends SubsamplingLayer {
 
     /** A c-order array with its own buffer, so that element i of the buffer is element i of the array. */
     private static INDArray contiguous(INDArray a) {
-        boolean plain = a.offset() == 0 && a.data().length() == a.length() && rowMajorStrides(a);
+        boolean plain = a.offset() == 0 && a.data().length() == a.length() && Arrays4j.denseRowMajor(a);
         return plain && a.dataType() == DataType.FLOAT ? a : a.castTo(DataType.FLOAT).dup('c');
-    }
-
-    private static boolean rowMajorStrides(INDArray a) {
-        long expected = 1;
-        for (int d = a.rank() - 1; d >= 0; d--) {
-            if (a.size(d) > 1 && a.stride(d) != expected) {
-                return false;
-            }
-            expected *= a.size(d);
-        }
-        return true;
     }
 
     private record Geometry(int mb, int channels, int inH, int inW, int outH, int outW, int kH, int kW, int sH,

@@ -37,7 +37,7 @@ class DnnlConvolutionTest {
             int[] stride, int[] padding, int[] dilation) {
         int outH = (inH + 2 * padding[0] - (kernel[0] - 1) * dilation[0] - 1) / stride[0] + 1;
         int outW = (inW + 2 * padding[1] - (kernel[1] - 1) * dilation[1] - 1) / stride[1] + 1;
-        try (DnnlConvolution conv = new DnnlConvolution(true, true)) {
+        try (DnnlConvolution conv = new DnnlConvolution(true)) {
             // Six shapes, trained and served, through one instance, which keeps two plans: evicted plans are closed
             // and made again.
             for (int batch : new int[] {5, 1, 3, 7, 2, 6, 5, 1}) {
