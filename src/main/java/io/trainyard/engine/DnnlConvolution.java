@@ -13,12 +13,9 @@ import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.reorder;
 import org.bytedeco.dnnl.stream;
 import org.bytedeco.dnnl.global.dnnl;
-import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One NCHW convolution layer's passes through oneDNN's own API (JavaCPP's preset), not through libnd4j's layer
@@ -35,10 +32,7 @@ import org.slf4j.LoggerFactory;
  */
 final class DnnlConvolution implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(DnnlConvolution.class);
-    /** Why oneDNN's library did not load, or null when it did. */
-    private static String loadFailure;
-    private static final engine ENGINE = cpuEngine();
+    private static final engine ENGINE = Dnnl.ENGINE;
     /**
      * Shapes an instance keeps primitives for: a full batch and the epoch's last, shorter one. Each plan also holds
      * oneDNN's copies of the arrays it reorders (for LeNet's second convolution about 1 MB), so few are kept.
@@ -71,16 +65,6 @@ final class DnnlConvolution implements AutoCloseable {
      */
     DnnlConvolution(boolean backward) {
         this.backward = backward;
-    }
-
-    /** Whether the library loaded on this machine. */
-    static boolean available() {
-        return ENGINE != null;
-    }
-
-    /** Why the library did not load ({@link #available} false), for the startup warning. */
-    static String loadFailure() {
-        return loadFailure;
     }
 
     /**
@@ -152,21 +136,6 @@ final class DnnlConvolution implements AutoCloseable {
         return plan;
     }
 
-    private static engine cpuEngine() {
-        try {
-            return new engine(engine.kind.cpu, 0);
-        } catch (RuntimeException | LinkageError e) {
-            loadFailure = e.toString(); // reported once, at startup (NativeRuntimeReporter)
-            log.debug("oneDNN's own library did not load", e);
-            return null;
-        }
-    }
-
-    /** An INDArray's first element, for oneDNN (a view's buffer starts at the view's first element). */
-    private static Pointer address(INDArray a) {
-        return new FloatPointer(a.data().addressPointer());
-    }
-
     /** A memory in the caller's plain layout and, if the primitive wants another one, its own copy and a reorder. */
     private static final class Operand {
         final memory user;
@@ -193,14 +162,14 @@ final class DnnlConvolution implements AutoCloseable {
 
         /** The caller's array goes in. */
         void read(stream s, INDArray a) {
-            user.set_data_handle(address(a));
+            user.set_data_handle(Dnnl.address(a));
             if (reorder != null) {
                 reorder.execute(s, user, inner);
             }
         }
 
         void target(INDArray a) {
-            user.set_data_handle(address(a));
+            user.set_data_handle(Dnnl.address(a));
         }
 
         void write(stream s) {
@@ -303,7 +272,7 @@ final class DnnlConvolution implements AutoCloseable {
             src.read(stream, input);
             weights.read(stream, w);
             if (bias != null) {
-                bias.set_data_handle(address(b));
+                bias.set_data_handle(Dnnl.address(b));
             }
             dst.target(z);
             forward.execute(stream, forwardArgs);
@@ -410,7 +379,7 @@ final class DnnlConvolution implements AutoCloseable {
             }
             diffWeights.target(weightGrad);
             if (diffBias != null) {
-                diffBias.set_data_handle(address(biasGrad));
+                diffBias.set_data_handle(Dnnl.address(biasGrad));
             }
             primitive.execute(plan.stream, args);
             diffWeights.write(plan.stream);

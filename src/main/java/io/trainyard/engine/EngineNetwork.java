@@ -38,6 +38,7 @@ final class EngineNetwork extends MultiLayerNetwork {
     /** Every supervised fit (features and labels, a DataSet) ends here. */
     @Override
     public synchronized void fit(INDArray features, INDArray labels, INDArray featuresMask, INDArray labelsMask) {
+        serve(false, false); // the parameters change from here on
         leanUpdater();
         super.fit(features, labels, featuresMask, labelsMask);
     }
@@ -134,6 +135,23 @@ final class EngineNetwork extends MultiLayerNetwork {
             return new LastTimeStepLayer(lean);
         }
         return null;
+    }
+
+    /**
+     * {@code on}: the dense and output layers serve from weights packed once ({@link ServedLayer}); off: from the
+     * parameters as they are.
+     */
+    void serve(boolean on, boolean evenIfPlain) {
+        for (Layer layer : layers) {
+            if (layer instanceof ServedLayer served && (on || served.served())) {
+                served.serve(on, evenIfPlain);
+            }
+        }
+    }
+
+    /** How many layers serve from packed weights now (for tests). */
+    long servedLayers() {
+        return java.util.Arrays.stream(layers).filter(l -> l instanceof ServedLayer s && s.served()).count();
     }
 
     /** Training steps so far whose update went through {@link LeanSolver}'s single pass (for tests). */

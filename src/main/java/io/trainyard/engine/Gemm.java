@@ -65,20 +65,24 @@ final class Gemm {
     /**
      * A dense or output layer's pre-activation as DL4J's {@code BaseLayer.preOutputWithPreNorm} computes it, with the
      * product through {@link #product}: {@code prepare} runs DL4J's input checks and dropout and returns the input to
-     * use; then {@code input × W + b} (bias optional) in a new array of the activations workspace; then
-     * {@code mask}, when not null. The layer's own (protected) steps come in as functions because the two layers
-     * have no common superclass of ours.
+     * use; then {@code input × W + b} (bias optional) in a new array of the activations workspace, through
+     * {@code served} (a served layer's packed weights, else null) where it takes the input; then {@code mask}, when
+     * not null. The layer's own (protected) steps come in as functions because the two layers have no common
+     * superclass of ours.
      */
     static Pair<INDArray, INDArray> preOutput(Supplier<INDArray> prepare, INDArray w, INDArray bias,
-            Consumer<INDArray> mask, LayerWorkspaceMgr workspaceMgr) {
+            Consumer<INDArray> mask, LayerWorkspaceMgr workspaceMgr, DnnlServingProduct served) {
         INDArray x = prepare.get().castTo(w.dataType());
-        INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, w.dataType(), x.size(0), w.size(1));
-        if (fillRows(z, bias)) {
-            product(x, false, w, false, z, 1f);
-        } else {
-            product(x, false, w, false, z, 0f);
-            if (bias != null) {
-                z.addiRowVector(bias);
+        INDArray z = served == null ? null : served.preOutput(x, workspaceMgr);
+        if (z == null) {
+            z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, w.dataType(), x.size(0), w.size(1));
+            if (fillRows(z, bias)) {
+                product(x, false, w, false, z, 1f);
+            } else {
+                product(x, false, w, false, z, 0f);
+                if (bias != null) {
+                    z.addiRowVector(bias);
+                }
             }
         }
         if (mask != null) {

@@ -56,7 +56,7 @@ final class LeanConvolutionLayer extends ConvolutionLayer {
         this.inputGradient = inputGradient;
         // The first layer computes its weight gradient itself (ConvolutionWeightGradient): oneDNN runs its forward
         // pass only.
-        this.dnnl = DnnlConvolution.available() ? new DnnlConvolution(inputGradient) : null;
+        this.dnnl = Dnnl.available() ? new DnnlConvolution(inputGradient) : null;
         int[] dilation = layerConf().getDilation();
         if (dilation[0] > 1 || dilation[1] > 1) {
             // libnd4j M2.1 cannot describe a dilated convolution to oneDNN ("could not create a descriptor for a

@@ -23,11 +23,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * </ul>
  * The arithmetic is DL4J's own, in the same order, so parameters and losses are identical to the stock layer's
  * ({@code LeanLayersTest}). Only layers without weight noise and layer normalisation are replaced
- * ({@link EngineNetwork}); inference goes through DL4J's code unchanged.
+ * ({@link EngineNetwork}). Inference is DL4J's with the product through {@link Gemm}, or through
+ * {@link DnnlServingProduct} while the network serves.
  */
-final class LeanDenseLayer extends DenseLayer {
+final class LeanDenseLayer extends DenseLayer implements ServedLayer {
 
     private final boolean inputGradient;
+    /** This layer's packed weights while its network serves ({@link ServedLayer}); else null. */
+    private DnnlServingProduct served;
     /** Pre-activation of the last training forward pass, and the input it was computed from. */
     private INDArray preActivation;
     private INDArray preActivationInput;
@@ -76,7 +79,17 @@ final class LeanDenseLayer extends DenseLayer {
             applyDropOutIfNecessary(training, workspaceMgr);
             return input;
         }, w, hasBias() ? getParam(DefaultParamInitializer.BIAS_KEY) : null, maskArray == null ? null : this::applyMask,
-                workspaceMgr);
+                workspaceMgr, training ? null : served);
+    }
+
+    @Override
+    public void serve(boolean on, boolean evenIfPlain) {
+        served = DnnlServingProduct.replace(served, on, this, evenIfPlain);
+    }
+
+    @Override
+    public boolean served() {
+        return served != null;
     }
 
     @Override

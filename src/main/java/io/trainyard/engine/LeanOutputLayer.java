@@ -22,8 +22,10 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
  * {@code Gemm} as well; for softmax with cross-entropy it goes through {@link SoftmaxCrossEntropy} and keeps the loss
  * for the score. Only layers without weight noise are replaced ({@link EngineNetwork}).
  */
-final class LeanOutputLayer extends OutputLayer {
+final class LeanOutputLayer extends OutputLayer implements ServedLayer {
 
+    /** This layer's packed weights while its network serves ({@link ServedLayer}); else null. */
+    private DnnlServingProduct served;
     /** The input and labels of the last backward pass through {@link SoftmaxCrossEntropy}, and its summed loss. */
     private INDArray scoredInput;
     private INDArray scoredLabels;
@@ -49,7 +51,17 @@ final class LeanOutputLayer extends OutputLayer {
             applyDropOutIfNecessary(training, workspaceMgr);
             return input;
         }, w, hasBias() ? getParam(DefaultParamInitializer.BIAS_KEY) : null, maskArray == null ? null : this::applyMask,
-                workspaceMgr);
+                workspaceMgr, training ? null : served);
+    }
+
+    @Override
+    public void serve(boolean on, boolean evenIfPlain) {
+        served = DnnlServingProduct.replace(served, on, this, evenIfPlain);
+    }
+
+    @Override
+    public boolean served() {
+        return served != null;
     }
 
     /**

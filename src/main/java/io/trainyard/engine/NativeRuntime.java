@@ -128,7 +128,7 @@ public record NativeRuntime(
         map.put("nativeBuild", nativeBuild);
         map.put("onednn", onednn);
         map.put("layerHelpers", layerHelpers());
-        map.put("engineOnednn", DnnlConvolution.available());
+        map.put("engineOnednn", Dnnl.available());
         map.put("slowFallback", slowFallback);
         if (slowFallback) {
             map.put("advice", advice);

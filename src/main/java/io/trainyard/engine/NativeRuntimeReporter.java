@@ -32,11 +32,11 @@ class NativeRuntimeReporter implements InfoContributor {
         if (runtime.slowFallback()) {
             log.warn(runtime.advice());
         }
-        if (!DnnlConvolution.available()) {
+        if (!Dnnl.available()) {
             log.warn("oneDNN's own library (org.bytedeco:dnnl) did not load ({}): convolution layers go through "
                     + "libnd4j's oneDNN helper, which reorders arrays on every call (LeNet training about 10 % slower). "
                     + "Ship the dnnl and opencl natives for linux-x86_64 (pom.xml) with the service.",
-                    DnnlConvolution.loadFailure());
+                    Dnnl.loadFailure());
         }
         if (!BlasThreads.direct()) {
             log.warn("openblas_set_num_threads was not found: OpenBLAS's thread count is switched through ND4J's "

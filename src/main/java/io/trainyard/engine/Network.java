@@ -164,6 +164,23 @@ public final class Network {
         return layout.kind() == NetworkLayout.Kind.AUTOENCODER ? reconstruction(y) : Arrays4j.tensor(y);
     }
 
+    /**
+     * Readies a loaded model for serving: its parameters will not change, so its dense and output layers lay their
+     * weights out once for oneDNN's matrix product where oneDNN would use its own layout (its AVX-512 kernels;
+     * {@code DnnlServingProduct}). Training the network again undoes this before its first step.
+     */
+    public Network forServing() {
+        return forServing(false);
+    }
+
+    /** {@link #forServing()}; {@code evenIfPlain} packs where oneDNN keeps the plain layout too (for tests). */
+    Network forServing(boolean evenIfPlain) {
+        if (net instanceof EngineNetwork engine) {
+            engine.serve(true, evenIfPlain);
+        }
+        return this;
+    }
+
     /** Latent codes {@code [batch, size]} from the bottleneck layer (autoencoders only). */
     public Tensor encode(Tensor features) {
         if (layout.bottleneckLayer() < 0) {

@@ -50,7 +50,7 @@ class ModelLoader {
         Network network;
         try {
             artifact = ModelArtifact.read(new ByteArrayInputStream(verifiedBytes(version)));
-            network = artifact.loadNetwork();
+            network = artifact.loadNetwork().forServing();
         } catch (IOException e) {
             throw new LoadException("its artifact could not be read: " + e.getMessage(), e);
         }

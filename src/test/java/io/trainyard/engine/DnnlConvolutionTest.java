@@ -17,7 +17,7 @@ class DnnlConvolutionTest {
 
     @Test
     void oneDnnsOwnLibraryLoads() {
-        assertThat(DnnlConvolution.available()).isTrue();
+        assertThat(Dnnl.available()).isTrue();
     }
 
     @Test

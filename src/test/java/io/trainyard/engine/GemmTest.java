@@ -162,9 +162,12 @@ class GemmTest {
         INDArray expected = x.mmul(w).addiRowVector(b);
         LayerWorkspaceMgr none = LayerWorkspaceMgr.noWorkspaces();
 
-        INDArray actual = Gemm.preOutput(() -> x, w, b, null, none).getFirst();
+        INDArray actual = Gemm.preOutput(() -> x, w, b, null, none, null).getFirst();
 
         assertClose(actual, expected);
+        try (DnnlServingProduct served = DnnlServingProduct.pack(w, b, true)) {
+            assertClose(Gemm.preOutput(() -> x, w, b, null, none, served).getFirst(), expected);
+        }
         assertThat(Gemm.fillRows(Nd4j.create(DataType.FLOAT, rows, 23), b)).isTrue();
     }
 
@@ -181,7 +184,8 @@ class GemmTest {
         INDArray w = Nd4j.rand(DataType.DOUBLE, 3, 5);
         INDArray b = Nd4j.rand(DataType.DOUBLE, 1, 5);
 
-        INDArray z = Gemm.preOutput(() -> doubles, w, b, null, LayerWorkspaceMgr.noWorkspaces()).getFirst();
+        INDArray z = Gemm.preOutput(() -> doubles, w, b, null, LayerWorkspaceMgr.noWorkspaces(), null)
+                .getFirst();
 
         assertThat(z.equalsWithEps(doubles.mmul(w).addiRowVector(b), 1e-9)).isTrue();
     }

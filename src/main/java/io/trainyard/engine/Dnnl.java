@@ -1,0 +1,81 @@
+package io.trainyard.engine;
+
+import org.bytedeco.dnnl.engine;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.openblas.presets.openblas_nolapack;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * oneDNN's own library (JavaCPP's {@code org.bytedeco:dnnl} preset), which {@link DnnlConvolution} and
+ * {@link DnnlServingProduct} call: its CPU engine, whether it loaded, and the calling thread's OpenMP thread count,
+ * which is the number of threads its primitives run on.
+ */
+final class Dnnl {
+
+    private static final Logger log = LoggerFactory.getLogger(Dnnl.class);
+    /** Why the library did not load, or null when it did. */
+    private static String loadFailure;
+    static final engine ENGINE = cpuEngine();
+    private static final SetThreads SET_THREADS = ENGINE == null ? null : lookUpSetThreads();
+
+    private Dnnl() {
+    }
+
+    /** Whether the library loaded on this machine. */
+    static boolean available() {
+        return ENGINE != null;
+    }
+
+    /** Why the library did not load ({@link #available} false), for the startup warning. */
+    static String loadFailure() {
+        return loadFailure;
+    }
+
+    /** An INDArray's first element, for oneDNN (a view's buffer starts at the view's first element). */
+    static Pointer address(INDArray a) {
+        return new FloatPointer(a.data().addressPointer());
+    }
+
+    /**
+     * Sets how many threads the calling thread's next primitives run on. OpenMP keeps this count per thread
+     * ({@code omp_set_num_threads}), so it changes nothing for other threads. False where the setter was not found.
+     */
+    static boolean threads(int count) {
+        if (SET_THREADS == null) {
+            return false;
+        }
+        SET_THREADS.call(count);
+        return true;
+    }
+
+    private static engine cpuEngine() {
+        try {
+            return new engine(engine.kind.cpu, 0);
+        } catch (RuntimeException | LinkageError e) {
+            loadFailure = e.toString(); // reported once, at startup (NativeRuntimeReporter)
+            log.debug("oneDNN's own library did not load", e);
+            return null;
+        }
+    }
+
+    private static SetThreads lookUpSetThreads() {
+        try {
+            Pointer address = Loader.addressof("omp_set_num_threads");
+            return address == null || address.isNull() ? null : new SetThreads(address);
+        } catch (RuntimeException | LinkageError e) {
+            return null;
+        }
+    }
+
+    /** {@code void omp_set_num_threads(int)}, bound through a preset's function-pointer type of that signature. */
+    private static final class SetThreads extends openblas_nolapack.SetNumThreads {
+        SetThreads(Pointer address) {
+            super();
+            put(address);
+        }
+    }
+}

@@ -1,0 +1,219 @@
+package io.trainyard.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.bytedeco.dnnl.IntMemoryMap;
+import org.bytedeco.dnnl.matmul;
+import org.bytedeco.dnnl.memory;
+import org.bytedeco.dnnl.reorder;
+import org.bytedeco.dnnl.stream;
+import org.bytedeco.dnnl.global.dnnl;
+import org.bytedeco.javacpp.Pointer;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.params.DefaultParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A served dense or output layer's {@code x × W + b} through oneDNN's matmul, with W laid out once in the blocked
+ * layout the primitive asks for. OpenBLAS packs both operands again on every call: for the batches a served MLP sees,
+ * {@code sgemm_incopy} took as much of the batcher's time as the product's kernel (docs/performance.md, "Serving:
+ * where a batched request's time goes"). On AVX-512 oneDNN's {@code brgemm} matmul over the packed weights ran a
+ * 1024 × 1024 layer 1.3–1.5× faster than OpenBLAS at 64 to 96 rows, 2× at 32 and 5–11× at 2 to 8, on one thread
+ * or two; from 128 rows on it was slower, and for one row OpenBLAS's {@code sgemv} is faster, so only batches of
+ * {@value #MIN_ROWS} to {@value #MAX_ROWS} rows come here (docs/performance.md, "Zen 4 (third)"). Where oneDNN
+ * keeps the weights in the plain layout (its AVX2 kernels) it was no faster, so {@link #pack} declines there and the
+ * layer keeps {@link Gemm}.
+ *
+ * <p>The weights are copied: a network whose parameters change must drop this ({@link Network#forServing}). One
+ * thread uses an instance at a time (a network's calls are serial). Each batch size gets its primitive on first use.
+ */
+final class DnnlServingProduct implements AutoCloseable {
+
+    static final int MIN_ROWS = 2;
+    static final int MAX_ROWS = 96;
+
+    private final long k;
+    private final long n;
+    private final memory.desc packedDesc;
+    private final memory weights;
+    private final memory bias;
+    private final stream stream;
+    private final List<Pointer> owned = new ArrayList<>();
+    /** By batch size; null until first used, or where oneDNN wants another weights layout at that size. */
+    private final Plan[] plans = new Plan[MAX_ROWS + 1];
+    private final boolean[] planned = new boolean[MAX_ROWS + 1];
+
+    private DnnlServingProduct(long k, long n, matmul.primitive_desc first, INDArray w, INDArray b) {
+        this.k = k;
+        this.n = n;
+        stream = own(new stream(Dnnl.ENGINE));
+        packedDesc = own(first.weights_desc());
+        weights = own(new memory(packedDesc, Dnnl.ENGINE));
+        memory plainWeights = own(new memory(plainDesc(w), Dnnl.ENGINE, Dnnl.address(w)));
+        new reorder(plainWeights, weights).execute(stream, plainWeights, weights);
+        if (b == null) {
+            bias = null;
+        } else {
+            bias = own(new memory(biasDesc(n), Dnnl.ENGINE));
+            memory plainBias = own(new memory(biasDesc(n), Dnnl.ENGINE, Dnnl.address(b)));
+            new reorder(plainBias, bias).execute(stream, plainBias, bias);
+        }
+        stream._wait();
+    }
+
+    /**
+     * The product for weights {@code w [nIn, nOut]} and bias {@code b} (null for none), copied now; null where oneDNN
+     * did not load, the arrays are not float, or (unless {@code evenIfPlain}, for tests) oneDNN would keep the
+     * weights in the plain layout.
+     */
+    static DnnlServingProduct pack(INDArray w, INDArray b, boolean evenIfPlain) {
+        if (!Dnnl.available() || w.rank() != 2 || w.dataType() != DataType.FLOAT || w.length() == 0
+                || (b != null && (b.dataType() != DataType.FLOAT || b.length() != w.size(1)
+                        || !Arrays4j.denseRowMajor(b)))) {
+            return null;
+        }
+        long k = w.size(0);
+        long n = w.size(1);
+        // The batcher's usual batch decides the layout; the layouts asked for at other sizes are checked per size.
+        try (matmul.primitive_desc first = primitiveDesc(32, k, n, b != null)) {
+            try (memory.desc plain = plainDesc(w); memory.desc wanted = first.weights_desc()) {
+                if (!evenIfPlain && wanted.equals(plain)) {
+                    return null;
+                }
+            }
+            return new DnnlServingProduct(k, n, first, w, b);
+        }
+    }
+
+    /**
+     * What a {@link ServedLayer} holds after {@code serve(on, evenIfPlain)}: {@code current} closed, and with
+     * {@code on} the layer's weights and bias packed anew (null where {@link #pack} declines).
+     */
+    static DnnlServingProduct replace(DnnlServingProduct current, boolean on, Layer layer, boolean evenIfPlain) {
+        if (current != null) {
+            current.close();
+        }
+        return on ? pack(layer.getParam(DefaultParamInitializer.WEIGHT_KEY),
+                layer.paramTable().get(DefaultParamInitializer.BIAS_KEY), evenIfPlain) : null;
+    }
+
+    /**
+     * {@code x × W + b} into a new array of the activations workspace; null (nothing computed) where {@code x} is
+     * not a float matrix in 'c' order with {@code nIn} columns and {@value #MIN_ROWS} to {@value #MAX_ROWS} rows,
+     * or oneDNN asks for another layout of the weights at this batch size.
+     */
+    INDArray preOutput(INDArray x, LayerWorkspaceMgr workspaceMgr) {
+        if (x.rank() != 2 || x.size(1) != k || x.size(0) < MIN_ROWS || x.size(0) > MAX_ROWS
+                || !DnnlConvolution.fits(x)) {
+            return null;
+        }
+        Plan plan = plan((int) x.size(0));
+        if (plan == null) {
+            return null;
+        }
+        INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, x.size(0), n);
+        // A batch runs on the calling thread alone inside BlasThreads.single, as OpenBLAS's products do there.
+        Dnnl.threads(BlasThreads.current());
+        plan.src.set_data_handle(Dnnl.address(x));
+        plan.dst.set_data_handle(Dnnl.address(z));
+        plan.primitive.execute(stream, plan.args);
+        stream._wait();
+        return z;
+    }
+
+    @Override
+    public void close() {
+        for (Plan plan : plans) {
+            if (plan != null) {
+                plan.close();
+            }
+        }
+        java.util.Arrays.fill(plans, null);
+        java.util.Arrays.fill(planned, false);
+        for (int i = owned.size() - 1; i >= 0; i--) {
+            owned.get(i).close();
+        }
+        owned.clear();
+    }
+
+    private Plan plan(int rows) {
+        if (!planned[rows]) {
+            plans[rows] = Plan.make(rows, this);
+            planned[rows] = true;
+        }
+        return plans[rows];
+    }
+
+    private <P extends Pointer> P own(P p) {
+        owned.add(p);
+        return p;
+    }
+
+    private static matmul.primitive_desc primitiveDesc(long rows, long k, long n, boolean bias) {
+        memory.data_type f32 = memory.data_type.f32;
+        try (memory.desc src = new memory.desc(new long[] {rows, k}, f32, memory.format_tag.ab);
+                memory.desc weights = new memory.desc(new long[] {k, n}, f32, memory.format_tag.any);
+                memory.desc dst = new memory.desc(new long[] {rows, n}, f32, memory.format_tag.ab);
+                memory.desc b = biasDesc(n);
+                matmul.desc desc = bias ? new matmul.desc(src, weights, b, dst) : new matmul.desc(src, weights, dst)) {
+            return new matmul.primitive_desc(desc, Dnnl.ENGINE);
+        }
+    }
+
+    private static memory.desc biasDesc(long n) {
+        return new memory.desc(new long[] {1, n}, memory.data_type.f32, memory.format_tag.ab);
+    }
+
+    /** A 2-D float array as it lies in memory (DL4J keeps weights in 'f' order, views at any offset). */
+    private static memory.desc plainDesc(INDArray a) {
+        return new memory.desc(a.shape(), memory.data_type.f32, a.stride());
+    }
+
+    /** One batch size's primitive, its operands' memories and its arguments. */
+    private static final class Plan {
+        final List<Pointer> owned = new ArrayList<>();
+        final matmul primitive;
+        final memory src;
+        final memory dst;
+        final IntMemoryMap args;
+
+        private Plan(matmul.primitive_desc desc, long rows, DnnlServingProduct product) {
+            primitive = own(new matmul(desc));
+            memory.data_type f32 = memory.data_type.f32;
+            src = own(new memory(own(new memory.desc(new long[] {rows, product.k}, f32, memory.format_tag.ab)),
+                    Dnnl.ENGINE, (Pointer) null));
+            dst = own(new memory(own(new memory.desc(new long[] {rows, product.n}, f32, memory.format_tag.ab)),
+                    Dnnl.ENGINE, (Pointer) null));
+            args = own(new IntMemoryMap());
+            args.put(dnnl.DNNL_ARG_SRC, src);
+            args.put(dnnl.DNNL_ARG_WEIGHTS, product.weights);
+            if (product.bias != null) {
+                args.put(dnnl.DNNL_ARG_BIAS, product.bias);
+            }
+            args.put(dnnl.DNNL_ARG_DST, dst);
+        }
+
+        /** Null where oneDNN wants the weights in another layout at this size than the one they were packed in. */
+        static Plan make(long rows, DnnlServingProduct product) {
+            try (matmul.primitive_desc desc = primitiveDesc(rows, product.k, product.n, product.bias != null);
+                    memory.desc wanted = desc.weights_desc()) {
+                return wanted.equals(product.packedDesc) ? new Plan(desc, rows, product) : null;
+            }
+        }
+
+        private <P extends Pointer> P own(P p) {
+            owned.add(p);
+            return p;
+        }
+
+        void close() {
+            for (int i = owned.size() - 1; i >= 0; i--) {
+                owned.get(i).close();
+            }
+            owned.clear();
+        }
+    }
+}
