@@ -20,12 +20,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * A served dense or output layer's {@code x × W + b} through oneDNN's matmul, with W laid out once in the blocked
  * layout the primitive asks for. OpenBLAS packs both operands again on every call: for the batches a served MLP sees,
  * {@code sgemm_incopy} took as much of the batcher's time as the product's kernel (docs/performance.md, "Serving:
- * where a batched request's time goes"). On AVX-512 oneDNN's {@code brgemm} matmul over the packed weights ran a
- * 1024 × 1024 layer 1.3–1.5× faster than OpenBLAS at 64 to 96 rows, 2× at 32 and 5–11× at 2 to 8, on one thread
- * or two; from 128 rows on it was slower, and for one row OpenBLAS's {@code sgemv} is faster, so only batches of
- * {@value #MIN_ROWS} to {@value #MAX_ROWS} rows come here (docs/performance.md, "Zen 4 (third)"). Where oneDNN
- * keeps the weights in the plain layout (its AVX2 kernels) it was no faster, so {@link #pack} declines there and the
- * layer keeps {@link Gemm}.
+ * where a batched request's time goes"). On AVX-512 oneDNN's {@code brgemm} matmul over the packed weights ran the
+ * MLP's layers 1.1–1.55× faster than OpenBLAS at 64 rows, 1.3–2.1× at 32 and 2–12× at 2 to 8 on one thread (a batch
+ * with company, inside {@link BlasThreads#single}); on two threads (a lone request) it kept its lead up to 32 rows
+ * only. Beyond that it was slower, and for one row OpenBLAS's {@code sgemv} is faster. So batches of
+ * {@value #MIN_ROWS} to {@value #MAX_ROWS} rows come here, or up to {@value #MAX_ROWS_THREADED} on more threads
+ * ({@code ServingProductBench}; docs/performance.md, "Zen 4 (third)"). Where oneDNN keeps the weights in the plain
+ * layout (its AVX2 kernels) it was no faster, so {@link #pack} declines there and the layer keeps {@link Gemm}.
  *
  * <p>The weights are copied: a network whose parameters change must drop this ({@link Network#forServing}). One
  * thread uses an instance at a time (a network's calls are serial). Each batch size gets its primitive on first use.
@@ -33,7 +34,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 final class DnnlServingProduct implements AutoCloseable {
 
     static final int MIN_ROWS = 2;
-    static final int MAX_ROWS = 96;
+    static final int MAX_ROWS = 64;
+    static final int MAX_ROWS_THREADED = 32;
 
     private final long k;
     private final long n;
@@ -43,12 +45,17 @@ final class DnnlServingProduct implements AutoCloseable {
     private final stream stream;
     private final List<Pointer> owned = new ArrayList<>();
     /** By batch size; null until first used, or where oneDNN wants another weights layout at that size. */
-    private final Plan[] plans = new Plan[MAX_ROWS + 1];
-    private final boolean[] planned = new boolean[MAX_ROWS + 1];
+    private final Plan[] plans;
+    private final boolean[] planned;
+    /** False for benchmarks: every size up to the plans' length, on any number of threads. */
+    private final boolean bounded;
 
-    private DnnlServingProduct(long k, long n, matmul.primitive_desc first, INDArray w, INDArray b) {
+    private DnnlServingProduct(long k, long n, int maxRows, matmul.primitive_desc first, INDArray w, INDArray b) {
         this.k = k;
         this.n = n;
+        bounded = maxRows == MAX_ROWS;
+        plans = new Plan[maxRows + 1];
+        planned = new boolean[maxRows + 1];
         stream = own(new stream(Dnnl.ENGINE));
         packedDesc = own(first.weights_desc());
         weights = own(new memory(packedDesc, Dnnl.ENGINE));
@@ -70,6 +77,14 @@ final class DnnlServingProduct implements AutoCloseable {
      * weights in the plain layout.
      */
     static DnnlServingProduct pack(INDArray w, INDArray b, boolean evenIfPlain) {
+        return pack(w, b, evenIfPlain, MAX_ROWS);
+    }
+
+    /**
+     * {@link #pack(INDArray, INDArray, boolean)} taking batches of up to {@code maxRows} on any number of threads (for
+     * benchmarks), or with {@link #MAX_ROWS} the served layers' limits.
+     */
+    static DnnlServingProduct pack(INDArray w, INDArray b, boolean evenIfPlain, int maxRows) {
         if (!Dnnl.available() || w.rank() != 2 || w.dataType() != DataType.FLOAT || w.length() == 0
                 || (b != null && (b.dataType() != DataType.FLOAT || b.length() != w.size(1)
                         || !Arrays4j.denseRowMajor(b)))) {
@@ -84,7 +99,7 @@ final class DnnlServingProduct implements AutoCloseable {
                     return null;
                 }
             }
-            return new DnnlServingProduct(k, n, first, w, b);
+            return new DnnlServingProduct(k, n, maxRows, first, w, b);
         }
     }
 
@@ -102,12 +117,15 @@ final class DnnlServingProduct implements AutoCloseable {
 
     /**
      * {@code x × W + b} into a new array of the activations workspace; null (nothing computed) where {@code x} is
-     * not a float matrix in 'c' order with {@code nIn} columns and {@value #MIN_ROWS} to {@value #MAX_ROWS} rows,
-     * or oneDNN asks for another layout of the weights at this batch size.
+     * not a float matrix in 'c' order with {@code nIn} columns and {@value #MIN_ROWS} to {@value #MAX_ROWS} rows
+     * ({@value #MAX_ROWS_THREADED} where products run on more than one thread), or oneDNN asks for another layout
+     * of the weights at this batch size.
      */
     INDArray preOutput(INDArray x, LayerWorkspaceMgr workspaceMgr) {
-        if (x.rank() != 2 || x.size(1) != k || x.size(0) < MIN_ROWS || x.size(0) > MAX_ROWS
-                || !DnnlConvolution.fits(x)) {
+        int threads = BlasThreads.current();
+        long rows = x.size(0);
+        if (x.rank() != 2 || x.size(1) != k || rows < MIN_ROWS || rows >= plans.length
+                || (bounded && threads > 1 && rows > MAX_ROWS_THREADED) || !DnnlConvolution.fits(x)) {
             return null;
         }
         Plan plan = plan((int) x.size(0));
@@ -116,7 +134,7 @@ final class DnnlServingProduct implements AutoCloseable {
         }
         INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, x.size(0), n);
         // A batch runs on the calling thread alone inside BlasThreads.single, as OpenBLAS's products do there.
-        Dnnl.threads(BlasThreads.current());
+        Dnnl.threads(threads);
         plan.src.set_data_handle(Dnnl.address(x));
         plan.dst.set_data_handle(Dnnl.address(z));
         plan.primitive.execute(stream, plan.args);

@@ -34,17 +34,25 @@ class DnnlServingProductTest {
         try (DnnlServingProduct withBias = DnnlServingProduct.pack(w, bias, true);
                 DnnlServingProduct noBias = DnnlServingProduct.pack(w, null, true)) {
             assertThat(withBias).isNotNull();
-            for (int m = DnnlServingProduct.MIN_ROWS; m <= DnnlServingProduct.MAX_ROWS; m += 7) {
+            for (int m = DnnlServingProduct.MIN_ROWS; m <= DnnlServingProduct.MAX_ROWS; m += 5) {
                 for (int again = 0; again < 2; again++) { // the second time through the kept primitive
                     INDArray x = Nd4j.rand(DataType.FLOAT, m, k).subi(0.5);
-                    check(withBias.preOutput(x, LayerWorkspaceMgr.noWorkspaces()), x, w, bias);
-                    check(noBias.preOutput(x, LayerWorkspaceMgr.noWorkspaces()), x, w, null);
+                    check(BlasThreads.single(() -> withBias.preOutput(x, LayerWorkspaceMgr.noWorkspaces())), x, w,
+                            bias);
+                    check(BlasThreads.single(() -> noBias.preOutput(x, LayerWorkspaceMgr.noWorkspaces())), x, w,
+                            null);
+                    if (m <= DnnlServingProduct.MAX_ROWS_THREADED) {
+                        check(withBias.preOutput(x, LayerWorkspaceMgr.noWorkspaces()), x, w, bias);
+                    }
                 }
             }
             // Inputs it does not take: the caller keeps its own path (one row goes to sgemv).
             assertThat(withBias.preOutput(Nd4j.rand(DataType.FLOAT, 1, k), LayerWorkspaceMgr.noWorkspaces())).isNull();
-            assertThat(withBias.preOutput(Nd4j.rand(DataType.FLOAT, DnnlServingProduct.MAX_ROWS + 1, k),
-                    LayerWorkspaceMgr.noWorkspaces())).isNull();
+            INDArray tooMany = Nd4j.rand(DataType.FLOAT, DnnlServingProduct.MAX_ROWS + 1, k);
+            assertThat(BlasThreads.single(() -> withBias.preOutput(tooMany, LayerWorkspaceMgr.noWorkspaces())))
+                    .isNull();
+            assertThat(withBias.preOutput(Nd4j.rand(DataType.FLOAT, DnnlServingProduct.MAX_ROWS_THREADED + 1, k),
+                    LayerWorkspaceMgr.noWorkspaces())).as("on two threads").isNull();
             assertThat(withBias.preOutput(Nd4j.rand(DataType.FLOAT, 4, k + 1), LayerWorkspaceMgr.noWorkspaces()))
                     .isNull();
             assertThat(withBias.preOutput(Nd4j.rand(DataType.FLOAT, k, 4).transpose(),
