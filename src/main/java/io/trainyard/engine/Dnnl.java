@@ -1,6 +1,7 @@
 package io.trainyard.engine;
 
 import org.bytedeco.dnnl.engine;
+import org.bytedeco.dnnl.global.dnnl;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.Pointer;
@@ -33,6 +34,15 @@ final class Dnnl {
     /** Why the library did not load ({@link #available} false), for the startup warning. */
     static String loadFailure() {
         return loadFailure;
+    }
+
+    /**
+     * Whether oneDNN runs AVX-512 kernels here (the CPU has them, and {@code ONEDNN_MAX_CPU_ISA} does not rule them
+     * out). Some primitives are only faster than the engine's own code with them.
+     */
+    static boolean avx512() {
+        int avx512 = dnnl.cpu_isa.avx512_core.value;
+        return ENGINE != null && (dnnl.dnnl_get_effective_cpu_isa() & avx512) == avx512;
     }
 
     /** An INDArray's first element, for oneDNN (a view's buffer starts at the view's first element). */

@@ -54,16 +54,23 @@ final class DnnlConvolution implements AutoCloseable {
             List<Integer> geometry, boolean bias, boolean training) {
     }
 
-    private final boolean backward;
+    /** Which gradients a layer asks of its backward pass. */
+    enum Backward {
+        /** None: the forward pass only. */
+        NONE,
+        /** The weights' and the bias's (a first layer, whose input gradient nobody reads). */
+        WEIGHTS,
+        /** The input's, the weights' and the bias's. */
+        ALL
+    }
+
+    private final Backward backward;
     private final Map<Key, Plan> plans = new LinkedHashMap<>();
     /** The plan of the last training forward pass: the backward pass reads its source and weights. */
     private Plan forwardPlan;
 
-    /**
-     * {@code backward}: whether this layer will ask for its backward pass (input, weight and bias gradients), or for
-     * the forward pass only.
-     */
-    DnnlConvolution(boolean backward) {
+    /** {@code backward}: the gradients this layer will ask of {@link #backward}. */
+    DnnlConvolution(Backward backward) {
         this.backward = backward;
     }
 
@@ -85,7 +92,7 @@ final class DnnlConvolution implements AutoCloseable {
      * reordered source and weights are kept for {@link #backward}.
      */
     void forward(Shape shape, INDArray input, INDArray weights, INDArray bias, INDArray z, boolean training) {
-        Plan plan = plan(shape, training && backward);
+        Plan plan = plan(shape, training && backward != Backward.NONE);
         plan.forward(input, weights, bias, z);
         forwardPlan = plan.key.training() ? plan : null;
     }
@@ -97,8 +104,8 @@ final class DnnlConvolution implements AutoCloseable {
 
     /**
      * The gradients of the last training forward pass (of {@code input} with {@code weights}, unchanged since) from
-     * {@code delta}, the gradient at its pre-activation: {@code epsilonNext} (the input's gradient), the
-     * weights' and the bias's (null without a bias).
+     * {@code delta}, the gradient at its pre-activation: {@code epsilonNext} (the input's gradient; null, and not
+     * computed, with {@link Backward#WEIGHTS}), the weights' and the bias's (null without a bias).
      */
     void backward(INDArray input, INDArray weights, INDArray delta, INDArray epsilonNext, INDArray weightGrad,
             INDArray biasGrad) {
@@ -123,7 +130,7 @@ final class DnnlConvolution implements AutoCloseable {
         Key key = shape.key(training);
         Plan plan = plans.remove(key);
         if (plan == null) {
-            plan = new Plan(shape, key);
+            plan = new Plan(shape, key, backward == Backward.ALL);
             if (plans.size() >= PLANS) {
                 Key eldest = plans.keySet().iterator().next();
                 Plan old = plans.remove(eldest);
@@ -236,8 +243,11 @@ final class DnnlConvolution implements AutoCloseable {
         final DataPass data;
         final WeightsPass weightsPass;
 
-        /** With {@code key.training()}, the backward passes too. */
-        Plan(Shape s, Key key) {
+        /**
+         * With {@code key.training()}, the backward pass for the weights too, and with {@code inputGradient} for the
+         * input.
+         */
+        Plan(Shape s, Key key, boolean inputGradient) {
             this.key = key;
             Descs d = new Descs(s);
             dnnl.prop_kind kind = key.training() ? dnnl.prop_kind.forward_training
@@ -259,7 +269,7 @@ final class DnnlConvolution implements AutoCloseable {
                 forwardArgs.put(dnnl.DNNL_ARG_BIAS, bias);
             }
             forwardArgs.put(dnnl.DNNL_ARG_DST, dst.inner);
-            data = key.training() ? new DataPass(d, this) : null;
+            data = key.training() && inputGradient ? new DataPass(d, this) : null;
             weightsPass = key.training() ? new WeightsPass(d, this) : null;
         }
 
@@ -282,7 +292,9 @@ final class DnnlConvolution implements AutoCloseable {
 
         void backward(INDArray input, INDArray w, INDArray delta, INDArray epsilonNext, INDArray weightGrad,
                 INDArray biasGrad) {
-            data.run(w, delta, epsilonNext);
+            if (data != null) {
+                data.run(w, delta, epsilonNext);
+            }
             weightsPass.run(input, delta, weightGrad, biasGrad);
             stream._wait();
         }
@@ -336,7 +348,7 @@ final class DnnlConvolution implements AutoCloseable {
     private static final class WeightsPass {
         final Plan plan;
         final convolution_backward_weights primitive;
-        /** Null where {@link DataPass}'s copy of the output gradient is in this primitive's layout. */
+        /** Null where {@link DataPass}'s copy of the output gradient is in this primitive's layout (and it has one). */
         final Operand diffDst;
         /** Null where the primitive reads the source in the forward pass's layout. */
         final Operand src;
@@ -354,7 +366,7 @@ final class DnnlConvolution implements AutoCloseable {
             convolution_backward_weights.primitive_desc pd = plan.own(
                     new convolution_backward_weights.primitive_desc(wd, ENGINE, plan.forwardDesc));
             primitive = plan.own(new convolution_backward_weights(pd));
-            diffDst = pd.diff_dst_desc().equals(plan.data.diffDst.inner.get_desc()) ? null
+            diffDst = plan.data != null && pd.diff_dst_desc().equals(plan.data.diffDst.inner.get_desc()) ? null
                     : new Operand(d.dstPlain, pd.diff_dst_desc(), true, plan.owned);
             src = pd.src_desc().equals(plan.forwardDesc.src_desc()) ? null
                     : new Operand(d.srcPlain, pd.src_desc(), true, plan.owned);
@@ -369,7 +381,7 @@ final class DnnlConvolution implements AutoCloseable {
             }
         }
 
-        /** After {@link DataPass#run}, which read the output gradient. */
+        /** After {@link DataPass#run} (where there is one), which read the output gradient. */
         void run(INDArray input, INDArray delta, INDArray weightGrad, INDArray biasGrad) {
             if (diffDst != null) {
                 diffDst.read(plan.stream, delta);

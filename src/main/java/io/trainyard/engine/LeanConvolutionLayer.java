@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
  *   <li>As the first layer of a network, its gradient with respect to the input is never read (the input is data),
  *   yet DL4J computes it: with oneDNN, for a one-channel input, it is oneDNN's slowest primitive, 30 % of the LeNet
  *   step's convolution time (docs/performance.md, "The first convolution's input gradient"). There this layer
- *   computes only the weight and bias gradients ({@link ConvolutionWeightGradient}), with or without a helper.</li>
+ *   computes only the weight and bias gradients: through oneDNN where it runs AVX-512 kernels (LeNet's first
+ *   layer: 0.3 ms against 2.7 for the Java code, docs/performance.md, "Zen 4 (third)"), else in Java
+ *   ({@link ConvolutionWeightGradient}; oneDNN's AVX2 kernel took twice as long), with or without a helper.</li>
  * </ul>
  * Equality with the stock layer is tested in {@code LeanLayersTest}.
  */
@@ -42,6 +44,8 @@ final class LeanConvolutionLayer extends ConvolutionLayer {
     private static final Logger log = LoggerFactory.getLogger(LeanConvolutionLayer.class);
 
     private final boolean inputGradient;
+    /** Whether {@link #dnnl} computes the backward pass (the input's gradient, or the weights' only). */
+    private final boolean dnnlBackward;
     /**
      * oneDNN called directly, or null where it did not load or failed on this layer once (then DL4J's path runs, as
      * DL4J falls back when its helper fails): see {@link DnnlConvolution}.
@@ -54,9 +58,10 @@ final class LeanConvolutionLayer extends ConvolutionLayer {
     LeanConvolutionLayer(NeuralNetConfiguration conf, DataType dataType, boolean inputGradient) {
         super(conf, dataType);
         this.inputGradient = inputGradient;
-        // The first layer computes its weight gradient itself (ConvolutionWeightGradient): oneDNN runs its forward
-        // pass only.
-        this.dnnl = Dnnl.available() ? new DnnlConvolution(inputGradient) : null;
+        this.dnnlBackward = inputGradient || Dnnl.avx512();
+        DnnlConvolution.Backward backward = inputGradient ? DnnlConvolution.Backward.ALL
+                : dnnlBackward ? DnnlConvolution.Backward.WEIGHTS : DnnlConvolution.Backward.NONE;
+        this.dnnl = Dnnl.available() ? new DnnlConvolution(backward) : null;
         int[] dilation = layerConf().getDilation();
         if (dilation[0] > 1 || dilation[1] > 1) {
             // libnd4j M2.1 cannot describe a dilated convolution to oneDNN ("could not create a descriptor for a
@@ -92,7 +97,7 @@ final class LeanConvolutionLayer extends ConvolutionLayer {
                     new long[] {shape.batch(), shape.outDepth(), shape.outH(), shape.outW()}, 'c');
             try {
                 dnnl.forward(shape, input, getParam(ConvolutionParamInitializer.WEIGHT_KEY),
-                        hasBias() ? getParam(ConvolutionParamInitializer.BIAS_KEY) : null, z, training && inputGradient);
+                        hasBias() ? getParam(ConvolutionParamInitializer.BIAS_KEY) : null, z, training && dnnlBackward);
             } catch (RuntimeException e) {
                 giveUpOnDnnl(e);
                 z = null;
@@ -112,8 +117,14 @@ final class LeanConvolutionLayer extends ConvolutionLayer {
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         INDArray z = preActivation;
         INDArray weightGrad = gradientViews == null ? null : gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
+        if (dnnlBackward) {
+            Pair<Gradient, INDArray> viaDnnl = dnnlBackward(z, weightGrad, epsilon, workspaceMgr);
+            if (viaDnnl != null) {
+                return viaDnnl;
+            }
+        }
         if (inputGradient) {
-            return inputGradient(z, weightGrad, epsilon, workspaceMgr);
+            return super.backpropGradient(epsilon, workspaceMgr);
         }
         if (z == null || preActivationInput != input || weightGrad == null
                 || layerConf().getCnn2dDataFormat() != CNN2DFormat.NCHW
@@ -150,16 +161,16 @@ final class LeanConvolutionLayer extends ConvolutionLayer {
     }
 
     /**
-     * The backward pass of a layer whose input gradient is read, through {@link DnnlConvolution} when its forward
-     * pass went there; else DL4J's (and its helper's).
+     * The backward pass through {@link DnnlConvolution} when the forward pass went there (the input's gradient
+     * only where it is read); else null, with nothing changed.
      */
-    private Pair<Gradient, INDArray> inputGradient(INDArray z, INDArray weightGrad, INDArray epsilon,
+    private Pair<Gradient, INDArray> dnnlBackward(INDArray z, INDArray weightGrad, INDArray epsilon,
             LayerWorkspaceMgr workspaceMgr) {
         DnnlConvolution.Shape shape = z == null || preActivationInput != input ? null : dnnlShape();
         INDArray biasGrad = hasBias() ? gradientViews.get(ConvolutionParamInitializer.BIAS_KEY) : null;
         if (shape == null || !dnnl.canGoBack(shape) || weightGrad == null
                 || !DnnlConvolution.fits(epsilon, weightGrad, biasGrad) || !Arrays.equals(z.shape(), epsilon.shape())) {
-            return super.backpropGradient(epsilon, workspaceMgr);
+            return null;
         }
         assertInputSet(true);
         preActivation = null;
@@ -169,8 +180,8 @@ final class LeanConvolutionLayer extends ConvolutionLayer {
         if (!DnnlConvolution.fits(delta)) {
             delta = delta.dup('c');
         }
-        INDArray epsilonNext = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,
-                input.shape(), 'c');
+        INDArray epsilonNext = inputGradient ? workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD,
+                DataType.FLOAT, input.shape(), 'c') : null;
         try {
             dnnl.backward(input, getParam(ConvolutionParamInitializer.WEIGHT_KEY), delta, epsilonNext, weightGrad,
                     biasGrad);
@@ -185,7 +196,7 @@ final class LeanConvolutionLayer extends ConvolutionLayer {
             gradient.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGrad);
         }
         gradient.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad, 'c');
-        return new Pair<>(gradient, backpropDropOutIfPresent(epsilonNext));
+        return new Pair<>(gradient, epsilonNext == null ? null : backpropDropOutIfPresent(epsilonNext));
     }
 
     private void giveUpOnDnnl(RuntimeException e) {
