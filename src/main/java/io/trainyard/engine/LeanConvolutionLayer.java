@@ -175,8 +175,14 @@ final class LeanConvolutionLayer extends ConvolutionLayer {
         assertInputSet(true);
         preActivation = null;
         preActivationInput = null;
-        // DL4J's own step (the activation's derivative, in place over this layer's copy of z).
-        INDArray delta = layerConf().getActivationFn().backprop(z, epsilon).getFirst();
+        // The activation's derivative, in place over this layer's copy of z: ReLU's in Java, others DL4J's.
+        INDArray delta;
+        if (ReluBackward.appliesElementwise(layerConf().getActivationFn(), z, epsilon)) {
+            ReluBackward.overwrite(z, epsilon);
+            delta = z;
+        } else {
+            delta = layerConf().getActivationFn().backprop(z, epsilon).getFirst();
+        }
         if (!DnnlConvolution.fits(delta)) {
             delta = delta.dup('c');
         }

@@ -62,6 +62,23 @@ class ReluBackwardTest {
         }
     }
 
+    /** A convolution's activations: more values than one chunk, a last chunk cut short, split across cores. */
+    @Test
+    void overwriteEqualsDl4jsBackpropElementByElement() {
+        Nd4j.getRandom().setSeed(6);
+        INDArray z = Nd4j.randn(DataType.FLOAT, 7, 5, 37, 41);
+        INDArray epsilon = Nd4j.randn(DataType.FLOAT, 7, 5, 37, 41);
+        INDArray expected = new ActivationReLU().backprop(z.dup(), epsilon.dup()).getFirst();
+        assertThat(ReluBackward.appliesElementwise(new ActivationReLU(), z, epsilon)).isTrue();
+
+        ReluBackward.overwrite(z, epsilon);
+
+        assertThat(z.data().asFloat()).containsExactly(expected.data().asFloat());
+        assertThat(ReluBackward.appliesElementwise(new ActivationLReLU(), z, epsilon)).isFalse();
+        assertThat(ReluBackward.appliesElementwise(new ActivationReLU(), z.permute(0, 1, 3, 2), epsilon)).isFalse();
+        assertThat(ReluBackward.appliesElementwise(new ActivationReLU(), z, epsilon.reshape(35, 37, 41))).isFalse();
+    }
+
     @Test
     void leavesOtherActivationsAndLayoutsToDl4j() {
         INDArray z = Nd4j.randn(DataType.FLOAT, 8, 4);
