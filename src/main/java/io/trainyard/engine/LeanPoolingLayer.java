@@ -13,17 +13,26 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * DL4J's 2-D max and average pooling without padding, as a Java loop over slices of the mini-batch
- * (docs/performance.md, "Pooling"). With NCHW activations oneDNN 2.3 pools in its C++ reference implementation,
- * not a JIT kernel: 18 % of the LeNet benchmark's time. Max pooling remembers where each maximum came from, so the
- * backward pass is a scatter instead of a second search. Same results as DL4J's layer ({@code LeanLayersTest});
- * padded, dilated, p-norm and NHWC pooling, and masks, go through DL4J's code.
+ * DL4J's 2-D max and average pooling without padding through oneDNN's own library ({@link DnnlPooling}), or where
+ * that has no JIT kernel for the shape (or did not load), as a Java loop over slices of the mini-batch
+ * (docs/performance.md, "Pooling"). With NCHW activations libnd4j's oneDNN 2.3 pools in its C++ reference
+ * implementation, not a JIT kernel: 18 % of the LeNet benchmark's time. The loops' max pooling remembers where each
+ * maximum came from, so the backward pass is a scatter instead of a second search. Same results as DL4J's layer
+ * ({@code LeanLayersTest}); padded, dilated, p-norm and NHWC pooling, and masks, go through DL4J's code.
  */
 final class LeanPoolingLayer extends SubsamplingLayer {
 
+    private static final Logger log = LoggerFactory.getLogger(LeanPoolingLayer.class);
     private static final int MIN_SLICE = 4;
+
+    /** oneDNN, or null where it did not load or failed on this layer once (then the Java loops run). */
+    private DnnlPooling dnnl = Dnnl.available() ? new DnnlPooling() : null;
+    /** Whether the last training forward pass went through {@link #dnnl}. */
+    private boolean forwardByDnnl;
 
     /** For max pooling: the input index of each output's maximum, from the last training forward pass. */
     private int[] argMax;
@@ -57,10 +66,20 @@ final class LeanPoolingLayer extends SubsamplingLayer {
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
                 new long[] {g.mb, g.channels, g.outH, g.outW}, 'c');
         boolean max = layerConf().getPoolingType() == PoolingType.MAX;
-        int[] where = max && training ? maxPositions(g) : null;
-        FloatBuffer src = Arrays4j.values(in);
-        FloatBuffer dst = Arrays4j.values(out);
-        Slices.run(g.mb, MIN_SLICE, (from, to) -> forward(g, max, src, dst, where, from, to));
+        forwardByDnnl = false;
+        if (dnnl != null) {
+            try {
+                forwardByDnnl = dnnl.forward(g.shape(max), in, out, training);
+            } catch (RuntimeException e) {
+                giveUpOnDnnl(e);
+            }
+        }
+        if (!forwardByDnnl) {
+            int[] where = max && training ? maxPositions(g) : null;
+            FloatBuffer src = Arrays4j.values(in);
+            FloatBuffer dst = Arrays4j.values(out);
+            Slices.run(g.mb, MIN_SLICE, (from, to) -> forward(g, max, src, dst, where, from, to));
+        }
         if (training) {
             forwardInput = input;
             geometry = g;
@@ -78,6 +97,9 @@ final class LeanPoolingLayer extends SubsamplingLayer {
         }
         boolean max = layerConf().getPoolingType() == PoolingType.MAX;
         INDArray eps = contiguous(epsilon);
+        if (forwardByDnnl) {
+            return dnnlBackward(g, max, epsilon, eps, workspaceMgr);
+        }
         INDArray next = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,
                 new long[] {g.mb, g.channels, g.inH, g.inW}, 'c');
         FloatBuffer src = Arrays4j.values(eps);
@@ -87,10 +109,38 @@ final class LeanPoolingLayer extends SubsamplingLayer {
         return new Pair<>(new DefaultGradient(), backpropDropOutIfPresent(next));
     }
 
+    /** The backward pass of a forward pass that went through oneDNN: its workspace has the maxima's positions. */
+    private Pair<Gradient, INDArray> dnnlBackward(Geometry g, boolean max, INDArray epsilon, INDArray eps,
+            LayerWorkspaceMgr workspaceMgr) {
+        forwardByDnnl = false;
+        if (dnnl != null && dnnl.canGoBack(g.shape(max))) {
+            INDArray next = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,
+                    new long[] {g.mb, g.channels, g.inH, g.inW}, 'c');
+            try {
+                dnnl.backward(eps, next);
+                return new Pair<>(new DefaultGradient(), backpropDropOutIfPresent(next));
+            } catch (RuntimeException e) {
+                giveUpOnDnnl(e);
+            }
+        }
+        return super.backpropGradient(epsilon, workspaceMgr); // the loops have no positions for this pass
+    }
+
+    private void giveUpOnDnnl(RuntimeException e) {
+        log.warn("oneDNN failed on pooling layer {} ({}); it runs the engine's loops from now on", index,
+                e.toString());
+        dnnl.close();
+        dnnl = null;
+    }
+
     @Override
     public void clear() {
         super.clear();
         forwardInput = null;
+        forwardByDnnl = false;
+        if (dnnl != null) {
+            dnnl.forget();
+        }
     }
 
     /** The pooling's shape for the current input, or null when this layer leaves it to DL4J. */
@@ -235,6 +285,10 @@ final class LeanPoolingLayer extends SubsamplingLayer {
 
     private record Geometry(int mb, int channels, int inH, int inW, int outH, int outW, int kH, int kW, int sH,
             int sW) {
+
+        DnnlPooling.Shape shape(boolean max) {
+            return new DnnlPooling.Shape(mb, channels, inH, inW, outH, outW, kH, kW, sH, sW, max);
+        }
 
         int plane() {
             return inH * inW;

@@ -1,0 +1,214 @@
+package io.trainyard.engine;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.dnnl.IntMemoryMap;
+import org.bytedeco.dnnl.memory;
+import org.bytedeco.dnnl.pooling_backward;
+import org.bytedeco.dnnl.pooling_forward;
+import org.bytedeco.dnnl.stream;
+import org.bytedeco.dnnl.global.dnnl;
+import org.bytedeco.javacpp.Pointer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * One NCHW max or average pooling layer (no padding) through oneDNN's own API, on the plain layout DL4J's arrays
+ * have. oneDNN 2.5's JIT kernels take that layout (libnd4j's oneDNN 2.3 pooled it in its reference code, which is
+ * why {@link LeanPoolingLayer} has Java loops): LeNet's first pooling alone ran 0.23–0.35 ms forward and 0.22–0.31 ms
+ * backward against the loops' 0.87 and 0.48 ms inside the step (docs/performance.md, "Zen 4 (third)"). Where oneDNN
+ * would use its reference implementation for a shape, {@link #forward} declines and the loops run.
+ *
+ * <p>Max pooling's training pass keeps oneDNN's workspace (where each maximum came from) for the backward pass.
+ * Primitives are made once per shape and kept for the last two; an instance belongs to one layer, used by one
+ * thread at a time.
+ */
+final class DnnlPooling implements AutoCloseable {
+
+    private static final int PLANS = 2;
+
+    /** Batch, channels, input size, kernel and stride of one pooling; {@code max} or average. */
+    record Shape(int batch, int channels, int inH, int inW, int outH, int outW, int kH, int kW, int sH, int sW,
+            boolean max) {
+    }
+
+    private record Key(Shape shape, boolean training) {
+    }
+
+    private final Map<Key, Plan> plans = new LinkedHashMap<>();
+    /** The plan of the last training forward pass: its workspace serves the backward pass. */
+    private Plan forwardPlan;
+
+    /**
+     * {@code out = pool(input)}, both contiguous NCHW float arrays; false (nothing written) where oneDNN has no JIT
+     * kernel for this shape. With {@code training}, the backward pass can follow.
+     */
+    boolean forward(Shape shape, INDArray input, INDArray out, boolean training) {
+        forwardPlan = null;
+        Plan plan = plan(new Key(shape, training));
+        if (plan == null) {
+            return false;
+        }
+        plan.forward(input, out);
+        forwardPlan = training ? plan : null;
+        return true;
+    }
+
+    /** Whether {@link #backward} can run for the last training forward pass, which had this shape. */
+    boolean canGoBack(Shape shape) {
+        return forwardPlan != null && forwardPlan.key.shape().equals(shape);
+    }
+
+    /** The input's gradient {@code epsilonNext} from the output's, {@code epsilon}, for the last training pass. */
+    void backward(INDArray epsilon, INDArray epsilonNext) {
+        Plan plan = forwardPlan;
+        forwardPlan = null;
+        plan.backward(epsilon, epsilonNext);
+    }
+
+    /** Forgets the last forward pass (the layer was cleared). */
+    void forget() {
+        forwardPlan = null;
+    }
+
+    @Override
+    public void close() {
+        plans.values().forEach(p -> {
+            if (p != null) {
+                p.close();
+            }
+        });
+        plans.clear();
+        forwardPlan = null;
+    }
+
+    private Plan plan(Key key) {
+        if (plans.containsKey(key)) {
+            Plan plan = plans.remove(key);
+            plans.put(key, plan); // most recently used last
+            return plan;
+        }
+        Plan plan = Plan.make(key);
+        if (plans.size() >= PLANS) {
+            Key eldest = plans.keySet().iterator().next();
+            Plan old = plans.remove(eldest);
+            if (old != null) {
+                old.close();
+            }
+        }
+        plans.put(key, plan); // null remembered too: that shape stays with the Java loops
+        return plan;
+    }
+
+    /** One shape's primitives: the forward pass and, for training, the backward pass and max pooling's workspace. */
+    private static final class Plan {
+        final Key key;
+        final List<Pointer> owned = new ArrayList<>();
+        final stream stream = own(new stream(Dnnl.ENGINE));
+        final pooling_forward forward;
+        final pooling_backward backward;
+        final memory src;
+        final memory dst;
+        final memory diffDst;
+        final memory diffSrc;
+        final IntMemoryMap forwardArgs = own(new IntMemoryMap());
+        final IntMemoryMap backwardArgs;
+
+        private Plan(Key key, pooling_forward.primitive_desc forwardDesc, pooling_backward.primitive_desc backwardDesc,
+                memory.desc srcDesc, memory.desc dstDesc) {
+            this.key = key;
+            own(forwardDesc);
+            forward = own(new pooling_forward(forwardDesc));
+            src = own(new memory(srcDesc, Dnnl.ENGINE, (Pointer) null));
+            dst = own(new memory(dstDesc, Dnnl.ENGINE, (Pointer) null));
+            forwardArgs.put(dnnl.DNNL_ARG_SRC, src);
+            forwardArgs.put(dnnl.DNNL_ARG_DST, dst);
+            if (backwardDesc == null) {
+                backward = null;
+                diffDst = null;
+                diffSrc = null;
+                backwardArgs = null;
+                return;
+            }
+            own(backwardDesc);
+            backward = own(new pooling_backward(backwardDesc));
+            diffDst = own(new memory(dstDesc, Dnnl.ENGINE, (Pointer) null));
+            diffSrc = own(new memory(srcDesc, Dnnl.ENGINE, (Pointer) null));
+            backwardArgs = own(new IntMemoryMap());
+            backwardArgs.put(dnnl.DNNL_ARG_DIFF_DST, diffDst);
+            backwardArgs.put(dnnl.DNNL_ARG_DIFF_SRC, diffSrc);
+            if (key.shape().max()) {
+                memory workspace = own(new memory(forwardDesc.workspace_desc(), Dnnl.ENGINE));
+                forwardArgs.put(dnnl.DNNL_ARG_WORKSPACE, workspace);
+                backwardArgs.put(dnnl.DNNL_ARG_WORKSPACE, workspace);
+            }
+        }
+
+        /** Null where oneDNN would run its reference implementation (slower than the Java loops). */
+        static Plan make(Key key) {
+            Shape s = key.shape();
+            memory.data_type f32 = memory.data_type.f32;
+            memory.desc srcDesc = new memory.desc(new long[] {s.batch(), s.channels(), s.inH(), s.inW()}, f32,
+                    memory.format_tag.abcd);
+            memory.desc dstDesc = new memory.desc(new long[] {s.batch(), s.channels(), s.outH(), s.outW()}, f32,
+                    memory.format_tag.abcd);
+            long[] strides = {s.sH(), s.sW()};
+            long[] kernel = {s.kH(), s.kW()};
+            long[] none = {0, 0};
+            dnnl.algorithm algorithm = s.max() ? dnnl.algorithm.pooling_max
+                    : dnnl.algorithm.pooling_avg_exclude_padding;
+            dnnl.prop_kind kind = key.training() ? dnnl.prop_kind.forward_training
+                    : dnnl.prop_kind.forward_inference;
+            pooling_forward.primitive_desc forwardDesc = new pooling_forward.primitive_desc(
+                    new pooling_forward.desc(kind, algorithm, srcDesc, dstDesc, strides, kernel, none, none),
+                    Dnnl.ENGINE);
+            pooling_backward.primitive_desc backwardDesc = key.training()
+                    ? new pooling_backward.primitive_desc(new pooling_backward.desc(algorithm, srcDesc, dstDesc,
+                            strides, kernel, none, none), Dnnl.ENGINE, forwardDesc)
+                    : null;
+            if (isReference(forwardDesc.impl_info_str().getString())
+                    || (backwardDesc != null && isReference(backwardDesc.impl_info_str().getString()))) {
+                forwardDesc.close();
+                if (backwardDesc != null) {
+                    backwardDesc.close();
+                }
+                return null;
+            }
+            Plan plan = new Plan(key, forwardDesc, backwardDesc, srcDesc, dstDesc);
+            plan.owned.add(srcDesc);
+            plan.owned.add(dstDesc);
+            return plan;
+        }
+
+        private static boolean isReference(String implementation) {
+            return implementation.startsWith("ref") || implementation.contains(":ref");
+        }
+
+        private <P extends Pointer> P own(P p) {
+            owned.add(p);
+            return p;
+        }
+
+        void forward(INDArray input, INDArray out) {
+            src.set_data_handle(Dnnl.address(input));
+            dst.set_data_handle(Dnnl.address(out));
+            forward.execute(stream, forwardArgs);
+            stream._wait();
+        }
+
+        void backward(INDArray epsilon, INDArray epsilonNext) {
+            diffDst.set_data_handle(Dnnl.address(epsilon));
+            diffSrc.set_data_handle(Dnnl.address(epsilonNext));
+            backward.execute(stream, backwardArgs);
+            stream._wait();
+        }
+
+        void close() {
+            for (int i = owned.size() - 1; i >= 0; i--) {
+                owned.get(i).close();
+            }
+            owned.clear();
+        }
+    }
+}
