@@ -33,14 +33,17 @@ def step():
 
 for _ in range(30):
     step()
-t0 = time.perf_counter()
+times = []
 for _ in range(steps):
+    t0 = time.perf_counter()
     step()
-plain = (time.perf_counter() - t0) / steps
+    times.append(time.perf_counter() - t0)
+plain = sum(times) / steps
 with profile(activities=[ProfilerActivity.CPU]) as prof:
     for _ in range(steps):
         step()
-print(f"step without the profiler: {plain * 1e3:.2f} ms")
+print(f"step without the profiler: mean {plain * 1e3:.2f} ms, median {sorted(times)[steps // 2] * 1e3:.2f} ms, "
+      f"max {max(times) * 1e3:.2f} ms over {steps} steps")
 rows = sorted(prof.key_averages(), key=lambda e: -e.self_cpu_time_total)
 total = sum(e.self_cpu_time_total for e in rows) / steps / 1e3
 print(f"self CPU per step under the profiler: {total:.2f} ms")
