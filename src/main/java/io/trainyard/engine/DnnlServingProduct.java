@@ -59,16 +59,20 @@ final class DnnlServingProduct implements AutoCloseable {
         stream = own(new stream(Dnnl.ENGINE));
         packedDesc = own(first.weights_desc());
         weights = own(new memory(packedDesc, Dnnl.ENGINE));
-        memory plainWeights = own(new memory(plainDesc(w), Dnnl.ENGINE, Dnnl.address(w)));
-        new reorder(plainWeights, weights).execute(stream, plainWeights, weights);
-        if (b == null) {
-            bias = null;
-        } else {
-            bias = own(new memory(biasDesc(n), Dnnl.ENGINE));
-            memory plainBias = own(new memory(biasDesc(n), Dnnl.ENGINE, Dnnl.address(b)));
-            new reorder(plainBias, bias).execute(stream, plainBias, bias);
+        copy(plainDesc(w), w, weights);
+        bias = b == null ? null : own(new memory(biasDesc(n), Dnnl.ENGINE));
+        if (b != null) {
+            copy(biasDesc(n), b, bias);
         }
-        stream._wait();
+    }
+
+    /** Copies {@code from}, laid out as {@code layout} says, into oneDNN's memory {@code to}, in to's layout. */
+    private void copy(memory.desc layout, INDArray from, memory to) {
+        try (layout; memory plain = new memory(layout, Dnnl.ENGINE, Dnnl.address(from));
+                reorder reorder = new reorder(plain, to)) {
+            reorder.execute(stream, plain, to);
+            stream._wait();
+        }
     }
 
     /**
@@ -122,17 +126,19 @@ final class DnnlServingProduct implements AutoCloseable {
      * of the weights at this batch size.
      */
     INDArray preOutput(INDArray x, LayerWorkspaceMgr workspaceMgr) {
-        int threads = BlasThreads.current();
-        long rows = x.size(0);
-        if (x.rank() != 2 || x.size(1) != k || rows < MIN_ROWS || rows >= plans.length
-                || (bounded && threads > 1 && rows > MAX_ROWS_THREADED) || !DnnlConvolution.fits(x)) {
+        if (x.rank() != 2 || x.size(1) != k || !DnnlConvolution.fits(x)) {
             return null;
         }
-        Plan plan = plan((int) x.size(0));
+        int threads = BlasThreads.current();
+        long rows = x.size(0);
+        if (rows < MIN_ROWS || rows >= plans.length || (bounded && threads > 1 && rows > MAX_ROWS_THREADED)) {
+            return null;
+        }
+        Plan plan = plan((int) rows);
         if (plan == null) {
             return null;
         }
-        INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, x.size(0), n);
+        INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, rows, n);
         // A batch runs on the calling thread alone inside BlasThreads.single, as OpenBLAS's products do there.
         Dnnl.threads(threads);
         plan.src.set_data_handle(Dnnl.address(x));
