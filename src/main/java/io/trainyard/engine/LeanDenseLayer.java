@@ -29,8 +29,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 final class LeanDenseLayer extends DenseLayer implements ServedLayer {
 
     private final boolean inputGradient;
-    /** This layer's packed weights while its network serves ({@link ServedLayer}); else null. */
-    private DnnlServingProduct served;
+    private final Packed packed = new Packed();
     /** Pre-activation of the last training forward pass, and the input it was computed from. */
     private INDArray preActivation;
     private INDArray preActivationInput;
@@ -79,17 +78,12 @@ final class LeanDenseLayer extends DenseLayer implements ServedLayer {
             applyDropOutIfNecessary(training, workspaceMgr);
             return input;
         }, w, hasBias() ? getParam(DefaultParamInitializer.BIAS_KEY) : null, maskArray == null ? null : this::applyMask,
-                workspaceMgr, training ? null : served);
+                workspaceMgr, productFor(training));
     }
 
     @Override
-    public void serve(boolean on, boolean evenIfPlain) {
-        served = DnnlServingProduct.replace(served, on, this, evenIfPlain);
-    }
-
-    @Override
-    public boolean served() {
-        return served != null;
+    public Packed packed() {
+        return packed;
     }
 
     @Override

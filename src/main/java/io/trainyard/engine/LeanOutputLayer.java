@@ -24,8 +24,7 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
  */
 final class LeanOutputLayer extends OutputLayer implements ServedLayer {
 
-    /** This layer's packed weights while its network serves ({@link ServedLayer}); else null. */
-    private DnnlServingProduct served;
+    private final Packed packed = new Packed();
     /** The input and labels of the last backward pass through {@link SoftmaxCrossEntropy}, and its summed loss. */
     private INDArray scoredInput;
     private INDArray scoredLabels;
@@ -51,17 +50,12 @@ final class LeanOutputLayer extends OutputLayer implements ServedLayer {
             applyDropOutIfNecessary(training, workspaceMgr);
             return input;
         }, w, hasBias() ? getParam(DefaultParamInitializer.BIAS_KEY) : null, maskArray == null ? null : this::applyMask,
-                workspaceMgr, training ? null : served);
+                workspaceMgr, productFor(training));
     }
 
     @Override
-    public void serve(boolean on, boolean evenIfPlain) {
-        served = DnnlServingProduct.replace(served, on, this, evenIfPlain);
-    }
-
-    @Override
-    public boolean served() {
-        return served != null;
+    public Packed packed() {
+        return packed;
     }
 
     /**

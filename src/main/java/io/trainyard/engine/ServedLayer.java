@@ -9,12 +9,29 @@ import org.deeplearning4j.nn.api.Layer;
  */
 interface ServedLayer extends Layer {
 
+    /** The layer's packed weights, held for it. */
+    Packed packed();
+
     /**
      * {@code on}: packs the weights as they are now (where oneDNN would lay them out its own way, or regardless with
      * {@code evenIfPlain}, for tests); off: drops them.
      */
-    void serve(boolean on, boolean evenIfPlain);
+    default void serve(boolean on, boolean evenIfPlain) {
+        packed().product = DnnlServingProduct.replace(packed().product, on, this, evenIfPlain);
+    }
 
     /** Whether inference goes through packed weights now. */
-    boolean served();
+    default boolean served() {
+        return packed().product != null;
+    }
+
+    /** What a layer's pass multiplies through: the packed weights for inference while served, else null. */
+    default DnnlServingProduct productFor(boolean training) {
+        return training ? null : packed().product;
+    }
+
+    /** A served layer's packed weights, or null. */
+    final class Packed {
+        private DnnlServingProduct product;
+    }
 }
