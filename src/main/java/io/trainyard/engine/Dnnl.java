@@ -45,6 +45,23 @@ final class Dnnl {
         return ENGINE != null && (dnnl.dnnl_get_effective_cpu_isa() & avx512) == avx512;
     }
 
+    /**
+     * The instruction set oneDNN's kernels use here ("avx512_core_bf16", "avx2", …), or "none" where the library did
+     * not load; for the startup log and /actuator/info.
+     */
+    static String isa() {
+        if (ENGINE == null) {
+            return "none";
+        }
+        int effective = dnnl.dnnl_get_effective_cpu_isa();
+        for (dnnl.cpu_isa isa : dnnl.cpu_isa.values()) {
+            if (isa.value == effective) {
+                return isa.name();
+            }
+        }
+        return "0x" + Integer.toHexString(effective);
+    }
+
     /** An INDArray's first element, for oneDNN (a view's buffer starts at the view's first element). */
     static Pointer address(INDArray a) {
         return new FloatPointer(a.data().addressPointer());

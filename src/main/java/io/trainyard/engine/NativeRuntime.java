@@ -129,6 +129,7 @@ public record NativeRuntime(
         map.put("onednn", onednn);
         map.put("layerHelpers", layerHelpers());
         map.put("engineOnednn", Dnnl.available());
+        map.put("engineOnednnIsa", Dnnl.isa());
         map.put("slowFallback", slowFallback);
         if (slowFallback) {
             map.put("advice", advice);

@@ -56,6 +56,8 @@ class ApplicationTest {
         assertThat(nativeInfo.get("layerHelpers").asBoolean()).isTrue();
         // and oneDNN's own library for the engine's convolutions (engine/DnnlConvolution)
         assertThat(nativeInfo.get("engineOnednn").asBoolean()).isTrue();
+        // the instruction set that decides the AVX-512-only paths (the served products, the first convolution)
+        assertThat(nativeInfo.get("engineOnednnIsa").asString()).isNotEqualTo("none").matches("[a-z0-9_]+");
     }
 
     @Test
