@@ -38,6 +38,15 @@ final class DnnlConvolution implements AutoCloseable {
      * oneDNN's copies of the arrays it reorders (for LeNet's second convolution about 1 MB), so few are kept.
      */
     private static final int PLANS = 2;
+    /**
+     * The layout the primitives get their activations (source, output and their gradients) in. With AVX-512 kernels,
+     * channels-last ({@code acdb}): oneDNN 2.5 then runs LeNet's second convolution forward in {@code brgconv}, and
+     * its three primitives took 4.8–5.2 ms a step against 7.3–8.3 ms in the blocked layout it picks itself
+     * ({@code jit:avx512_common}, {@code aBcd16b}), with the same reorders (docs/performance.md, "Zen 4 (third)").
+     * Elsewhere oneDNN's own choice ({@code any}): on AVX2 channels-last made no consistent difference.
+     */
+    private static final memory.format_tag ACTIVATIONS = Dnnl.avx512() ? memory.format_tag.acdb
+            : memory.format_tag.any;
 
     /** Batch, channels, sizes, kernel, stride, top-left padding and dilation of one convolution. */
     record Shape(long batch, long inDepth, long inH, long inW, long outDepth, long outH, long outW, int[] kernel,
@@ -210,9 +219,9 @@ final class DnnlConvolution implements AutoCloseable {
             weightsPlain = new memory.desc(weights, f32, memory.format_tag.abcd);
             dstPlain = new memory.desc(dst, f32, memory.format_tag.abcd);
             biasPlain = new memory.desc(new long[] {s.outDepth()}, f32, memory.format_tag.a);
-            srcAny = new memory.desc(src, f32, memory.format_tag.any);
+            srcAny = new memory.desc(src, f32, ACTIVATIONS);
             weightsAny = new memory.desc(weights, f32, memory.format_tag.any);
-            dstAny = new memory.desc(dst, f32, memory.format_tag.any);
+            dstAny = new memory.desc(dst, f32, ACTIVATIONS);
             strides = new long[] {s.stride()[0], s.stride()[1]};
             dilates = new long[] {s.dilation()[0] - 1, s.dilation()[1] - 1}; // oneDNN counts the gaps
             left = new long[] {s.padding()[0], s.padding()[1]};
