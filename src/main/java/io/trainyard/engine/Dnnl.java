@@ -79,6 +79,15 @@ final class Dnnl {
         return true;
     }
 
+    /**
+     * Gives the calling thread's next primitives as many threads as OpenBLAS's products get now: one inside
+     * {@link BlasThreads#single} (a served batch with company, the LSTM's slices), else all. Without it a thread
+     * keeps whatever count it last set, so a served CNN's convolutions would follow its dense layers' last call.
+     */
+    static void matchBlasThreads() {
+        threads(BlasThreads.current());
+    }
+
     private static engine cpuEngine() {
         try {
             return new engine(engine.kind.cpu, 0);

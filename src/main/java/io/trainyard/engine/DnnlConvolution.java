@@ -102,6 +102,7 @@ final class DnnlConvolution implements AutoCloseable {
      */
     void forward(Shape shape, INDArray input, INDArray weights, INDArray bias, INDArray z, boolean training) {
         Plan plan = plan(shape, training && backward != Backward.NONE);
+        Dnnl.matchBlasThreads();
         plan.forward(input, weights, bias, z);
         forwardPlan = plan.key.training() ? plan : null;
     }
@@ -120,6 +121,7 @@ final class DnnlConvolution implements AutoCloseable {
             INDArray biasGrad) {
         Plan plan = forwardPlan;
         forwardPlan = null;
+        Dnnl.matchBlasThreads();
         plan.backward(input, weights, delta, epsilonNext, weightGrad, biasGrad);
     }
 

@@ -51,6 +51,7 @@ final class DnnlPooling implements AutoCloseable {
         if (plan == null) {
             return false;
         }
+        Dnnl.matchBlasThreads();
         plan.forward(input, out);
         forwardPlan = training ? plan : null;
         return true;
@@ -65,6 +66,7 @@ final class DnnlPooling implements AutoCloseable {
     void backward(INDArray epsilon, INDArray epsilonNext) {
         Plan plan = forwardPlan;
         forwardPlan = null;
+        Dnnl.matchBlasThreads();
         plan.backward(epsilon, epsilonNext);
     }
 

@@ -140,7 +140,7 @@ final class DnnlServingProduct implements AutoCloseable {
         }
         INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, rows, n);
         // A batch runs on the calling thread alone inside BlasThreads.single, as OpenBLAS's products do there.
-        Dnnl.threads(threads);
+        Dnnl.matchBlasThreads();
         plan.src.set_data_handle(Dnnl.address(x));
         plan.dst.set_data_handle(Dnnl.address(z));
         plan.primitive.execute(stream, plan.args);
