@@ -6,7 +6,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 public class Churn {
     public static void main(String[] a) {
-        DnnlConvolution conv = new DnnlConvolution(true, true);
+        DnnlConvolution conv = new DnnlConvolution(DnnlConvolution.Backward.ALL);
         INDArray w = Nd4j.rand(DataType.FLOAT, 50, 20, 5, 5);
         INDArray b = Nd4j.rand(DataType.FLOAT, 1, 50);
         INDArray[] in = new INDArray[33];
