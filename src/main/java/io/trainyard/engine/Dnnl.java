@@ -11,9 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * oneDNN's own library (JavaCPP's {@code org.bytedeco:dnnl} preset), which {@link DnnlConvolution} and
- * {@link DnnlServingProduct} call: its CPU engine, whether it loaded, and the calling thread's OpenMP thread count,
- * which is the number of threads its primitives run on.
+ * oneDNN's own library (JavaCPP's {@code org.bytedeco:dnnl} preset), which {@link DnnlConvolution},
+ * {@link DnnlPooling} and {@link DnnlServingProduct} call: its CPU engine, whether it loaded, the instruction set its
+ * kernels use, and the calling thread's OpenMP thread count, which is the number of threads its primitives run on.
  */
 final class Dnnl {
 
