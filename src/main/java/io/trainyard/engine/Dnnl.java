@@ -1,5 +1,10 @@
 package io.trainyard.engine;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.global.dnnl;
 import org.bytedeco.javacpp.FloatPointer;
@@ -69,14 +74,12 @@ final class Dnnl {
 
     /**
      * Sets how many threads the calling thread's next primitives run on. OpenMP keeps this count per thread
-     * ({@code omp_set_num_threads}), so it changes nothing for other threads. False where the setter was not found.
+     * ({@code omp_set_num_threads}), so it changes nothing for other threads. Nothing where the setter was not found.
      */
-    static boolean threads(int count) {
-        if (SET_THREADS == null) {
-            return false;
+    static void threads(int count) {
+        if (SET_THREADS != null) {
+            SET_THREADS.call(count);
         }
-        SET_THREADS.call(count);
-        return true;
     }
 
     /**
@@ -104,6 +107,69 @@ final class Dnnl {
             return address == null || address.isNull() ? null : new SetThreads(address);
         } catch (RuntimeException | LinkageError e) {
             return null;
+        }
+    }
+
+    /**
+     * Native objects made together (one plan's primitives, memories and argument maps), closed together, the last
+     * made first. JavaCPP's {@code PointerScope} would attach every pointer the thread allocates while it is open,
+     * so a plan that lives on cannot use one.
+     */
+    static class Owned implements AutoCloseable {
+        private final List<Pointer> pointers = new ArrayList<>();
+
+        /** {@code p}, to be closed with this. */
+        final <P extends Pointer> P own(P p) {
+            pointers.add(p);
+            return p;
+        }
+
+        @Override
+        public void close() {
+            for (int i = pointers.size() - 1; i >= 0; i--) {
+                pointers.get(i).close();
+            }
+            pointers.clear();
+        }
+    }
+
+    /**
+     * Plans for the last {@code capacity} keys (shapes), the least recently used closed when another is made. A null
+     * plan (a shape oneDNN is not used for) is remembered like any other.
+     */
+    static final class Plans<K, P extends Owned> implements AutoCloseable {
+        private final int capacity;
+        private final Map<K, P> plans = new LinkedHashMap<>(16, 0.75f, true);
+
+        Plans(int capacity) {
+            this.capacity = capacity;
+        }
+
+        /** The plan for {@code key}, made by {@code make} if it is not kept. */
+        P get(K key, Supplier<P> make) {
+            if (plans.containsKey(key)) {
+                return plans.get(key); // access order: now the most recently used
+            }
+            if (plans.size() >= capacity) {
+                K eldest = plans.keySet().iterator().next();
+                P old = plans.remove(eldest);
+                if (old != null) {
+                    old.close();
+                }
+            }
+            P plan = make.get();
+            plans.put(key, plan);
+            return plan;
+        }
+
+        @Override
+        public void close() {
+            plans.values().forEach(p -> {
+                if (p != null) {
+                    p.close();
+                }
+            });
+            plans.clear();
         }
     }
 

@@ -1,9 +1,6 @@
 package io.trainyard.engine;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.convolution_backward_data;
 import org.bytedeco.dnnl.convolution_backward_weights;
@@ -74,7 +71,7 @@ final class DnnlConvolution implements AutoCloseable {
     }
 
     private final Backward backward;
-    private final Map<Key, Plan> plans = new LinkedHashMap<>();
+    private final Dnnl.Plans<Key, Plan> plans = new Dnnl.Plans<>(PLANS);
     /** The plan of the last training forward pass: the backward pass reads its source and weights. */
     private Plan forwardPlan;
 
@@ -101,7 +98,9 @@ final class DnnlConvolution implements AutoCloseable {
      * reordered source and weights are kept for {@link #backward}.
      */
     void forward(Shape shape, INDArray input, INDArray weights, INDArray bias, INDArray z, boolean training) {
-        Plan plan = plan(shape, training && backward != Backward.NONE);
+        forwardPlan = null; // making this pass's plan may close the last one
+        Key key = shape.key(training && backward != Backward.NONE);
+        Plan plan = plans.get(key, () -> new Plan(shape, key, backward == Backward.ALL));
         Dnnl.matchBlasThreads();
         plan.forward(input, weights, bias, z);
         forwardPlan = plan.key.training() ? plan : null;
@@ -132,26 +131,8 @@ final class DnnlConvolution implements AutoCloseable {
 
     @Override
     public void close() {
-        plans.values().forEach(Plan::close);
-        plans.clear();
+        plans.close();
         forwardPlan = null;
-    }
-
-    private Plan plan(Shape shape, boolean training) {
-        Key key = shape.key(training);
-        Plan plan = plans.remove(key);
-        if (plan == null) {
-            plan = new Plan(shape, key, backward == Backward.ALL);
-            if (plans.size() >= PLANS) {
-                Key eldest = plans.keySet().iterator().next();
-                Plan old = plans.remove(eldest);
-                if (old != forwardPlan) {
-                    old.close();
-                }
-            }
-        }
-        plans.put(key, plan); // most recently used last
-        return plan;
     }
 
     /** A memory in the caller's plain layout and, if the primitive wants another one, its own copy and a reorder. */
@@ -162,19 +143,16 @@ final class DnnlConvolution implements AutoCloseable {
 
         /**
          * {@code toInner}: the caller's array is read (source, weights, gradients in); else written (outputs). What
-         * it allocates goes into {@code owned}, to be closed with its plan.
+         * it allocates is closed with {@code plan}.
          */
-        Operand(memory.desc plain, memory.desc wanted, boolean toInner, List<Pointer> owned) {
-            user = new memory(plain, ENGINE, (Pointer) null);
-            owned.add(user);
+        Operand(memory.desc plain, memory.desc wanted, boolean toInner, Dnnl.Owned plan) {
+            user = plan.own(new memory(plain, ENGINE, (Pointer) null));
             if (wanted.equals(plain)) {
                 inner = user;
                 reorder = null;
             } else {
-                inner = new memory(wanted, ENGINE);
-                reorder = toInner ? new reorder(user, inner) : new reorder(inner, user);
-                owned.add(inner);
-                owned.add(reorder);
+                inner = plan.own(new memory(wanted, ENGINE));
+                reorder = plan.own(toInner ? new reorder(user, inner) : new reorder(inner, user));
             }
         }
 
@@ -240,9 +218,8 @@ final class DnnlConvolution implements AutoCloseable {
     }
 
     /** The primitives and operands of one shape. */
-    private static final class Plan {
+    private static final class Plan extends Dnnl.Owned {
         final Key key;
-        final List<Pointer> owned = new ArrayList<>();
         final stream stream = own(new stream(ENGINE));
         final convolution_forward.primitive_desc forwardDesc;
         final convolution_forward forward;
@@ -270,10 +247,10 @@ final class DnnlConvolution implements AutoCloseable {
                             d.dstAny, d.strides, d.dilates, d.left, d.right);
             forwardDesc = own(new convolution_forward.primitive_desc(fd, ENGINE));
             forward = own(new convolution_forward(forwardDesc));
-            src = new Operand(d.srcPlain, forwardDesc.src_desc(), true, owned);
-            weights = new Operand(d.weightsPlain, forwardDesc.weights_desc(), true, owned);
+            src = new Operand(d.srcPlain, forwardDesc.src_desc(), true, this);
+            weights = new Operand(d.weightsPlain, forwardDesc.weights_desc(), true, this);
             bias = d.bias ? own(new memory(d.biasPlain, ENGINE, (Pointer) null)) : null;
-            dst = new Operand(d.dstPlain, forwardDesc.dst_desc(), false, owned);
+            dst = new Operand(d.dstPlain, forwardDesc.dst_desc(), false, this);
             forwardArgs.put(dnnl.DNNL_ARG_SRC, src.inner);
             forwardArgs.put(dnnl.DNNL_ARG_WEIGHTS, weights.inner);
             if (bias != null) {
@@ -282,11 +259,6 @@ final class DnnlConvolution implements AutoCloseable {
             forwardArgs.put(dnnl.DNNL_ARG_DST, dst.inner);
             data = key.training() && inputGradient ? new DataPass(d, this) : null;
             weightsPass = key.training() ? new WeightsPass(d, this) : null;
-        }
-
-        <P extends Pointer> P own(P p) {
-            owned.add(p);
-            return p;
         }
 
         void forward(INDArray input, INDArray w, INDArray b, INDArray z) {
@@ -309,13 +281,6 @@ final class DnnlConvolution implements AutoCloseable {
             weightsPass.run(input, delta, weightGrad, biasGrad);
             stream._wait();
         }
-
-        void close() {
-            for (int i = owned.size() - 1; i >= 0; i--) {
-                owned.get(i).close();
-            }
-            owned.clear();
-        }
     }
 
     /** The input's gradient: the output gradient in (its copy shared with {@link WeightsPass}), the gradient out. */
@@ -334,10 +299,10 @@ final class DnnlConvolution implements AutoCloseable {
                     new convolution_backward_data.desc(dnnl.algorithm.convolution_direct, d.srcAny, d.weightsAny,
                             d.dstAny, d.strides, d.dilates, d.left, d.right), ENGINE, plan.forwardDesc));
             primitive = plan.own(new convolution_backward_data(pd));
-            diffDst = new Operand(d.dstPlain, pd.diff_dst_desc(), true, plan.owned);
+            diffDst = new Operand(d.dstPlain, pd.diff_dst_desc(), true, plan);
             weights = pd.weights_desc().equals(plan.forwardDesc.weights_desc()) ? null
-                    : new Operand(d.weightsPlain, pd.weights_desc(), true, plan.owned);
-            diffSrc = new Operand(d.srcPlain, pd.diff_src_desc(), false, plan.owned);
+                    : new Operand(d.weightsPlain, pd.weights_desc(), true, plan);
+            diffSrc = new Operand(d.srcPlain, pd.diff_src_desc(), false, plan);
             args = plan.own(new IntMemoryMap());
             args.put(dnnl.DNNL_ARG_DIFF_DST, diffDst.inner);
             args.put(dnnl.DNNL_ARG_WEIGHTS, weights == null ? plan.weights.inner : weights.inner);
@@ -378,10 +343,10 @@ final class DnnlConvolution implements AutoCloseable {
                     new convolution_backward_weights.primitive_desc(wd, ENGINE, plan.forwardDesc));
             primitive = plan.own(new convolution_backward_weights(pd));
             diffDst = plan.data != null && pd.diff_dst_desc().equals(plan.data.diffDst.inner.get_desc()) ? null
-                    : new Operand(d.dstPlain, pd.diff_dst_desc(), true, plan.owned);
+                    : new Operand(d.dstPlain, pd.diff_dst_desc(), true, plan);
             src = pd.src_desc().equals(plan.forwardDesc.src_desc()) ? null
-                    : new Operand(d.srcPlain, pd.src_desc(), true, plan.owned);
-            diffWeights = new Operand(d.weightsPlain, pd.diff_weights_desc(), false, plan.owned);
+                    : new Operand(d.srcPlain, pd.src_desc(), true, plan);
+            diffWeights = new Operand(d.weightsPlain, pd.diff_weights_desc(), false, plan);
             diffBias = d.bias ? plan.own(new memory(d.biasPlain, ENGINE, (Pointer) null)) : null;
             args = plan.own(new IntMemoryMap());
             args.put(dnnl.DNNL_ARG_SRC, src == null ? plan.src.inner : src.inner);

@@ -1,9 +1,5 @@
 package io.trainyard.engine;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.pooling_backward;
@@ -37,7 +33,7 @@ final class DnnlPooling implements AutoCloseable {
     private record Key(Shape shape, boolean training) {
     }
 
-    private final Map<Key, Plan> plans = new LinkedHashMap<>();
+    private final Dnnl.Plans<Key, Plan> plans = new Dnnl.Plans<>(PLANS);
     /** The plan of the last training forward pass: its workspace serves the backward pass. */
     private Plan forwardPlan;
 
@@ -46,8 +42,9 @@ final class DnnlPooling implements AutoCloseable {
      * kernel for this shape. With {@code training}, the backward pass can follow.
      */
     boolean forward(Shape shape, INDArray input, INDArray out, boolean training) {
-        forwardPlan = null;
-        Plan plan = plan(new Key(shape, training));
+        forwardPlan = null; // making this pass's plan may close the last one
+        Key key = new Key(shape, training);
+        Plan plan = plans.get(key, () -> Plan.make(key));
         if (plan == null) {
             return false;
         }
@@ -77,37 +74,13 @@ final class DnnlPooling implements AutoCloseable {
 
     @Override
     public void close() {
-        plans.values().forEach(p -> {
-            if (p != null) {
-                p.close();
-            }
-        });
-        plans.clear();
+        plans.close();
         forwardPlan = null;
     }
 
-    private Plan plan(Key key) {
-        if (plans.containsKey(key)) {
-            Plan plan = plans.remove(key);
-            plans.put(key, plan); // most recently used last
-            return plan;
-        }
-        Plan plan = Plan.make(key);
-        if (plans.size() >= PLANS) {
-            Key eldest = plans.keySet().iterator().next();
-            Plan old = plans.remove(eldest);
-            if (old != null) {
-                old.close();
-            }
-        }
-        plans.put(key, plan); // null remembered too: that shape stays with the Java loops
-        return plan;
-    }
-
     /** One shape's primitives: the forward pass and, for training, the backward pass and max pooling's workspace. */
-    private static final class Plan {
+    private static final class Plan extends Dnnl.Owned {
         final Key key;
-        final List<Pointer> owned = new ArrayList<>();
         final stream stream = own(new stream(Dnnl.ENGINE));
         final pooling_forward forward;
         final pooling_backward backward;
@@ -172,26 +145,22 @@ final class DnnlPooling implements AutoCloseable {
                     : null;
             if (!isJit(forwardDesc.impl_info_str().getString())
                     || (backwardDesc != null && !isJit(backwardDesc.impl_info_str().getString()))) {
-                forwardDesc.close();
-                if (backwardDesc != null) {
-                    backwardDesc.close();
+                for (Pointer made : new Pointer[] {backwardDesc, forwardDesc, dstDesc, srcDesc}) {
+                    if (made != null) {
+                        made.close();
+                    }
                 }
                 return null;
             }
             Plan plan = new Plan(key, forwardDesc, backwardDesc, srcDesc, dstDesc);
-            plan.owned.add(srcDesc);
-            plan.owned.add(dstDesc);
+            plan.own(srcDesc);
+            plan.own(dstDesc);
             return plan;
         }
 
         /** oneDNN names its implementations "jit:avx512_core", "simple_nchw:any", "ref:any" and so on. */
         private static boolean isJit(String implementation) {
             return implementation.startsWith("jit");
-        }
-
-        private <P extends Pointer> P own(P p) {
-            owned.add(p);
-            return p;
         }
 
         void forward(INDArray input, INDArray out) {
@@ -206,13 +175,6 @@ final class DnnlPooling implements AutoCloseable {
             diffSrc.set_data_handle(Dnnl.address(epsilonNext));
             backward.execute(stream, backwardArgs);
             stream._wait();
-        }
-
-        void close() {
-            for (int i = owned.size() - 1; i >= 0; i--) {
-                owned.get(i).close();
-            }
-            owned.clear();
         }
     }
 }

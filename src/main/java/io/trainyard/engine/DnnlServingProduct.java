@@ -1,7 +1,5 @@
 package io.trainyard.engine;
 
-import java.util.ArrayList;
-import java.util.List;
 import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.matmul;
 import org.bytedeco.dnnl.memory;
@@ -31,7 +29,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>The weights are copied: a network whose parameters change must drop this ({@link Network#forServing}). One
  * thread uses an instance at a time (a network's calls are serial). Each batch size gets its primitive on first use.
  */
-final class DnnlServingProduct implements AutoCloseable {
+final class DnnlServingProduct extends Dnnl.Owned {
 
     static final int MIN_ROWS = 2;
     static final int MAX_ROWS = 64;
@@ -43,19 +41,19 @@ final class DnnlServingProduct implements AutoCloseable {
     private final memory weights;
     private final memory bias;
     private final stream stream;
-    private final List<Pointer> owned = new ArrayList<>();
-    /** By batch size; null until first used, or where oneDNN wants another weights layout at that size. */
-    private final Plan[] plans;
-    private final boolean[] planned;
-    /** False for benchmarks: every size up to the plans' length, on any number of threads. */
-    private final boolean bounded;
+    /** The largest batch taken on one thread, and on more. */
+    private final int maxRows;
+    private final int maxRowsThreaded;
+    /** By batch size, each made on first use (null where oneDNN wants another weights layout at that size). */
+    private final Dnnl.Plans<Long, Plan> plans;
 
-    private DnnlServingProduct(long k, long n, int maxRows, matmul.primitive_desc first, INDArray w, INDArray b) {
+    private DnnlServingProduct(long k, long n, int maxRows, int maxRowsThreaded, matmul.primitive_desc first,
+            INDArray w, INDArray b) {
         this.k = k;
         this.n = n;
-        bounded = maxRows == MAX_ROWS;
-        plans = new Plan[maxRows + 1];
-        planned = new boolean[maxRows + 1];
+        this.maxRows = maxRows;
+        this.maxRowsThreaded = maxRowsThreaded;
+        plans = new Dnnl.Plans<>(maxRows);
         stream = own(new stream(Dnnl.ENGINE));
         packedDesc = own(first.weights_desc());
         weights = own(new memory(packedDesc, Dnnl.ENGINE));
@@ -81,14 +79,14 @@ final class DnnlServingProduct implements AutoCloseable {
      * weights in the plain layout.
      */
     static DnnlServingProduct pack(INDArray w, INDArray b, boolean evenIfPlain) {
-        return pack(w, b, evenIfPlain, MAX_ROWS);
+        return pack(w, b, evenIfPlain, MAX_ROWS, MAX_ROWS_THREADED);
     }
 
     /**
-     * {@link #pack(INDArray, INDArray, boolean)} taking batches of up to {@code maxRows} on any number of threads (for
-     * benchmarks), or with {@link #MAX_ROWS} the served layers' limits.
+     * {@link #pack(INDArray, INDArray, boolean)} taking batches of up to {@code maxRows} rows on one thread and
+     * {@code maxRowsThreaded} on more (benchmarks go past the served layers' limits).
      */
-    static DnnlServingProduct pack(INDArray w, INDArray b, boolean evenIfPlain, int maxRows) {
+    static DnnlServingProduct pack(INDArray w, INDArray b, boolean evenIfPlain, int maxRows, int maxRowsThreaded) {
         if (!Dnnl.available() || w.rank() != 2 || w.dataType() != DataType.FLOAT || w.length() == 0
                 || (b != null && (b.dataType() != DataType.FLOAT || b.length() != w.size(1)
                         || !Arrays4j.denseRowMajor(b)))) {
@@ -103,7 +101,7 @@ final class DnnlServingProduct implements AutoCloseable {
                     return null;
                 }
             }
-            return new DnnlServingProduct(k, n, maxRows, first, w, b);
+            return new DnnlServingProduct(k, n, maxRows, maxRowsThreaded, first, w, b);
         }
     }
 
@@ -129,18 +127,18 @@ final class DnnlServingProduct implements AutoCloseable {
         if (x.rank() != 2 || x.size(1) != k || !DnnlConvolution.fits(x)) {
             return null;
         }
-        int threads = BlasThreads.current();
         long rows = x.size(0);
-        if (rows < MIN_ROWS || rows >= plans.length || (bounded && threads > 1 && rows > MAX_ROWS_THREADED)) {
+        int threads = BlasThreads.current();
+        if (rows < MIN_ROWS || rows > (threads > 1 ? maxRowsThreaded : maxRows)) {
             return null;
         }
-        Plan plan = plan((int) rows);
+        Plan plan = plans.get(rows, () -> Plan.make(rows, this));
         if (plan == null) {
             return null;
         }
         INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, rows, n);
         // A batch runs on the calling thread alone inside BlasThreads.single, as OpenBLAS's products do there.
-        Dnnl.matchBlasThreads();
+        Dnnl.threads(threads);
         plan.src.set_data_handle(Dnnl.address(x));
         plan.dst.set_data_handle(Dnnl.address(z));
         plan.primitive.execute(stream, plan.args);
@@ -150,30 +148,8 @@ final class DnnlServingProduct implements AutoCloseable {
 
     @Override
     public void close() {
-        for (Plan plan : plans) {
-            if (plan != null) {
-                plan.close();
-            }
-        }
-        java.util.Arrays.fill(plans, null);
-        java.util.Arrays.fill(planned, false);
-        for (int i = owned.size() - 1; i >= 0; i--) {
-            owned.get(i).close();
-        }
-        owned.clear();
-    }
-
-    private Plan plan(int rows) {
-        if (!planned[rows]) {
-            plans[rows] = Plan.make(rows, this);
-            planned[rows] = true;
-        }
-        return plans[rows];
-    }
-
-    private <P extends Pointer> P own(P p) {
-        owned.add(p);
-        return p;
+        plans.close();
+        super.close();
     }
 
     private static matmul.primitive_desc primitiveDesc(long rows, long k, long n, boolean bias) {
@@ -197,8 +173,7 @@ final class DnnlServingProduct implements AutoCloseable {
     }
 
     /** One batch size's primitive, its operands' memories and its arguments. */
-    private static final class Plan {
-        final List<Pointer> owned = new ArrayList<>();
+    private static final class Plan extends Dnnl.Owned {
         final matmul primitive;
         final memory src;
         final memory dst;
@@ -226,18 +201,6 @@ final class DnnlServingProduct implements AutoCloseable {
                     memory.desc wanted = desc.weights_desc()) {
                 return wanted.equals(product.packedDesc) ? new Plan(desc, rows, product) : null;
             }
-        }
-
-        private <P extends Pointer> P own(P p) {
-            owned.add(p);
-            return p;
-        }
-
-        void close() {
-            for (int i = owned.size() - 1; i >= 0; i--) {
-                owned.get(i).close();
-            }
-            owned.clear();
         }
     }
 }

@@ -118,7 +118,7 @@ final class LeanConvolutionLayer extends ConvolutionLayer {
         INDArray z = preActivation;
         INDArray weightGrad = gradientViews == null ? null : gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
         if (dnnlBackward) {
-            Pair<Gradient, INDArray> viaDnnl = dnnlBackward(z, weightGrad, epsilon, workspaceMgr);
+            Pair<Gradient, INDArray> viaDnnl = backpropThroughDnnl(z, weightGrad, epsilon, workspaceMgr);
             if (viaDnnl != null) {
                 return viaDnnl;
             }
@@ -164,7 +164,7 @@ final class LeanConvolutionLayer extends ConvolutionLayer {
      * The backward pass through {@link DnnlConvolution} when the forward pass went there (the input's gradient
      * only where it is read); else null, with nothing changed.
      */
-    private Pair<Gradient, INDArray> dnnlBackward(INDArray z, INDArray weightGrad, INDArray epsilon,
+    private Pair<Gradient, INDArray> backpropThroughDnnl(INDArray z, INDArray weightGrad, INDArray epsilon,
             LayerWorkspaceMgr workspaceMgr) {
         DnnlConvolution.Shape shape = z == null || preActivationInput != input ? null : dnnlShape();
         INDArray biasGrad = hasBias() ? gradientViews.get(ConvolutionParamInitializer.BIAS_KEY) : null;

@@ -98,7 +98,7 @@ final class LeanPoolingLayer extends SubsamplingLayer {
         boolean max = layerConf().getPoolingType() == PoolingType.MAX;
         INDArray eps = contiguous(epsilon);
         if (forwardByDnnl) {
-            return dnnlBackward(g, max, epsilon, eps, workspaceMgr);
+            return backpropThroughDnnl(g, max, epsilon, eps, workspaceMgr);
         }
         INDArray next = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,
                 new long[] {g.mb, g.channels, g.inH, g.inW}, 'c');
@@ -110,7 +110,7 @@ final class LeanPoolingLayer extends SubsamplingLayer {
     }
 
     /** The backward pass of a forward pass that went through oneDNN: its workspace has the maxima's positions. */
-    private Pair<Gradient, INDArray> dnnlBackward(Geometry g, boolean max, INDArray epsilon, INDArray eps,
+    private Pair<Gradient, INDArray> backpropThroughDnnl(Geometry g, boolean max, INDArray epsilon, INDArray eps,
             LayerWorkspaceMgr workspaceMgr) {
         forwardByDnnl = false;
         if (dnnl != null && dnnl.canGoBack(g.shape(max))) {

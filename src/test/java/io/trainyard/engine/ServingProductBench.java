@@ -40,7 +40,7 @@ public final class ServingProductBench {
             INDArray w = Nd4j.rand(DataType.FLOAT, k, n).subi(0.5).dup('f');
             INDArray b = Nd4j.rand(DataType.FLOAT, 1, n);
             try (DnnlServingProduct chosen = DnnlServingProduct.pack(w, b, false);
-                    DnnlServingProduct packed = DnnlServingProduct.pack(w, b, true, 256)) {
+                    DnnlServingProduct packed = DnnlServingProduct.pack(w, b, true, 256, 256)) {
                 System.out.printf("%d x %d: oneDNN %s the weights on this machine%n", k, n,
                         chosen != null ? "packs" : "keeps the plain layout of");
                 for (int rows : new int[] {2, 8, 32, 64, 96, 128, 256}) {
