@@ -27,6 +27,8 @@ import org.springframework.util.unit.DataSize;
  *                          replica take effect at once; other replicas see them within about this time (refreshed in the background)
  * @param loaderThreads     threads that load models in the background (default 2)
  * @param batchPredictions  the background batch-prediction runner ({@code batch-predictions.*})
+ * @param directPath        answer plain predict requests past Spring MVC's dispatch (default true;
+ *                          {@link DirectPredictFilter}); false: every request goes through the controller
  */
 @ConfigurationProperties(prefix = "trainyard.inference")
 public record InferenceProperties(
@@ -41,7 +43,8 @@ public record InferenceProperties(
         @DefaultValue("2GB") DataSize cacheMaxBytes,
         @DefaultValue("PT5S") Duration resolveTtl,
         @DefaultValue("2") int loaderThreads,
-        @DefaultValue BatchPredictionSettings batchPredictions) {
+        @DefaultValue BatchPredictionSettings batchPredictions,
+        @DefaultValue("true") boolean directPath) {
 
     /**
      * Batch predictions ({@code trainyard.inference.batch-predictions.*}).
@@ -103,7 +106,7 @@ public record InferenceProperties(
     static InferenceProperties defaults() {
         return new InferenceProperties(true, 64, Duration.ofNanos(500_000), Map.of(), 1024, 1000,
                 Duration.ofSeconds(30), 8, DataSize.ofGigabytes(2), Duration.ofSeconds(5), 2,
-                BatchPredictionSettings.defaults());
+                BatchPredictionSettings.defaults(), true);
     }
 
     Batching batchingFor(String model) {

@@ -26,7 +26,7 @@ import org.springframework.http.converter.HttpMessageConverter;
 final class PredictBodyConverter extends AbstractHttpMessageConverter<PredictRequest> {
 
     /** Larger bodies stream through Jackson rather than being held twice (bytes, then floats). */
-    private static final long MAX_SCANNED_BYTES = 8 << 20;
+    static final long MAX_SCANNED_BYTES = 8 << 20;
 
     private final HttpMessageConverter<Object> json;
 

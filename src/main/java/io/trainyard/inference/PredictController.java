@@ -14,10 +14,13 @@ import org.springframework.web.bind.annotation.RestController;
  * version, a numbered one or the one an alias points at.
  */
 @RestController
-@RequestMapping("/api/v1/models/{name}")
+@RequestMapping(PredictController.BASE)
 class PredictController {
 
-    private static final String OPERATION = "/{operation:predict|encode|reconstruct}";
+    static final String BASE = "/api/v1/models/{name}";
+    static final String OPERATION = "/{operation:predict|encode|reconstruct}";
+    static final String VERSION = "/versions/{version}";
+    static final String ALIAS = "/aliases/{alias}";
 
     private final InferenceService inference;
     private final CurrentTeam team;
@@ -47,19 +50,20 @@ class PredictController {
         return serve(ModelSelector.latest(name), operation, request);
     }
 
-    @PostMapping("/versions/{version}" + OPERATION)
+    @PostMapping(VERSION + OPERATION)
     PredictResponse version(@PathVariable String name, @PathVariable int version, @PathVariable String operation,
             @RequestBody PredictRequest request) {
         return serve(ModelSelector.version(name, version), operation, request);
     }
 
-    @PostMapping("/aliases/{alias}" + OPERATION)
+    @PostMapping(ALIAS + OPERATION)
     PredictResponse alias(@PathVariable String name, @PathVariable String alias, @PathVariable String operation,
             @RequestBody PredictRequest request) {
         return serve(ModelSelector.alias(name, alias), operation, request);
     }
 
-    private PredictResponse serve(ModelSelector selector, String operation, PredictRequest request) {
+    /** Also answers the requests {@link DirectPredictFilter} takes past Spring MVC's dispatch. */
+    PredictResponse serve(ModelSelector selector, String operation, PredictRequest request) {
         InferenceService.Served served = inference.predict(team.id(), selector,
                 InferenceService.Operation.valueOf(operation.toUpperCase()), request.instances(), request.topK());
         return new PredictResponse(served.key().model(), served.key().version(), served.predictions());

@@ -1,0 +1,169 @@
+package io.trainyard.inference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.trainyard.inference.ServingFixtures.Family;
+import io.trainyard.models.ModelRegistry;
+import io.trainyard.security.CurrentTeam;
+import io.trainyard.support.Http;
+import io.trainyard.support.PostgresIntegrationTest;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletRequest;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The direct path answers plain predict requests by itself, exactly as Spring MVC's controller answers the same
+ * request (which it still gets when the direct path declines, here through an {@code Accept} header the filter
+ * leaves to MVC's content negotiation), and passes everything else on with its body intact.
+ */
+@PostgresIntegrationTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DirectPredictFilterTest {
+
+    /** MVC negotiates this to application/json as the direct path writes, but the filter does not take it. */
+    private static final String NEGOTIATED = "application/json;q=0.9, */*;q=0.1";
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    ModelRegistry registry;
+
+    @Autowired
+    DirectPredictFilter filter;
+
+    String mlp;
+    String autoencoder;
+
+    @BeforeAll
+    void register() {
+        String suffix = UUID.randomUUID().toString().substring(0, 6);
+        mlp = ServingFixtures.register(registry, "direct-mlp-" + suffix, Family.MLP, 3).name();
+        autoencoder = ServingFixtures.register(registry, "direct-ae-" + suffix, Family.AUTOENCODER, 4).name();
+        registry.setAlias(CurrentTeam.DEFAULT, mlp, "production", 1);
+    }
+
+    Stream<Arguments> answered() {
+        String four = "{\"instances\": [[5.1, 3.5, 1.4, 0.2], [6.7, 3.0, 5.2, 2.3]]}";
+        String twelve = "{\"instances\": [[1,2,3,4,5,6,7,8,9,10,11,12]]}";
+        return Stream.of(
+                Arguments.of("/api/v1/models/" + mlp + "/predict", four, 200),
+                Arguments.of("/api/v1/models/" + mlp + "/predict", "{\"topK\": 2, \"instances\": [[1, 2, 3, 4]]}",
+                        200),
+                Arguments.of("/api/v1/models/" + mlp + "/versions/1/predict", four, 200),
+                Arguments.of("/api/v1/models/" + mlp + "/aliases/production/predict", four, 200),
+                Arguments.of("/api/v1/models/" + autoencoder + "/encode", twelve, 200),
+                Arguments.of("/api/v1/models/" + autoencoder + "/reconstruct", twelve, 200),
+                // the service's own errors: the same problem+json as through MVC's exception handling
+                Arguments.of("/api/v1/models/" + mlp + "/predict", "{\"instances\": [[1, 2, 3]]}", 400),
+                Arguments.of("/api/v1/models/" + mlp + "/predict", "{\"instances\": [[1, 2, 3, 4]], \"topK\": 9}",
+                        400),
+                Arguments.of("/api/v1/models/" + mlp + "/encode", four, 400),
+                Arguments.of("/api/v1/models/" + mlp + "/versions/7/predict", four, 404),
+                Arguments.of("/api/v1/models/" + mlp + "/aliases/nightly/predict", four, 404),
+                Arguments.of("/api/v1/models/no-such-model/predict", four, 404));
+    }
+
+    @ParameterizedTest(name = "[{index}] {0} {1} → {2}")
+    @MethodSource("answered")
+    void answersPlainRequestsByItselfAsMvcDoes(String path, String body, int status) throws Exception {
+        MockHttpServletRequest request = post(path, body);
+        MockHttpServletResponse direct = new MockHttpServletResponse();
+        AtomicReference<ServletRequest> passedOn = new AtomicReference<>();
+
+        filter.doFilter(request, direct, (req, res) -> passedOn.set(req));
+
+        assertThat(passedOn.get()).as("went on to MVC").isNull();
+        Http.Response mvc = new Http(port).send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Content-Type", "application/json").header("Accept", NEGOTIATED)
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+        assertThat(direct.getStatus()).as(direct.getContentAsString()).isEqualTo(status);
+        assertThat(mvc.status()).isEqualTo(status);
+        assertThat(direct.getContentType()).isEqualTo(mvc.contentType());
+        JsonNode answer = ServingFixtures.JSON.readTree(direct.getContentAsString());
+        assertThat(answer).isEqualTo(mvc.json());
+        if (status == 200) {
+            assertThat(answer.get("predictions").size()).isPositive();
+        } else {
+            assertThat(answer.get("type").asString()).startsWith("urn:trainyard:problem:");
+        }
+    }
+
+    Stream<Arguments> declined() {
+        String body = "{\"instances\": [[1, 2, 3, 4]]}";
+        String path = "/api/v1/models/" + mlp + "/predict";
+        return Stream.of(
+                Arguments.of("GET", path, "application/json", null, body),
+                Arguments.of("POST", path, "text/plain", null, body),
+                Arguments.of("POST", path, "application/json;charset=ISO-8859-1", null, body),
+                Arguments.of("POST", path, "application/json", "application/xml", body),
+                Arguments.of("POST", path, "application/json", NEGOTIATED, body),
+                Arguments.of("POST", "/api/v1/models/" + mlp + "/predict/", "application/json", null, body),
+                Arguments.of("POST", "/api/v1/models/" + mlp + "/versions/x/predict", "application/json", null, body),
+                Arguments.of("POST", "/api/v1/models/" + mlp + "/versions/+1/predict", "application/json", null,
+                        body),
+                Arguments.of("POST", "/api/v1/models/a%20b/predict", "application/json", null, body),
+                Arguments.of("POST", "/api/v1/models/" + mlp + ";v=1/predict", "application/json", null, body),
+                Arguments.of("POST", "/api/v1/models/" + mlp + "/classify", "application/json", null, body),
+                // bodies the scanner leaves to Jackson: replayed to MVC as they came
+                Arguments.of("POST", path, "application/json", null, "{\"instances\": [[1, 2, \"x\", 4]]}"),
+                Arguments.of("POST", path, "application/json", null, "{\"instances\": [{\"sepal_length\": 1}]}"),
+                Arguments.of("POST", path, "application/json", null, "{\"instances\": [[1, 2, 3, 4]]"));
+    }
+
+    @ParameterizedTest(name = "[{index}] {0} {1} {2} accept {3}: {4}")
+    @MethodSource("declined")
+    void passesEverythingElseOnWithItsBody(String method, String path, String type, String accept, String body)
+            throws Exception {
+        MockHttpServletRequest request = post(path, body);
+        request.setMethod(method);
+        request.setContentType(type);
+        if (accept != null) {
+            request.addHeader("Accept", accept);
+        }
+        MockHttpServletResponse response = new MockHttpServletResponse();
+        AtomicReference<String> passedOn = new AtomicReference<>();
+
+        filter.doFilter(request, response, (req, res) ->
+                passedOn.set(new String(req.getInputStream().readAllBytes(), StandardCharsets.UTF_8)));
+
+        assertThat(passedOn.get()).as("passed on to MVC").isEqualTo(body);
+        assertThat(response.getContentLength()).isZero();
+    }
+
+    @Test
+    void aBodyWithoutALengthGoesToMvc() throws Exception {
+        MockHttpServletRequest request = post("/api/v1/models/" + mlp + "/predict", "{\"instances\": [[1,2,3,4]]}");
+        request.removeHeader("Content-Length");
+        request.setContent(null);
+        FilterChain chain = (req, res) -> res.getWriter().write("mvc");
+        MockHttpServletResponse response = new MockHttpServletResponse();
+
+        filter.doFilter(request, response, chain);
+
+        assertThat(response.getContentAsString()).isEqualTo("mvc");
+    }
+
+    private static MockHttpServletRequest post(String path, String body) {
+        MockHttpServletRequest request = new MockHttpServletRequest("POST", path);
+        request.setContentType("application/json");
+        request.setContent(body.getBytes(StandardCharsets.UTF_8));
+        return request;
+    }
+}
