@@ -42,6 +42,8 @@ import tools.jackson.databind.json.JsonMapper;
  * a {@code Content-Length}, no {@code Accept} or one that accepts {@code application/json} as such, and a body
  * {@link PredictBodyConverter#scan} reads. Everything else goes on to MVC unchanged (a body already read is
  * replayed). Ordered last, so the body limit, the HTTP metrics' observation and the encoding filters run first.
+ * MVC's handler interceptors and CORS processing do not run for the requests it takes (the application has
+ * neither); a request with an {@code Origin} header, which CORS would concern, goes to MVC.
  */
 final class DirectPredictFilter extends OncePerRequestFilter implements Ordered {
 
@@ -137,6 +139,9 @@ final class DirectPredictFilter extends OncePerRequestFilter implements Ordered 
         }
         String t = type.toLowerCase(Locale.ROOT).replace(" ", "");
         if (!t.equals("application/json") && !t.equals("application/json;charset=utf-8")) {
+            return false;
+        }
+        if (request.getHeader("Origin") != null) {
             return false;
         }
         String accept = request.getHeader("Accept");

@@ -12,6 +12,7 @@ import jakarta.servlet.ServletRequest;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
@@ -108,35 +109,34 @@ class DirectPredictFilterTest {
     Stream<Arguments> declined() {
         String body = "{\"instances\": [[1, 2, 3, 4]]}";
         String path = "/api/v1/models/" + mlp + "/predict";
+        Map<String, String> none = Map.of();
         return Stream.of(
-                Arguments.of("GET", path, "application/json", null, body),
-                Arguments.of("POST", path, "text/plain", null, body),
-                Arguments.of("POST", path, "application/json;charset=ISO-8859-1", null, body),
-                Arguments.of("POST", path, "application/json", "application/xml", body),
-                Arguments.of("POST", path, "application/json", NEGOTIATED, body),
-                Arguments.of("POST", "/api/v1/models/" + mlp + "/predict/", "application/json", null, body),
-                Arguments.of("POST", "/api/v1/models/" + mlp + "/versions/x/predict", "application/json", null, body),
-                Arguments.of("POST", "/api/v1/models/" + mlp + "/versions/+1/predict", "application/json", null,
-                        body),
-                Arguments.of("POST", "/api/v1/models/a%20b/predict", "application/json", null, body),
-                Arguments.of("POST", "/api/v1/models/" + mlp + ";v=1/predict", "application/json", null, body),
-                Arguments.of("POST", "/api/v1/models/" + mlp + "/classify", "application/json", null, body),
+                Arguments.of("GET", path, "application/json", none, body),
+                Arguments.of("POST", path, "text/plain", none, body),
+                Arguments.of("POST", path, "application/json;charset=ISO-8859-1", none, body),
+                Arguments.of("POST", path, "application/json", Map.of("Accept", "application/xml"), body),
+                Arguments.of("POST", path, "application/json", Map.of("Accept", NEGOTIATED), body),
+                Arguments.of("POST", path, "application/json", Map.of("Origin", "https://app.example.com"), body),
+                Arguments.of("POST", "/api/v1/models/" + mlp + "/predict/", "application/json", none, body),
+                Arguments.of("POST", "/api/v1/models/" + mlp + "/versions/x/predict", "application/json", none, body),
+                Arguments.of("POST", "/api/v1/models/" + mlp + "/versions/+1/predict", "application/json", none, body),
+                Arguments.of("POST", "/api/v1/models/a%20b/predict", "application/json", none, body),
+                Arguments.of("POST", "/api/v1/models/" + mlp + ";v=1/predict", "application/json", none, body),
+                Arguments.of("POST", "/api/v1/models/" + mlp + "/classify", "application/json", none, body),
                 // bodies the scanner leaves to Jackson: replayed to MVC as they came
-                Arguments.of("POST", path, "application/json", null, "{\"instances\": [[1, 2, \"x\", 4]]}"),
-                Arguments.of("POST", path, "application/json", null, "{\"instances\": [{\"sepal_length\": 1}]}"),
-                Arguments.of("POST", path, "application/json", null, "{\"instances\": [[1, 2, 3, 4]]"));
+                Arguments.of("POST", path, "application/json", none, "{\"instances\": [[1, 2, \"x\", 4]]}"),
+                Arguments.of("POST", path, "application/json", none, "{\"instances\": [{\"sepal_length\": 1}]}"),
+                Arguments.of("POST", path, "application/json", none, "{\"instances\": [[1, 2, 3, 4]]"));
     }
 
-    @ParameterizedTest(name = "[{index}] {0} {1} {2} accept {3}: {4}")
+    @ParameterizedTest(name = "[{index}] {0} {1} {2} {3}: {4}")
     @MethodSource("declined")
-    void passesEverythingElseOnWithItsBody(String method, String path, String type, String accept, String body)
-            throws Exception {
+    void passesEverythingElseOnWithItsBody(String method, String path, String type, Map<String, String> headers,
+            String body) throws Exception {
         MockHttpServletRequest request = post(path, body);
         request.setMethod(method);
         request.setContentType(type);
-        if (accept != null) {
-            request.addHeader("Accept", accept);
-        }
+        headers.forEach(request::addHeader);
         MockHttpServletResponse response = new MockHttpServletResponse();
         AtomicReference<String> passedOn = new AtomicReference<>();
 
