@@ -148,6 +148,28 @@ class DirectPredictFilterTest {
     }
 
     @Test
+    void theHttpMetricsNameTheControllersRoute() {
+        Http http = new Http(port);
+        String path = "/api/v1/models/" + mlp + "/versions/1/reconstruct";
+        double before = requests(http, "/api/v1/models/{name}/versions/{version}/{operation:predict|encode|reconstruct}",
+                "400");
+
+        Http.Response r = http.postJson(path, "{\"instances\": [[1, 2, 3, 4]]}");
+
+        assertThat(r.status()).isEqualTo(400); // reconstruct on a classifier: the direct path's error
+        assertThat(requests(http, "/api/v1/models/{name}/versions/{version}/{operation:predict|encode|reconstruct}",
+                "400")).isEqualTo(before + 1);
+    }
+
+    /** {@code http_server_requests_seconds_count} for one route and status, 0 before the first. */
+    private static double requests(Http http, String uri, String status) {
+        return http.get("/actuator/prometheus").body().lines()
+                .filter(l -> l.startsWith("http_server_requests_seconds_count{") && l.contains("uri=\"" + uri + "\"")
+                        && l.contains("status=\"" + status + "\"") && l.contains("method=\"POST\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    @Test
     void aBodyWithoutALengthGoesToMvc() throws Exception {
         MockHttpServletRequest request = post("/api/v1/models/" + mlp + "/predict", "{\"instances\": [[1,2,3,4]]}");
         request.removeHeader("Content-Length");
