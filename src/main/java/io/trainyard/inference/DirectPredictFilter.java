@@ -18,7 +18,6 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -28,6 +27,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.filter.ServerHttpObservationFilter;
 import org.springframework.web.servlet.DispatcherServlet;
 import org.springframework.web.servlet.HandlerExceptionResolver;
+import org.springframework.web.servlet.ModelAndView;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -53,11 +53,14 @@ final class DirectPredictFilter extends OncePerRequestFilter implements Ordered 
     private final PredictController controller;
     private final JsonMapper json;
     private final HandlerExceptionResolver errors;
+    private final boolean enabled;
 
-    DirectPredictFilter(PredictController controller, JsonMapper json, HandlerExceptionResolver errors) {
+    DirectPredictFilter(PredictController controller, JsonMapper json, HandlerExceptionResolver errors,
+            InferenceProperties properties) {
         this.controller = controller;
         this.json = json;
         this.errors = errors;
+        this.enabled = properties.directPath();
     }
 
     /**
@@ -67,12 +70,12 @@ final class DirectPredictFilter extends OncePerRequestFilter implements Ordered 
      */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-    @ConditionalOnBooleanProperty(name = "trainyard.inference.direct-path", matchIfMissing = true)
     static class Registration {
         @Bean
         DirectPredictFilter directPredictFilter(PredictController controller, JsonMapper json,
-                @Qualifier("handlerExceptionResolver") HandlerExceptionResolver errors) {
-            return new DirectPredictFilter(controller, json, errors);
+                @Qualifier("handlerExceptionResolver") HandlerExceptionResolver errors,
+                InferenceProperties properties) {
+            return new DirectPredictFilter(controller, json, errors, properties);
         }
     }
 
@@ -83,7 +86,7 @@ final class DirectPredictFilter extends OncePerRequestFilter implements Ordered 
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !"POST".equals(request.getMethod()) || !plainJson(request) || route(request) == null;
+        return !enabled || !"POST".equals(request.getMethod()) || !plain(request) || route(request) == null;
     }
 
     @Override
@@ -108,8 +111,10 @@ final class DirectPredictFilter extends OncePerRequestFilter implements Ordered 
         try {
             answer = controller.serve(selector, route.group(4), predict);
         } catch (Exception e) {
-            // As DispatcherServlet.processHandlerException does for a handler's exception.
-            if (errors.resolveException(request, response, null, e) == null) {
+            // As DispatcherServlet.processHandlerException does for a handler's exception. The application's handlers
+            // write the problem themselves (an empty ModelAndView); a view to render would need MVC.
+            ModelAndView handled = errors.resolveException(request, response, null, e);
+            if (handled == null || !handled.isEmpty()) {
                 throw e;
             }
             request.setAttribute(DispatcherServlet.EXCEPTION_ATTRIBUTE, e);
@@ -127,8 +132,11 @@ final class DirectPredictFilter extends OncePerRequestFilter implements Ordered 
         return m.matches() ? m : null;
     }
 
-    /** JSON in UTF-8 with a known length, answered as {@code application/json}: what MVC would do the same. */
-    private static boolean plainJson(HttpServletRequest request) {
+    /**
+     * JSON in UTF-8 with a known length, to be answered as {@code application/json}, and not cross-origin: what
+     * MVC would answer the same way.
+     */
+    private static boolean plain(HttpServletRequest request) {
         long length = request.getContentLengthLong();
         if (length < 0 || length > PredictBodyConverter.MAX_SCANNED_BYTES) {
             return false;

@@ -170,6 +170,22 @@ class DirectPredictFilterTest {
     }
 
     @Test
+    void switchedOffItPassesEveryRequestOn() throws Exception {
+        InferenceProperties defaults = InferenceProperties.defaults();
+        InferenceProperties off = new InferenceProperties(defaults.batching(), defaults.maxBatchSize(),
+                defaults.maxQueueDelay(), defaults.models(), defaults.maxInstances(), defaults.maxQueuedRequests(),
+                defaults.requestTimeout(), defaults.cacheMaxModels(), defaults.cacheMaxBytes(), defaults.resolveTtl(),
+                defaults.loaderThreads(), defaults.batchPredictions(), false);
+        DirectPredictFilter switchedOff = new DirectPredictFilter(null, null, null, off);
+        AtomicReference<ServletRequest> passedOn = new AtomicReference<>();
+
+        switchedOff.doFilter(post("/api/v1/models/" + mlp + "/predict", "{\"instances\": [[1, 2, 3, 4]]}"),
+                new MockHttpServletResponse(), (req, res) -> passedOn.set(req));
+
+        assertThat(passedOn.get()).isNotNull();
+    }
+
+    @Test
     void aBodyWithoutALengthGoesToMvc() throws Exception {
         MockHttpServletRequest request = post("/api/v1/models/" + mlp + "/predict", "{\"instances\": [[1,2,3,4]]}");
         request.removeHeader("Content-Length");
