@@ -41,7 +41,8 @@ import tools.jackson.databind.json.JsonMapper;
  * three routes with no encoded or matrix characters in the path, {@code Content-Type: application/json} (UTF-8),
  * a {@code Content-Length}, no {@code Accept} or one that accepts {@code application/json} as such, and a body
  * {@link PredictBodyConverter#scan} reads. Everything else goes on to MVC unchanged (a body already read is
- * replayed). Ordered last, so the body limit, the HTTP metrics' observation and the encoding filters run first.
+ * replayed). Ordered last, so the body limit ({@code BodySizeLimitFilter}, ordered before it), the HTTP metrics'
+ * observation and the encoding filters run first.
  * MVC's handler interceptors and CORS processing do not run for the requests it takes (the application has
  * neither); a request with an {@code Origin} header, which CORS would concern, goes to MVC.
  */

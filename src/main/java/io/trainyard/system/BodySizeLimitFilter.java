@@ -8,6 +8,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -20,7 +22,11 @@ import tools.jackson.databind.json.JsonMapper;
  * limit is refused before reading; a chunked body is cut off when it crosses the limit.
  */
 @Component
+@Order(BodySizeLimitFilter.ORDER)
 class BodySizeLimitFilter extends OncePerRequestFilter {
+
+    /** After Spring's own filters, ahead of the application's filters that read bodies (inference's direct path). */
+    static final int ORDER = Ordered.LOWEST_PRECEDENCE - 100;
 
     private final long limit;
     private final JsonMapper json;
