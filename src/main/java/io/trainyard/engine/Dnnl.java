@@ -135,11 +135,14 @@ final class Dnnl {
 
     /**
      * Plans for the last {@code capacity} keys (shapes), the least recently used closed when another is made. A null
-     * plan (a shape oneDNN is not used for) is remembered like any other.
+     * plan (a shape oneDNN is not used for) is remembered like any other. A layer's plans also hold the plan of its
+     * last training forward pass, which its backward pass reads ({@link #pend}): a new pass forgets it, so eviction
+     * never closes a plan a backward pass is still to use.
      */
     static final class Plans<K, P extends Owned> implements AutoCloseable {
         private final int capacity;
         private final Map<K, P> plans = new LinkedHashMap<>(16, 0.75f, true);
+        private P pending;
 
         Plans(int capacity) {
             this.capacity = capacity;
@@ -162,8 +165,38 @@ final class Dnnl {
             return plan;
         }
 
+        /** The plan for a forward pass: forgets the pending one first, since making this one may close it. */
+        P forPass(K key, Supplier<P> make) {
+            pending = null;
+            return get(key, make);
+        }
+
+        /** Keeps {@code plan}, which just ran a training forward pass, for the backward pass. */
+        void pend(P plan) {
+            pending = plan;
+        }
+
+        /** The plan of the last training forward pass, null when no backward pass is to follow. */
+        P pending() {
+            return pending;
+        }
+
+        /** The pending plan for the backward pass, forgotten here; oneDNN's threads matched to OpenBLAS's. */
+        P takePending() {
+            P plan = pending;
+            pending = null;
+            matchBlasThreads();
+            return plan;
+        }
+
+        /** No backward pass follows (the layer was cleared). */
+        void forget() {
+            pending = null;
+        }
+
         @Override
         public void close() {
+            pending = null;
             plans.values().forEach(p -> {
                 if (p != null) {
                     p.close();

@@ -71,9 +71,8 @@ final class DnnlConvolution implements AutoCloseable {
     }
 
     private final Backward backward;
+    /** Also the plan of the last training forward pass: the backward pass reads its source and weights. */
     private final Dnnl.Plans<Key, Plan> plans = new Dnnl.Plans<>(PLANS);
-    /** The plan of the last training forward pass: the backward pass reads its source and weights. */
-    private Plan forwardPlan;
 
     /** {@code backward}: the gradients this layer will ask of {@link #backward}. */
     DnnlConvolution(Backward backward) {
@@ -98,17 +97,19 @@ final class DnnlConvolution implements AutoCloseable {
      * reordered source and weights are kept for {@link #backward}.
      */
     void forward(Shape shape, INDArray input, INDArray weights, INDArray bias, INDArray z, boolean training) {
-        forwardPlan = null; // making this pass's plan may close the last one
         Key key = shape.key(training && backward != Backward.NONE);
-        Plan plan = plans.get(key, () -> new Plan(shape, key, backward == Backward.ALL));
+        Plan plan = plans.forPass(key, () -> new Plan(shape, key, backward == Backward.ALL));
         Dnnl.matchBlasThreads();
         plan.forward(input, weights, bias, z);
-        forwardPlan = plan.key.training() ? plan : null;
+        if (key.training()) {
+            plans.pend(plan);
+        }
     }
 
     /** Whether {@link #backward} can run for the last training forward pass, which had this shape. */
     boolean canGoBack(Shape shape) {
-        return forwardPlan != null && forwardPlan.key.equals(shape.key(true));
+        Plan pending = plans.pending();
+        return pending != null && pending.key.equals(shape.key(true));
     }
 
     /**
@@ -118,21 +119,17 @@ final class DnnlConvolution implements AutoCloseable {
      */
     void backward(INDArray input, INDArray weights, INDArray delta, INDArray epsilonNext, INDArray weightGrad,
             INDArray biasGrad) {
-        Plan plan = forwardPlan;
-        forwardPlan = null;
-        Dnnl.matchBlasThreads();
-        plan.backward(input, weights, delta, epsilonNext, weightGrad, biasGrad);
+        plans.takePending().backward(input, weights, delta, epsilonNext, weightGrad, biasGrad);
     }
 
     /** Forgets the last forward pass (another one starts, or the layer was cleared). */
     void forget() {
-        forwardPlan = null;
+        plans.forget();
     }
 
     @Override
     public void close() {
         plans.close();
-        forwardPlan = null;
     }
 
     /** A memory in the caller's plain layout and, if the primitive wants another one, its own copy and a reorder. */

@@ -33,49 +33,46 @@ final class DnnlPooling implements AutoCloseable {
     private record Key(Shape shape, boolean training) {
     }
 
+    /** Also the plan of the last training forward pass: its workspace serves the backward pass. */
     private final Dnnl.Plans<Key, Plan> plans = new Dnnl.Plans<>(PLANS);
-    /** The plan of the last training forward pass: its workspace serves the backward pass. */
-    private Plan forwardPlan;
 
     /**
      * {@code out = pool(input)}, both contiguous NCHW float arrays; false (nothing written) where oneDNN has no JIT
      * kernel for this shape. With {@code training}, the backward pass can follow.
      */
     boolean forward(Shape shape, INDArray input, INDArray out, boolean training) {
-        forwardPlan = null; // making this pass's plan may close the last one
         Key key = new Key(shape, training);
-        Plan plan = plans.get(key, () -> Plan.make(key));
+        Plan plan = plans.forPass(key, () -> Plan.make(key));
         if (plan == null) {
             return false;
         }
         Dnnl.matchBlasThreads();
         plan.forward(input, out);
-        forwardPlan = training ? plan : null;
+        if (training) {
+            plans.pend(plan);
+        }
         return true;
     }
 
     /** Whether {@link #backward} can run for the last training forward pass, which had this shape. */
     boolean canGoBack(Shape shape) {
-        return forwardPlan != null && forwardPlan.key.shape().equals(shape);
+        Plan pending = plans.pending();
+        return pending != null && pending.key.shape().equals(shape);
     }
 
     /** The input's gradient {@code epsilonNext} from the output's, {@code epsilon}, for the last training pass. */
     void backward(INDArray epsilon, INDArray epsilonNext) {
-        Plan plan = forwardPlan;
-        forwardPlan = null;
-        Dnnl.matchBlasThreads();
-        plan.backward(epsilon, epsilonNext);
+        plans.takePending().backward(epsilon, epsilonNext);
     }
 
     /** Forgets the last forward pass (the layer was cleared). */
     void forget() {
-        forwardPlan = null;
+        plans.forget();
     }
 
     @Override
     public void close() {
         plans.close();
-        forwardPlan = null;
     }
 
     /** One shape's primitives: the forward pass and, for training, the backward pass and max pooling's workspace. */

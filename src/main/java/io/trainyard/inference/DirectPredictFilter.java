@@ -86,15 +86,21 @@ final class DirectPredictFilter extends OncePerRequestFilter implements Ordered 
     }
 
     @Override
-    protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !enabled || !"POST".equals(request.getMethod()) || !plain(request) || route(request) == null;
-    }
-
-    @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        Matcher route = route(request);
-        byte[] body = request.getInputStream().readNBytes((int) request.getContentLengthLong());
+        Matcher route = enabled && "POST".equals(request.getMethod()) && plain(request) ? route(request) : null;
+        if (route == null) {
+            chain.doFilter(request, response);
+            return;
+        }
+        byte[] body;
+        try {
+            body = request.getInputStream().readNBytes((int) request.getContentLengthLong());
+        } catch (IOException e) {
+            // A body that stopped arriving: MVC reads the stream again and answers as for any unreadable body.
+            chain.doFilter(request, response);
+            return;
+        }
         PredictRequest predict = PredictBodyConverter.scan(body);
         if (predict == null) {
             chain.doFilter(new Replayed(request, body), response);

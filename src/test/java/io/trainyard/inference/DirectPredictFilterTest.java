@@ -8,7 +8,10 @@ import io.trainyard.security.CurrentTeam;
 import io.trainyard.support.Http;
 import io.trainyard.support.PostgresIntegrationTest;
 import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.ServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -196,6 +199,22 @@ class DirectPredictFilterTest {
         filter.doFilter(request, response, chain);
 
         assertThat(response.getContentAsString()).isEqualTo("mvc");
+    }
+
+    @Test
+    void aBodyThatFailsToArriveGoesToMvc() throws Exception {
+        MockHttpServletRequest plain = post("/api/v1/models/" + mlp + "/predict", "{\"instances\": [[1,2,3,4]]}");
+        HttpServletRequestWrapper failing = new HttpServletRequestWrapper(plain) {
+            @Override
+            public ServletInputStream getInputStream() throws IOException {
+                throw new IOException("read timed out");
+            }
+        };
+        AtomicReference<ServletRequest> passedOn = new AtomicReference<>();
+
+        filter.doFilter(failing, new MockHttpServletResponse(), (req, res) -> passedOn.set(req));
+
+        assertThat(passedOn.get()).isSameAs(failing);
     }
 
     private static MockHttpServletRequest post(String path, String body) {
