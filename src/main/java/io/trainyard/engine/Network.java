@@ -283,7 +283,10 @@ public final class Network {
         }
     }
 
-    /** The network as it was when {@link #snapshot} was called; {@link #save} may run on any thread, once. */
+    /**
+     * The network as it was when {@link #snapshot} was called; {@link #save} may run on any thread, and writes the
+     * same bytes each time.
+     */
     public static final class Snapshot implements AutoCloseable {
 
         private final String layout;

@@ -30,9 +30,12 @@ public class FileSystemObjectStore implements ObjectStore {
     private static final int BUFFER = 1 << 20;
 
     private final Path root;
+    /** The block size for writes past the page cache, or 0 where the file system does not take them. */
+    private final int directBlock;
 
     public FileSystemObjectStore(Path root) throws IOException {
         this.root = Files.createDirectories(root).toRealPath();
+        this.directBlock = DirectFileOutputStream.blockSizeIn(this.root, TEMP_SUFFIX);
     }
 
     @Override
@@ -49,10 +52,7 @@ public class FileSystemObjectStore implements ObjectStore {
         MessageDigest digest = Sha256.digest();
         long size;
         try {
-            // Buffered: a zip writer hands over 512-byte pieces, one system call each without a buffer (43,000 for
-            // a 22 MB checkpoint, most of the background writer's CPU).
-            try (OutputStream out = new DigestOutputStream(
-                    new BufferedOutputStream(Files.newOutputStream(temp), BUFFER), digest)) {
+            try (OutputStream out = new DigestOutputStream(open(temp), digest)) {
                 content.writeTo(out);
             }
             size = Files.size(temp);
@@ -68,6 +68,17 @@ public class FileSystemObjectStore implements ObjectStore {
             Files.deleteIfExists(temp);
         }
         return new StoredObject(key, size, Sha256.hex(digest));
+    }
+
+    /**
+     * Buffered either way: a zip writer hands over 512-byte pieces, one system call each without a buffer (43,000
+     * for a 22 MB checkpoint, most of the background writer's CPU). Past the page cache where the file system allows.
+     */
+    private OutputStream open(Path temp) throws IOException {
+        if (directBlock > 0) {
+            return DirectFileOutputStream.create(temp, directBlock, BUFFER);
+        }
+        return new BufferedOutputStream(Files.newOutputStream(temp), BUFFER);
     }
 
     @Override

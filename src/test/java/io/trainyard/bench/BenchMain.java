@@ -171,6 +171,11 @@ public final class BenchMain {
 
     // ---- the engine's public API (what the job runner calls per batch) ---------------------------------
 
+    /** The benchmark's MLP (bench/specs/mlp.json), for benchmarks outside this package. */
+    public static Network mlp(Path specs) throws IOException {
+        return network(specs, BenchNets.MLP, 1);
+    }
+
     static Network network(Path specs, BenchNets net, int epochs) throws IOException {
         ObjectNode spec = (ObjectNode) JSON.readTree(Files.readString(specs.resolve(net.id() + ".json")));
         ObjectNode input = spec.putObject("input");
