@@ -101,15 +101,17 @@ def main():
 
     def interleaved(net):
         """Checkpoint overhead per repeat, %, inside one job with a checkpoint every 2nd epoch: a checkpoint's pause
-        and background write fall in the epoch after it (metrics are recorded first), so intervals 2, 4, 6 between
-        epoch ends carry one each and intervals 1, 3, 5 none."""
+        and background write fall in the epoch after it (metrics are recorded first), so the 2nd, 4th, ... interval
+        between epoch ends carries one each and the others none. Each interval with a checkpoint is compared with the
+        mean of its two neighbours without (an A-B-A design): a job whose epochs drift slower or faster over its run
+        biases a comparison with only the interval before by the drift, either way."""
         out = []
         for r in train[(net, "service-every2")].values():
             ends = r.get("epochEnds") or []
             gaps = [b - a for a, b in zip(ends, ends[1:])]
-            with_ckpt, without = gaps[1::2], gaps[0::2][:len(gaps[1::2])]
-            if with_ckpt and without:
-                out.append((statistics.mean(with_ckpt) / statistics.mean(without) - 1) * 100)
+            ratios = [gaps[i] / ((gaps[i - 1] + gaps[i + 1]) / 2) for i in range(1, len(gaps) - 1, 2)]
+            if ratios:
+                out.append((statistics.mean(ratios) - 1) * 100)
         return out
 
     def overhead(net):
@@ -196,9 +198,9 @@ def main():
       "(their first epochs, before any checkpoint, differ as much), so *each job against its own first epoch* "
       "compares the jobs' steady wall time per epoch, each divided by its own first epoch's training time; the goal "
       "row used it until the *interleaved* measure: one job with a checkpoint every 2nd epoch "
-      f"({os.environ.get('BENCH_INTERLEAVED_EPOCHS', '7')} epochs), the mean wall time of the epochs that follow a checkpoint "
-      "against the epochs that do not, in the same job — the least exposed to drift, and what the goal row uses "
-      "now. Write/restore: `Network.save` to a file with fsync and `Network.load` back, in the "
+      f"({os.environ.get('BENCH_INTERLEAVED_EPOCHS', '10')} epochs): the wall time of each epoch that follows a "
+      "checkpoint against the mean of the two epochs around it, which follow none, in the same job — the least "
+      "exposed to drift, and what the goal row uses now. Write/restore: `Network.save` to a file with fsync and `Network.load` back, in the "
       "bare-DL4J JVM (5 times, median); size: the service's checkpoint object (`sizeBytes`).\n")
     w("| net | epoch (s, training only) | overhead at 1 checkpoint/epoch (goal ≤ 3.5 %) | seconds per checkpoint in the job | "
       "epoch length at which it is 3.5 % | overhead, each job against its own first epoch | "
