@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# What a serving batcher's changing batch sizes cost engine/DnnlConvolution, which keeps primitives for two shapes:
+# What a serving batcher's changing batch sizes cost engine/DnnlConvolution (serving plans for up to 64 batch sizes):
 # LeNet's second convolution, forward only, 500 calls at batch 16 against 500 at random batches of 1-32, four rounds.
 # Usage: bench/experiments/dnnl-plan-churn/run.sh   (after ./mvnw -DskipTests package)
 set -euo pipefail

@@ -165,6 +165,11 @@ final class Dnnl {
             return plan;
         }
 
+        /** How many plans are kept. */
+        int size() {
+            return plans.size();
+        }
+
         /** The plan for a forward pass: forgets the pending one first, since making this one may close it. */
         P forPass(K key, Supplier<P> make) {
             pending = null;

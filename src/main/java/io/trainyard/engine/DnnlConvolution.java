@@ -10,6 +10,7 @@ import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.reorder;
 import org.bytedeco.dnnl.stream;
 import org.bytedeco.dnnl.global.dnnl;
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -22,7 +23,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * the source and the weights as the forward pass laid them out serve both backward primitives, the output
  * gradient is reordered once for both, and outputs are written in oneDNN's layout and reordered once into the
  * NCHW arrays DL4J and the other layers read. Primitives are created once per input shape and kept for the last
- * two; serving gets forward-only ones.
+ * two; serving gets forward-only ones, kept for up to {@link #SERVING_PLANS} batch sizes.
  *
  * <p>An instance belongs to one layer, which one thread uses at a time. What oneDNN allocated is freed when a plan is
  * evicted or, with the layer, by JavaCPP's deallocators.
@@ -35,6 +36,14 @@ final class DnnlConvolution implements AutoCloseable {
      * oneDNN's copies of the arrays it reorders (for LeNet's second convolution about 1 MB), so few are kept.
      */
     private static final int PLANS = 2;
+    /**
+     * Batch sizes an instance keeps serving (forward-only) primitives for: as many as a dynamic batcher makes by
+     * default (1 to 64). Making a plan cost LeNet's second convolution ~0.1 ms, a quarter of its forward pass at batch
+     * 16, and a batcher's batch sizes change from call to call ({@code bench/experiments/dnnl-plan-churn}). Serving
+     * plans hold no array copies of their own: they share one {@link Scratch}, so this many costs about one plan's
+     * buffers.
+     */
+    static final int SERVING_PLANS = 64;
     /**
      * The layout the primitives get their activations (source, output and their gradients) in. With AVX-512 kernels,
      * channels-last ({@code acdb}): oneDNN 2.5 then runs LeNet's second convolution forward in {@code brgconv}, and
@@ -73,6 +82,9 @@ final class DnnlConvolution implements AutoCloseable {
     private final Backward backward;
     /** Also the plan of the last training forward pass: the backward pass reads its source and weights. */
     private final Dnnl.Plans<Key, Plan> plans = new Dnnl.Plans<>(PLANS);
+    private final Dnnl.Plans<Key, Plan> serving = new Dnnl.Plans<>(SERVING_PLANS);
+    /** The reordered source, weights and output of every serving plan: one plan runs at a time. */
+    private final Scratch scratch = new Scratch();
 
     /** {@code backward}: the gradients this layer will ask of {@link #backward}. */
     DnnlConvolution(Backward backward) {
@@ -98,7 +110,8 @@ final class DnnlConvolution implements AutoCloseable {
      */
     void forward(Shape shape, INDArray input, INDArray weights, INDArray bias, INDArray z, boolean training) {
         Key key = shape.key(training && backward != Backward.NONE);
-        Plan plan = plans.forPass(key, () -> new Plan(shape, key, backward == Backward.ALL));
+        Plan plan = key.training() ? plans.forPass(key, () -> new Plan(shape, key, backward == Backward.ALL, null))
+                : serving.get(key, () -> new Plan(shape, key, false, scratch));
         Dnnl.matchBlasThreads();
         plan.forward(input, weights, bias, z);
         if (key.training()) {
@@ -130,26 +143,55 @@ final class DnnlConvolution implements AutoCloseable {
     @Override
     public void close() {
         plans.close();
+        serving.close();
+        scratch.close();
     }
 
-    /** A memory in the caller's plain layout and, if the primitive wants another one, its own copy and a reorder. */
+    /** Serving plans made so far and still kept; for tests. */
+    int servingPlans() {
+        return serving.size();
+    }
+
+    /**
+     * A memory in the caller's plain layout and, if the primitive wants another one, a copy in that layout and a
+     * reorder. The copy is the plan's own, or with a {@link Scratch} a slot of it, bound before each use.
+     */
     private static final class Operand {
         final memory user;
         final memory inner;
         final reorder reorder;
+        private final Scratch scratch;
+        private final int slot;
+        private final long bytes;
 
         /**
          * {@code toInner}: the caller's array is read (source, weights, gradients in); else written (outputs). What
          * it allocates is closed with {@code plan}.
          */
         Operand(memory.desc plain, memory.desc wanted, boolean toInner, Dnnl.Owned plan) {
+            this(plain, wanted, toInner, plan, null, 0);
+        }
+
+        Operand(memory.desc plain, memory.desc wanted, boolean toInner, Dnnl.Owned plan, Scratch scratch, int slot) {
             user = plan.own(new memory(plain, ENGINE, (Pointer) null));
             if (wanted.equals(plain)) {
                 inner = user;
                 reorder = null;
+                this.scratch = null;
             } else {
-                inner = plan.own(new memory(wanted, ENGINE));
+                inner = plan.own(scratch == null ? new memory(wanted, ENGINE)
+                        : new memory(wanted, ENGINE, (Pointer) null));
                 reorder = plan.own(toInner ? new reorder(user, inner) : new reorder(inner, user));
+                this.scratch = scratch;
+            }
+            this.slot = slot;
+            this.bytes = wanted.get_size();
+        }
+
+        /** Points the copy at its slot of the scratch (which may have grown since); nothing without one. */
+        void bind() {
+            if (scratch != null) {
+                inner.set_data_handle(scratch.address(slot, bytes));
             }
         }
 
@@ -230,9 +272,9 @@ final class DnnlConvolution implements AutoCloseable {
 
         /**
          * With {@code key.training()}, the backward pass for the weights too, and with {@code inputGradient} for the
-         * input.
+         * input. With a {@code scratch} (serving plans), the reordered arrays live there instead of in the plan.
          */
-        Plan(Shape s, Key key, boolean inputGradient) {
+        Plan(Shape s, Key key, boolean inputGradient, Scratch scratch) {
             this.key = key;
             Descs d = new Descs(s);
             dnnl.prop_kind kind = key.training() ? dnnl.prop_kind.forward_training
@@ -244,10 +286,10 @@ final class DnnlConvolution implements AutoCloseable {
                             d.dstAny, d.strides, d.dilates, d.left, d.right);
             forwardDesc = own(new convolution_forward.primitive_desc(fd, ENGINE));
             forward = own(new convolution_forward(forwardDesc));
-            src = new Operand(d.srcPlain, forwardDesc.src_desc(), true, this);
-            weights = new Operand(d.weightsPlain, forwardDesc.weights_desc(), true, this);
+            src = new Operand(d.srcPlain, forwardDesc.src_desc(), true, this, scratch, Scratch.SRC);
+            weights = new Operand(d.weightsPlain, forwardDesc.weights_desc(), true, this, scratch, Scratch.WEIGHTS);
             bias = d.bias ? own(new memory(d.biasPlain, ENGINE, (Pointer) null)) : null;
-            dst = new Operand(d.dstPlain, forwardDesc.dst_desc(), false, this);
+            dst = new Operand(d.dstPlain, forwardDesc.dst_desc(), false, this, scratch, Scratch.DST);
             forwardArgs.put(dnnl.DNNL_ARG_SRC, src.inner);
             forwardArgs.put(dnnl.DNNL_ARG_WEIGHTS, weights.inner);
             if (bias != null) {
@@ -259,6 +301,9 @@ final class DnnlConvolution implements AutoCloseable {
         }
 
         void forward(INDArray input, INDArray w, INDArray b, INDArray z) {
+            src.bind();
+            weights.bind();
+            dst.bind();
             src.read(stream, input);
             weights.read(stream, w);
             if (bias != null) {
@@ -368,6 +413,47 @@ final class DnnlConvolution implements AutoCloseable {
             }
             primitive.execute(plan.stream, args);
             diffWeights.write(plan.stream);
+        }
+    }
+
+    /**
+     * Native buffers for the reordered source, weights and output, shared by a layer's serving plans (one runs at a
+     * time): each slot grows to the largest plan that used it, and a plan binds its copies to the slots before each
+     * pass. Aligned to 64 bytes, as oneDNN aligns what it allocates itself.
+     */
+    static final class Scratch implements AutoCloseable {
+        static final int SRC = 0;
+        static final int WEIGHTS = 1;
+        static final int DST = 2;
+        private static final int ALIGN = 64;
+
+        private final BytePointer[] buffers = new BytePointer[3];
+        /** Each buffer from its first aligned byte. */
+        private final Pointer[] aligned = new Pointer[3];
+
+        Pointer address(int slot, long bytes) {
+            BytePointer buffer = buffers[slot];
+            if (buffer == null || buffer.capacity() < bytes + ALIGN) {
+                if (buffer != null) {
+                    buffer.close();
+                }
+                buffer = new BytePointer(bytes + ALIGN);
+                buffers[slot] = buffer;
+                long skip = -buffer.address() & (ALIGN - 1);
+                aligned[slot] = new BytePointer(buffer).position(skip);
+            }
+            return aligned[slot];
+        }
+
+        @Override
+        public void close() {
+            for (int i = 0; i < buffers.length; i++) {
+                if (buffers[i] != null) {
+                    buffers[i].close();
+                    buffers[i] = null;
+                    aligned[i] = null;
+                }
+            }
         }
     }
 }

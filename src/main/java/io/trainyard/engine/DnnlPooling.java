@@ -18,8 +18,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * in its {@code simple_nchw} C++ code, 3.9 ms forward for that pooling.
  *
  * <p>Max pooling's training pass keeps oneDNN's workspace (where each maximum came from) for the backward pass.
- * Primitives are made once per shape and kept for the last two; an instance belongs to one layer, used by one
- * thread at a time.
+ * Primitives are made once per shape and kept for the last two training shapes and up to
+ * {@link DnnlConvolution#SERVING_PLANS} serving ones (a dynamic batcher's batch sizes change from call to call, and a
+ * plan cost LeNet's second pooling ~35 µs, more than half its forward pass; serving plans allocate nothing). An
+ * instance belongs to one layer, used by one thread at a time.
  */
 final class DnnlPooling implements AutoCloseable {
 
@@ -35,6 +37,7 @@ final class DnnlPooling implements AutoCloseable {
 
     /** Also the plan of the last training forward pass: its workspace serves the backward pass. */
     private final Dnnl.Plans<Key, Plan> plans = new Dnnl.Plans<>(PLANS);
+    private final Dnnl.Plans<Key, Plan> serving = new Dnnl.Plans<>(DnnlConvolution.SERVING_PLANS);
 
     /**
      * {@code out = pool(input)}, both contiguous NCHW float arrays; false (nothing written) where oneDNN has no JIT
@@ -42,7 +45,7 @@ final class DnnlPooling implements AutoCloseable {
      */
     boolean forward(Shape shape, INDArray input, INDArray out, boolean training) {
         Key key = new Key(shape, training);
-        Plan plan = plans.forPass(key, () -> Plan.make(key));
+        Plan plan = training ? plans.forPass(key, () -> Plan.make(key)) : serving.get(key, () -> Plan.make(key));
         if (plan == null) {
             return false;
         }
@@ -73,6 +76,12 @@ final class DnnlPooling implements AutoCloseable {
     @Override
     public void close() {
         plans.close();
+        serving.close();
+    }
+
+    /** Serving plans made so far and still kept; for tests. */
+    int servingPlans() {
+        return serving.size();
     }
 
     /** One shape's primitives: the forward pass and, for training, the backward pass and max pooling's workspace. */

@@ -12,8 +12,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * {@link DnnlConvolution} against a convolution written out as loops: forward, input, weight and bias gradients, with
- * stride, padding (the right edge truncated) and dilation, over more batch sizes than one instance keeps primitives
- * for. {@code LeanLayersTest} compares whole layers with DL4J's.
+ * stride, padding (the right edge truncated) and dilation, over more batch sizes than one instance keeps training
+ * primitives for. {@code LeanLayersTest} compares whole layers with DL4J's.
  */
 class DnnlConvolutionTest {
 
@@ -56,8 +56,9 @@ class DnnlConvolutionTest {
         int outH = (inH + 2 * padding[0] - (kernel[0] - 1) * dilation[0] - 1) / stride[0] + 1;
         int outW = (inW + 2 * padding[1] - (kernel[1] - 1) * dilation[1] - 1) / stride[1] + 1;
         try (DnnlConvolution conv = new DnnlConvolution(backward)) {
-            // Six shapes, trained and served, through one instance, which keeps two plans: evicted plans are closed
-            // and made again.
+            // Six shapes, trained and served, through one instance, which keeps two training plans: evicted plans are
+            // closed and made again. Serving plans are all kept, sharing buffers that grow with the batch: the plans
+            // for 5 and 1 run again after they grew.
             for (int batch : new int[] {5, 1, 3, 7, 2, 6, 5, 1}) {
                 Nd4j.getRandom().setSeed(batch);
                 INDArray input = Nd4j.rand(DataType.FLOAT, batch, inDepth, inH, inW).subi(0.5);
@@ -124,6 +125,7 @@ class DnnlConvolutionTest {
                 assertClose(weightGrad, expectedW, "weight gradient, batch " + batch);
                 assertClose(biasGrad, expectedB, "bias gradient, batch " + batch);
             }
+            assertThat(conv.servingPlans()).as("serving plans kept, one per batch size").isEqualTo(6);
         }
     }
 
