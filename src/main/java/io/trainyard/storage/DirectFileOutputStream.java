@@ -8,7 +8,10 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Objects;
+import java.util.Queue;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * A new file written with {@code O_DIRECT}: whole aligned blocks go from one buffer of ours to the disk, past the
@@ -19,8 +22,13 @@ import java.util.UUID;
  */
 final class DirectFileOutputStream extends OutputStream {
 
+    /** Buffers of closed streams, for the next ones: a new one is zeroed and faulted in (1 MB) and freed only by GC. */
+    private static final Queue<ByteBuffer> FREE = new ConcurrentLinkedQueue<>();
+    private static final int KEPT = 4;
+
     private final FileChannel channel;
     private final ByteBuffer buffer;
+    private final int size;
     private final int block;
     private long length;
     private boolean closed;
@@ -28,8 +36,17 @@ final class DirectFileOutputStream extends OutputStream {
     private DirectFileOutputStream(FileChannel channel, int block, int capacity) {
         this.channel = channel;
         this.block = block;
-        int size = Math.max(block, capacity / block * block);
-        this.buffer = ByteBuffer.allocateDirect(size + block).alignedSlice(block);
+        this.size = Math.max(block, capacity / block * block);
+        this.buffer = buffer(size, block).limit(size);
+    }
+
+    private static ByteBuffer buffer(int size, int block) {
+        for (ByteBuffer b = FREE.poll(); b != null; b = FREE.poll()) {
+            if (b.capacity() >= size && b.alignmentOffset(0, block) == 0) {
+                return b.clear();
+            }
+        }
+        return ByteBuffer.allocateDirect(size + block).alignedSlice(block);
     }
 
     /** Creates {@code file} (it must not exist) for writing past the page cache, in blocks of {@code block} bytes. */
@@ -66,6 +83,7 @@ final class DirectFileOutputStream extends OutputStream {
 
     @Override
     public void write(int b) throws IOException {
+        ensureOpen();
         if (!buffer.hasRemaining()) {
             drain();
         }
@@ -75,6 +93,8 @@ final class DirectFileOutputStream extends OutputStream {
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
+        ensureOpen();
+        Objects.checkFromIndexSize(off, len, b.length);
         while (len > 0) {
             if (!buffer.hasRemaining()) {
                 drain();
@@ -93,7 +113,14 @@ final class DirectFileOutputStream extends OutputStream {
         while (buffer.hasRemaining()) {
             channel.write(buffer);
         }
-        buffer.clear();
+        buffer.clear().limit(size);
+    }
+
+    /** Its buffer may serve another stream once this one is closed. */
+    private void ensureOpen() throws IOException {
+        if (closed) {
+            throw new IOException("stream closed");
+        }
     }
 
     @Override
@@ -109,6 +136,10 @@ final class DirectFileOutputStream extends OutputStream {
             }
             drain();
             channel.truncate(length);
+        } finally {
+            if (FREE.size() < KEPT) {
+                FREE.offer(buffer);
+            }
         }
     }
 }

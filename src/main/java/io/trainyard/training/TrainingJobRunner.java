@@ -48,19 +48,22 @@ class TrainingJobRunner implements JobRunner {
     private final ModelPublisher publisher;
     private final TrainingProperties properties;
     private final JsonMapper json;
+    private final EngineWarmUp warmUp;
 
     TrainingJobRunner(SpecValidator specs, TrainingDataLoader dataLoader, CheckpointStore checkpoints,
-            ModelPublisher publisher, TrainingProperties properties, JsonMapper json) {
+            ModelPublisher publisher, TrainingProperties properties, JsonMapper json, EngineWarmUp warmUp) {
         this.specs = specs;
         this.dataLoader = dataLoader;
         this.checkpoints = checkpoints;
         this.publisher = publisher;
         this.properties = properties;
         this.json = json;
+        this.warmUp = warmUp;
     }
 
     @Override
     public Outcome run(ClaimedJob job, JobContext ctx) throws Exception {
+        warmUp.stop();
         TrainingSpec spec = json.readValue(job.spec(), TrainingSpec.class);
         NetworkPlan plan;
         try {

@@ -8,10 +8,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param progressInterval       how often a running job reports progress (epoch, samples/s, ETA) between epochs
  * @param defaultValidationFraction held out for validation when the spec names no validation data (0 for none)
  * @param defaultKeepLast        checkpoints kept when the spec's policy does not say
+ * @param warmUp                 train three small networks for a few seconds once the service is ready (where it has
+ *                               workers), so that the JIT has compiled the training step before the first job
  */
 @ConfigurationProperties(prefix = "trainyard.training")
 public record TrainingProperties(
         @DefaultValue("PT2S") Duration progressInterval,
         @DefaultValue("0.1") double defaultValidationFraction,
-        @DefaultValue("3") int defaultKeepLast) {
+        @DefaultValue("3") int defaultKeepLast,
+        @DefaultValue("true") boolean warmUp) {
 }

@@ -1,6 +1,7 @@
 package io.trainyard.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import com.sun.nio.file.ExtendedOpenOption;
@@ -77,13 +78,33 @@ class DirectFileOutputStreamTest {
         }
     }
 
+    /** A closed stream's buffer goes to the next stream: writing to it afterwards must not reach that one. */
     @Test
-    void closingTwiceWritesTheTailOnce() throws Exception {
+    void closingTwiceWritesTheTailOnceAndAClosedStreamTakesNoMore() throws Exception {
         Path file = folder.resolve("f");
         DirectFileOutputStream out = DirectFileOutputStream.create(file, block, block);
         out.write(new byte[] {1, 2, 3});
         out.close();
         out.close();
+        assertThatThrownBy(() -> out.write(4)).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> out.write(new byte[] {5}, 0, 1)).isInstanceOf(IOException.class);
         assertThat(Files.readAllBytes(file)).containsExactly(1, 2, 3);
+    }
+
+    /** Buffers are reused between streams: a shorter file after a longer one holds none of the longer one's bytes. */
+    @Test
+    void aReusedBufferCarriesNothingOver() throws Exception {
+        byte[] longer = new byte[5 * block + 7];
+        byte[] shorter = new byte[2 * block + 3];
+        new Random(5).nextBytes(longer);
+        new Random(6).nextBytes(shorter);
+        try (DirectFileOutputStream out = DirectFileOutputStream.create(folder.resolve("longer"), block, 1 << 20)) {
+            out.write(longer);
+        }
+        try (DirectFileOutputStream out = DirectFileOutputStream.create(folder.resolve("shorter"), block, 1 << 20)) {
+            out.write(shorter);
+        }
+        assertThat(Files.readAllBytes(folder.resolve("longer"))).isEqualTo(longer);
+        assertThat(Files.readAllBytes(folder.resolve("shorter"))).isEqualTo(shorter);
     }
 }

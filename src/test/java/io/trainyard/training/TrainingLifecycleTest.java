@@ -292,7 +292,8 @@ class TrainingLifecycleTest {
     @Test
     void earlyStoppingEndsAJobAsSucceededBeforeItsLastEpoch() throws Exception {
         String dataset = uploadIris();
-        String id = submit("stops-early", dataset, """
+        // A name of its own: the model's first version even when the test database keeps an earlier run's models.
+        String id = submit("stops-early-" + UUID.randomUUID().toString().substring(0, 6), dataset, """
                 {"task":{"type":"classification"},"layers":[{"type":"dense","units":8}],
                  "training":{"epochs":500,"batchSize":16,"seed":2,"validation":{"fraction":0.2},
                              "earlyStopping":{"metric":"validation_loss","patience":1,"minDelta":10.0}}}""");
