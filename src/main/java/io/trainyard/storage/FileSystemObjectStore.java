@@ -34,8 +34,13 @@ public class FileSystemObjectStore implements ObjectStore {
     private final int directBlock;
 
     public FileSystemObjectStore(Path root) throws IOException {
+        this(root, true);
+    }
+
+    /** {@code directWrites}: past the page cache where the file system takes it; false always buffers. */
+    public FileSystemObjectStore(Path root, boolean directWrites) throws IOException {
         this.root = Files.createDirectories(root).toRealPath();
-        this.directBlock = DirectFileOutputStream.blockSizeIn(this.root, TEMP_SUFFIX);
+        this.directBlock = directWrites ? DirectFileOutputStream.blockSizeIn(this.root, TEMP_SUFFIX) : 0;
     }
 
     @Override
@@ -147,7 +152,8 @@ public class FileSystemObjectStore implements ObjectStore {
 
     @Override
     public String describe() {
-        return "filesystem:" + root;
+        return "filesystem:" + root + (directBlock > 0 ? " (writes past the page cache, in blocks of " + directBlock
+                + " bytes)" : " (writes through the page cache)");
     }
 
     private Path resolve(String key) {

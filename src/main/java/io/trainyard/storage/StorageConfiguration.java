@@ -14,7 +14,8 @@ class StorageConfiguration {
     @Bean
     ObjectStore objectStore(StorageProperties properties) throws IOException {
         ObjectStore store = switch (properties.type()) {
-            case filesystem -> new FileSystemObjectStore(properties.filesystem().root());
+            case filesystem -> new FileSystemObjectStore(properties.filesystem().root(),
+                    properties.filesystem().directWrites());
             case s3 -> new S3ObjectStore(properties.s3());
         };
         log.info("Object store: {}", store.describe());

@@ -16,8 +16,12 @@ public record StorageProperties(
 
     public enum Type { filesystem, s3 }
 
-    /** @param root the folder that holds every object (default ./data/objects) */
-    public record Filesystem(@DefaultValue("./data/objects") Path root) {
+    /**
+     * @param root         the folder that holds every object (default ./data/objects)
+     * @param directWrites write objects past the page cache ({@code O_DIRECT}) where the file system takes it (default
+     *                     true); false always writes through the page cache
+     */
+    public record Filesystem(@DefaultValue("./data/objects") Path root, @DefaultValue("true") boolean directWrites) {
     }
 
     /**

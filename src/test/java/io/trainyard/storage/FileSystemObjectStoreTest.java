@@ -26,6 +26,19 @@ class FileSystemObjectStoreTest extends ObjectStoreContract {
         return store;
     }
 
+    /** The mode shows in the startup log line; switched off, objects always go through the page cache. */
+    @Test
+    void describesWhetherItWritesPastThePageCache() throws Exception {
+        boolean takesDirect = DirectFileOutputStream.blockSizeIn(root, ".part") > 0;
+        assertThat(store.describe()).contains(takesDirect ? "past the page cache" : "through the page cache");
+        FileSystemObjectStore buffered = new FileSystemObjectStore(root.resolve("buffered"), false);
+        assertThat(buffered.describe()).contains("through the page cache");
+        buffered.put("k", stream("through"));
+        try (var in = buffered.get("k")) {
+            assertThat(new String(in.readAllBytes())).isEqualTo("through");
+        }
+    }
+
     @Test
     void aFailedPutLeavesNeitherTheTargetNorATemporaryFile() throws Exception {
         store.put("k/v", stream("old"));

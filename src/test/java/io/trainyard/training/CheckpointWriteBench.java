@@ -5,6 +5,7 @@ import io.trainyard.engine.Batch;
 import io.trainyard.engine.Network;
 import io.trainyard.engine.Tensor;
 import io.trainyard.storage.FileSystemObjectStore;
+import io.trainyard.system.ThreadPriority;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
@@ -12,32 +13,150 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * What the service's checkpoint writer spends on one MLP checkpoint (22.4 MB): a snapshot of the bench MLP after a
+ * What the service's checkpoint writer costs for one MLP checkpoint (22.4 MB): a snapshot of the bench MLP after a
  * few Adam steps written as the service writes it ({@link CheckpointArchive#write} into the filesystem store, which
- * hashes and forces it), with the writing thread's CPU time and the wall time of each write. Nothing trains beside
- * it, so this is the writer's own cost, not what it costs training (CheckpointPriorityBench).
+ * hashes and forces it). Two modes:
  * <pre>
- * java -cp target/test-classes:target/classes:$(cat target/bench-classpath.txt) \
- *     io.trainyard.training.CheckpointWriteBench bench/specs [WRITES (12)] [FOLDER (a temporary one)]
+ * CP="target/test-classes:target/classes:$(cat target/bench-classpath.txt)"
+ * java -cp "$CP" io.trainyard.training.CheckpointWriteBench bench/specs alone [WRITES (12)] [FOLDER]
+ * java -cp "$CP" io.trainyard.training.CheckpointWriteBench bench/specs beside-training [ROUNDS (12)] [FOLDER]
  * </pre>
- * A benchmark, not a test: prints each write, then the medians over all but the first two (JIT warm-up).
+ * {@code alone}: the writing thread's CPU and wall time per write, nothing else running; the medians of all but the
+ * first two writes (JIT warm-up). {@code beside-training}: what a checkpoint costs the training beside it, with the
+ * store writing past the page cache and through it: segments of 32 MLP steps (about one short epoch) that start
+ * with a checkpoint, through one store or the other, on a writer thread at the lowest priority as in the service,
+ * or with none; the three kinds take turns in an order that rotates each round. Prints each kind's median segment
+ * and its overhead against the segments without a checkpoint. FOLDER (default: a temporary one, deleted after)
+ * holds the stores. A benchmark, not a test.
  */
 public final class CheckpointWriteBench {
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final CheckpointState STATE = new CheckpointState(1, 3, null, null,
+            List.of(new double[] {2.3, 2.2}), 1000);
+    private static final int STEPS = 32;
+
+    private enum Kind { NONE, THROUGH_PAGE_CACHE, PAST_PAGE_CACHE }
 
     private CheckpointWriteBench() {
     }
 
     public static void main(String[] args) throws Exception {
         Path specs = Path.of(args[0]);
-        int writes = args.length > 1 ? Integer.parseInt(args[1]) : 12;
-        Path root = args.length > 2 ? Files.createDirectories(Path.of(args[2]))
+        boolean alone = args[1].equals("alone");
+        int count = args.length > 2 ? Integer.parseInt(args[2]) : 12;
+        Path root = args.length > 3 ? Files.createDirectories(Path.of(args[3]))
                 : Files.createTempDirectory("checkpoint-write");
         Network network = BenchMain.mlp(specs);
+        Batch batch = randomBatch();
+        for (int i = 0; i < 3; i++) {
+            network.fitBatch(batch); // Adam's state exists, as at any checkpoint
+        }
+        try {
+            if (alone) {
+                alone(network, new FileSystemObjectStore(root.resolve("objects")), count);
+            } else {
+                besideTraining(network, batch, root, count);
+            }
+        } finally {
+            if (args.length <= 3) {
+                try (var files = Files.walk(root)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
+        }
+    }
+
+    private static void alone(Network network, FileSystemObjectStore store, int writes) throws Exception {
+        System.out.println("store: " + store.describe());
+        List<Double> cpu = new ArrayList<>();
+        List<Double> wall = new ArrayList<>();
+        for (int i = 0; i < writes; i++) {
+            try (Network.Snapshot snapshot = network.snapshot()) {
+                long c0 = THREADS.getCurrentThreadCpuTime();
+                long w0 = System.nanoTime();
+                long size = write(store, snapshot, i);
+                double c = (THREADS.getCurrentThreadCpuTime() - c0) / 1e6;
+                double w = (System.nanoTime() - w0) / 1e6;
+                System.out.printf("write %2d: CPU %5.1f ms, wall %5.1f ms, %d bytes%n", i + 1, c, w, size);
+                if (i >= 2) {
+                    cpu.add(c);
+                    wall.add(w);
+                }
+            }
+        }
+        System.out.printf("median of writes 3-%d: CPU %.1f ms, wall %.1f ms%n", writes, median(cpu), median(wall));
+    }
+
+    private static void besideTraining(Network network, Batch batch, Path root, int rounds) throws Exception {
+        FileSystemObjectStore through = new FileSystemObjectStore(root.resolve("through"), false);
+        FileSystemObjectStore past = new FileSystemObjectStore(root.resolve("past"), true);
+        System.out.println("stores: " + through.describe() + "; " + past.describe());
+        ExecutorService writer = Executors.newSingleThreadExecutor(r -> new Thread(() -> {
+            ThreadPriority.lowerCurrentThread(); // as the service's checkpoint writer
+            r.run();
+        }));
+        List<List<Double>> seconds = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        List<List<Double>> writerCpu = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        try {
+            for (int i = 0; i < 3 * STEPS; i++) {
+                network.fitBatch(batch);
+            }
+            for (int round = 0; round < rounds + 1; round++) {
+                for (int k = 0; k < 3; k++) {
+                    Kind kind = Kind.values()[(k + round) % 3];
+                    long t0 = System.nanoTime();
+                    Future<Double> writing = kind == Kind.NONE ? null
+                            : write(writer, kind == Kind.PAST_PAGE_CACHE ? past : through, network.snapshot(), round);
+                    for (int i = 0; i < STEPS; i++) {
+                        network.fitBatch(batch);
+                    }
+                    double s = (System.nanoTime() - t0) / 1e9;
+                    double cpu = writing == null ? 0 : writing.get();
+                    if (round > 0) { // the first round warms the writer up
+                        seconds.get(kind.ordinal()).add(s);
+                        writerCpu.get(kind.ordinal()).add(cpu);
+                    }
+                }
+            }
+        } finally {
+            writer.shutdown();
+        }
+        double none = median(seconds.get(0));
+        for (Kind kind : Kind.values()) {
+            List<Double> s = seconds.get(kind.ordinal());
+            System.out.printf("%-18s segment of %d steps: median %.3f s (%.3f–%.3f), overhead %+.1f %%, writer CPU "
+                    + "median %.1f ms%n", kind, STEPS, median(s), s.stream().mapToDouble(Double::doubleValue).min()
+                    .orElse(0), s.stream().mapToDouble(Double::doubleValue).max().orElse(0),
+                    100 * (median(s) / none - 1), median(writerCpu.get(kind.ordinal())));
+        }
+    }
+
+    /** Writes and closes {@code snapshot} on {@code writer}; the future gives the writer's CPU in ms. */
+    private static Future<Double> write(ExecutorService writer, FileSystemObjectStore store, Network.Snapshot snapshot,
+            int round) {
+        return writer.submit(() -> {
+            try (snapshot) {
+                long c0 = THREADS.getCurrentThreadCpuTime();
+                write(store, snapshot, round);
+                return (THREADS.getCurrentThreadCpuTime() - c0) / 1e6;
+            }
+        });
+    }
+
+    private static long write(FileSystemObjectStore store, Network.Snapshot snapshot, int i) throws Exception {
+        return store.write("checkpoints/bench/" + (i % 2) + ".zip",
+                out -> CheckpointArchive.write(out, snapshot, STATE, JSON)).size();
+    }
+
+    private static Batch randomBatch() {
         Random random = new Random(7);
         float[] x = new float[256 * 784];
         float[] y = new float[256 * 10];
@@ -47,36 +166,7 @@ public final class CheckpointWriteBench {
         for (int j = 0; j < 256; j++) {
             y[j * 10 + random.nextInt(10)] = 1f;
         }
-        Batch batch = new Batch(Tensor.of(x, 256, 784), Tensor.of(y, 256, 10));
-        for (int i = 0; i < 3; i++) {
-            network.fitBatch(batch); // Adam's state exists, as at any checkpoint
-        }
-        FileSystemObjectStore store = new FileSystemObjectStore(root);
-        JsonMapper json = JsonMapper.builder().build();
-        CheckpointState state = new CheckpointState(1, 3, null, null, List.of(new double[] {2.3, 2.2}), 1000);
-        List<Double> cpu = new ArrayList<>();
-        List<Double> wall = new ArrayList<>();
-        for (int i = 0; i < writes; i++) {
-            try (Network.Snapshot snapshot = network.snapshot()) {
-                long c0 = THREADS.getCurrentThreadCpuTime();
-                long w0 = System.nanoTime();
-                var stored = store.write("checkpoints/bench/" + (i % 2) + ".zip",
-                        out -> CheckpointArchive.write(out, snapshot, state, json));
-                double c = (THREADS.getCurrentThreadCpuTime() - c0) / 1e6;
-                double w = (System.nanoTime() - w0) / 1e6;
-                System.out.printf("write %2d: CPU %5.1f ms, wall %5.1f ms, %d bytes%n", i + 1, c, w, stored.size());
-                if (i >= 2) {
-                    cpu.add(c);
-                    wall.add(w);
-                }
-            }
-        }
-        System.out.printf("median of writes 3-%d: CPU %.1f ms, wall %.1f ms%n", writes, median(cpu), median(wall));
-        if (args.length <= 2) {
-            try (var files = Files.walk(root)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        return new Batch(Tensor.of(x, 256, 784), Tensor.of(y, 256, 10));
     }
 
     private static double median(List<Double> values) {
