@@ -38,10 +38,10 @@ final class DnnlConvolution implements AutoCloseable {
     private static final int PLANS = 2;
     /**
      * Batch sizes an instance keeps serving (forward-only) primitives for: every size a dynamic batcher makes up to
-     * a {@code max-batch-size} of 64 (the default is 32). Making a plan cost LeNet's second convolution ~0.1 ms, a quarter of its forward pass at batch
-     * 16, and a batcher's batch sizes change from call to call ({@code bench/experiments/dnnl-plan-churn}). Serving
-     * plans hold no array copies of their own: they share one {@link Scratch}, so this many costs about one plan's
-     * buffers.
+     * a {@code max-batch-size} of 64 (the default is 32). Making a plan cost LeNet's second convolution ~0.1 ms, a
+     * quarter of its forward pass at batch 16, and a batcher's batch sizes change from call to call
+     * ({@code bench/experiments/dnnl-plan-churn}). Serving plans hold no array copies of their own: they share one
+     * {@link Scratch}, so this many costs about one plan's buffers.
      */
     static final int SERVING_PLANS = 64;
     /**

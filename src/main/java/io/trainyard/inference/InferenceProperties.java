@@ -14,7 +14,7 @@ import org.springframework.util.unit.DataSize;
  * @param maxBatchSize      the most instances one network call takes (default 32); a single request with more
  *                          instances still runs, alone. Smaller than the concurrency it serves, so that one batch
  *                          computes while the HTTP threads parse the next: at 64 connections on 2 cores, 32 answered
- *                          16 % more requests than 64, with a lower p99 (docs/inference.md, "The batch size")
+ *                          16 % more requests than 64, with no worse a p99 (docs/inference.md, "The batch size")
  * @param maxQueueDelay     how long a batch that is not full waits for more requests (default PT0.0005S = 500 µs);
  *                          when requests are arriving concurrently (a lone caller never waits); requests that queue
  *                          while the network is busy are gathered regardless

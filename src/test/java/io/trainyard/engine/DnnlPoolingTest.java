@@ -32,7 +32,8 @@ class DnnlPoolingTest {
                                 float max = Float.NEGATIVE_INFINITY;
                                 for (int kh = 0; kh < 2; kh++) {
                                     for (int kw = 0; kw < 2; kw++) {
-                                        max = Math.max(max, x[((n * channels + c) * 8 + oh * 2 + kh) * 8 + ow * 2 + kw]);
+                                        int i = ((n * channels + c) * 8 + oh * 2 + kh) * 8 + ow * 2 + kw;
+                                        max = Math.max(max, x[i]);
                                     }
                                 }
                                 assertThat(y[((n * channels + c) * 4 + oh) * 4 + ow]).as("batch %d", batch)
