@@ -104,13 +104,6 @@ public record InferenceProperties(
         });
     }
 
-    /** Defaults throughout; tests override what they need. */
-    static InferenceProperties defaults() {
-        return new InferenceProperties(true, 64, Duration.ofNanos(500_000), Map.of(), 1024, 1000,
-                Duration.ofSeconds(30), 8, DataSize.ofGigabytes(2), Duration.ofSeconds(5), 2,
-                BatchPredictionSettings.defaults(), true);
-    }
-
     Batching batchingFor(String model) {
         ModelBatching m = models.get(model);
         if (m == null) {

@@ -26,6 +26,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
@@ -174,11 +176,11 @@ class DirectPredictFilterTest {
 
     @Test
     void switchedOffItPassesEveryRequestOn() throws Exception {
-        InferenceProperties defaults = InferenceProperties.defaults();
-        InferenceProperties off = new InferenceProperties(defaults.batching(), defaults.maxBatchSize(),
-                defaults.maxQueueDelay(), defaults.models(), defaults.maxInstances(), defaults.maxQueuedRequests(),
-                defaults.requestTimeout(), defaults.cacheMaxModels(), defaults.cacheMaxBytes(), defaults.resolveTtl(),
-                defaults.loaderThreads(), defaults.batchPredictions(), false);
+        // Bound as the application binds it: every other setting keeps its declared default.
+        InferenceProperties off = new Binder(new MapConfigurationPropertySource(
+                Map.of("trainyard.inference.direct-path", "false")))
+                .bindOrCreate("trainyard.inference", InferenceProperties.class);
+        assertThat(off.directPath()).isFalse();
         DirectPredictFilter switchedOff = new DirectPredictFilter(null, null, null, off);
         AtomicReference<ServletRequest> passedOn = new AtomicReference<>();
 
