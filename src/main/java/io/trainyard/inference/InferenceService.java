@@ -52,7 +52,7 @@ class InferenceService {
             }
             Instances.Parsed parsed = Instances.parseAll(instances, model.metadata().inputShape(),
                     properties.maxInstances());
-            Tensor input = ModelArtifact.features(model.metadata(), parsed.values(),
+            Tensor input = ModelArtifact.featuresInPlace(model.metadata(), parsed.values(),
                     parsed.values().length / model.metadata().inputShape().size());
             Tensor mask = parsed.mask();
             return new Served(model.key(), switch (operation) {

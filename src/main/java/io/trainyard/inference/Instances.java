@@ -55,7 +55,10 @@ final class Instances {
                     + ". Split it, or use POST /api/v1/models/{name}/batch-predictions for a whole dataset.");
         }
         int size = shape.size();
-        float[] out = new float[list.size() * size];
+        // Instances that are all arrays holding exactly the shape's numbers are already in the buffer in the layout
+        // wanted (document order is row-major): the buffer, when it holds nothing else, is the result, and filling
+        // it from itself only checks the structure.
+        float[] out = holdsExactly(instances, list, size) ? instances.values() : new float[list.size() * size];
         int[] lengths = new int[list.size()];
         List<Violation> violations = new ArrayList<>();
         for (int i = 0; i < list.size() && violations.size() < MAX_VIOLATIONS; i++) {
@@ -66,6 +69,24 @@ final class Instances {
             throw ApiException.invalid(violations);
         }
         return new Parsed(out, mask(lengths, shape));
+    }
+
+    /**
+     * Whether the buffer holds exactly {@code size} numbers per instance and nothing else, every instance an array.
+     * Each instance that passes validation then filled its own {@code size} values in order, so none is shorter
+     * (padded) and none is an object keyed by feature name (whose numbers are not in the buffer).
+     */
+    private static boolean holdsExactly(RawArray instances, RawArray.Arr list, int size) {
+        int total = list.size() * size;
+        if (instances.count() != total || instances.values().length != total || list.from() != 0) {
+            return false;
+        }
+        for (int i = 0; i < list.size(); i++) {
+            if (!(list.get(i) instanceof RawArray.Arr)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The mask of sequences given shorter than the model's length, or null when all are full length. */

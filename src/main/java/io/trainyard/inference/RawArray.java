@@ -53,11 +53,24 @@ final class RawArray {
     record Other(JsonNode node) implements Element {
     }
 
-    private float[] values = new float[1024];
+    /**
+     * The scanner's buffer, one per thread and reused: a request's numbers are copied out of it into an array of
+     * exactly their count, which {@link Instances} can then hand on as the input itself (docs/inference.md,
+     * "Fewer copies of a request's numbers"). A buffer grown past this many floats is not kept.
+     */
+    private static final int SCRATCH_KEPT = 1 << 14;
+    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[1024]);
+
+    private float[] values;
     private int count;
     private Arr root;
 
     private RawArray() {
+        this(new float[1024]);
+    }
+
+    private RawArray(float[] buffer) {
+        this.values = buffer;
     }
 
     /** The numbers read, in document order; {@link #count()} of them are valid. */
@@ -101,9 +114,16 @@ final class RawArray {
      * float32, malformed JSON), which the caller then leaves to Jackson.
      */
     static RawArray scan(JsonScanner in) {
-        RawArray raw = new RawArray();
+        RawArray raw = new RawArray(SCRATCH.get());
         raw.root = raw.scanArray(in, 0);
-        return raw.root == null ? null : raw;
+        if (raw.values.length <= SCRATCH_KEPT) {
+            SCRATCH.set(raw.values);
+        }
+        if (raw.root == null) {
+            return null;
+        }
+        raw.values = Arrays.copyOf(raw.values, raw.count);
+        return raw;
     }
 
     private Arr scanArray(JsonScanner in, int depth) {

@@ -43,7 +43,16 @@ public record ModelArtifact(Metadata metadata, byte[] network) {
      * takes them (images channels-last: {@code [b,H,W,C]}; features {@code [b,F]}; sequences {@code [b,T,F]}).
      */
     public static Tensor features(Metadata metadata, float[] values, int count) {
-        float[] x = metadata.normalizer().apply(values);
+        return featuresInPlace(metadata, values.clone(), count);
+    }
+
+    /**
+     * As {@link #features}, normalising {@code values} itself instead of a copy: for a caller whose array is its own
+     * to give away (a request's parsed instances), which saves a copy of every request's input.
+     */
+    public static Tensor featuresInPlace(Metadata metadata, float[] values, int count) {
+        metadata.normalizer().applyInPlace(values);
+        float[] x = values;
         int[] dims = metadata.inputShape().dims();
         return switch (metadata.inputShape().kind()) {
             case FEATURES -> Tensor.of(x, count, dims[0]);

@@ -49,6 +49,26 @@ class PredictBodyScanTest {
         assertThat(((RawArray.Arr) nested.root().get(0)).get(1)).isEqualTo(new RawArray.Arr(2, 2, 4, null));
     }
 
+    /** The scanner reads into a buffer it keeps per thread; what a request gets must be its own, of its size. */
+    @Test
+    void eachScanGetsItsOwnNumbersInAnArrayOfTheirCount() {
+        StringBuilder longer = new StringBuilder("{\"instances\": [[");
+        for (int i = 0; i < 3_000; i++) {
+            longer.append(i > 0 ? "," : "").append(i);
+        }
+        RawArray first = scan(longer.append("]]}").toString()).instances();
+        RawArray second = scan("{\"instances\": [[7, 8], [9, 10]]}").instances();
+        RawArray third = scan("{\"instances\": [[11]]}").instances();
+
+        assertThat(first.values()).hasSize(3_000);
+        assertThat(first.values()[0]).isZero();
+        assertThat(first.values()[2_999]).isEqualTo(2_999f);
+        assertThat(second.values()).containsExactly(7, 8, 9, 10);
+        assertThat(third.values()).containsExactly(11);
+        assertThat(scan("{\"instances\": [[1, \"x\"]]}")).isNull();
+        assertThat(second.values()).containsExactly(7, 8, 9, 10);
+    }
+
     @Test
     void everyNumberIsTheFloatJacksonReads() {
         Random random = new Random(7);
