@@ -1,4 +1,4 @@
-# Sourced by run.sh and tail-probe.sh: a working folder with the benchmark MLP registered in it, and the packaged
+# Sourced by run.sh, tail-probe.sh and the serving experiments (serving-profile, request-costs): a working folder with the benchmark MLP registered in it, and the packaged
 # service started there. Needs repo, jar, OUT_DIR and PORT; JAVA_OPTS and SERVER_OPTS are optional.
 work=$(mktemp -d /tmp/trainyard-bench-server-XXXX)
 echo "server folder: $work" >&2
@@ -29,4 +29,13 @@ start_server() { # $1 = batching true|false; returns once the service is ready
     sleep 1
   done
   echo "server did not start" >&2; cat "$OUT_DIR/server-batching-$1.log" >&2; exit 1
+}
+
+serve_warm() { # $1 = batching, $2 = seconds of JIT warm-up: the model registered, the server started and loaded at
+  # 64 connections; sets url and lua for the caller's own wrk runs
+  register_bench_model
+  start_server "$1"
+  url="http://127.0.0.1:$PORT/api/v1/models/bench-mlp/predict"
+  lua="$repo/bench/inference/predict.lua"
+  wrk -t2 -c64 -d"$2" -s "$lua" "$url" > /dev/null
 }

@@ -14,11 +14,7 @@ mkdir -p "$OUT_DIR"
 jar="${JAR:-$(realpath "$(ls target/trainyard-*.jar | grep -v -e '-plain.jar' -e '.original' | head -1)")}"
 # shellcheck source=../../inference/server.sh
 . "$repo/bench/inference/server.sh"
-register_bench_model
-start_server "${1:-true}"
-url="http://127.0.0.1:$PORT/api/v1/models/bench-mlp/predict"
-lua="$repo/bench/inference/predict.lua"
-wrk -t2 -c64 -d"${WARM:-45s}" -s "$lua" "$url" > /dev/null
+serve_warm "${1:-true}" "${WARM:-45s}"
 for i in 1 2; do
   wrk -t2 -c64 -d14s --latency -s "$lua" "$url" > "$OUT_DIR/wrk$i.txt" &
   w=$!

@@ -15,11 +15,7 @@ jar="$(realpath "$(ls target/trainyard-*.jar | grep -v -e '-plain.jar' -e '.orig
 JAVA_OPTS="${JAVA_OPTS:-} -XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit -XX:+PreserveFramePointer"
 # shellcheck source=../../inference/server.sh
 . "$repo/bench/inference/server.sh"
-register_bench_model
-start_server "$batching"
-url="http://127.0.0.1:$PORT/api/v1/models/bench-mlp/predict"
-lua="$repo/bench/inference/predict.lua"
-wrk -t2 -c64 -d"${JIT_WARMUP:-60s}" -s "$lua" "$url" > /dev/null
+serve_warm "$batching" "${JIT_WARMUP:-60s}"
 wrk -t2 -c64 -d"$((seconds + 4))s" --latency -s "$lua" "$url" > "$OUT_DIR/wrk.txt" &
 wrk_pid=$!
 sleep 2
