@@ -3,7 +3,6 @@
 
 With several .jsonl files: service / bare DL4J per repeat, pooled over those runs."""
 import json
-import os
 import statistics
 import sys
 from collections import defaultdict
@@ -198,7 +197,8 @@ def main():
       "(their first epochs, before any checkpoint, differ as much), so *each job against its own first epoch* "
       "compares the jobs' steady wall time per epoch, each divided by its own first epoch's training time; the goal "
       "row used it until the *interleaved* measure: one job with a checkpoint every 2nd epoch "
-      f"({os.environ.get('BENCH_INTERLEAVED_EPOCHS', '10')} epochs): the wall time of each epoch that follows a "
+      f"({max((len(r.get('epochEnds') or []) for (_, c), rs in train.items() if c == 'service-every2' for r in rs.values()), default='?')} "
+      "epochs): the wall time of each epoch that follows a "
       "checkpoint against the mean of the two epochs around it, which follow none, in the same job — the least "
       "exposed to drift, and what the goal row uses now. Write/restore: `Network.save` to a file with fsync and `Network.load` back, in the "
       "bare-DL4J JVM (5 times, median); size: the service's checkpoint object (`sizeBytes`).\n")

@@ -52,12 +52,12 @@ public record ModelArtifact(Metadata metadata, byte[] network) {
      */
     public static Tensor featuresInPlace(Metadata metadata, float[] values, int count) {
         metadata.normalizer().applyInPlace(values);
-        float[] x = values;
         int[] dims = metadata.inputShape().dims();
         return switch (metadata.inputShape().kind()) {
-            case FEATURES -> Tensor.of(x, count, dims[0]);
-            case SEQUENCE -> Tensor.of(x, count, dims[0], dims[1]);
-            case IMAGE -> Tensor.of(channelsLast(x, count, dims[0], dims[1], dims[2]), count, dims[1], dims[2], dims[0]);
+            case FEATURES -> Tensor.of(values, count, dims[0]);
+            case SEQUENCE -> Tensor.of(values, count, dims[0], dims[1]);
+            case IMAGE -> Tensor.of(channelsLast(values, count, dims[0], dims[1], dims[2]), count, dims[1], dims[2],
+                    dims[0]);
         };
     }
 

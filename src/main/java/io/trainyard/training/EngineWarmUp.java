@@ -6,7 +6,9 @@ import io.trainyard.engine.Tensor;
 import io.trainyard.jobs.JobsProperties;
 import io.trainyard.spec.SpecValidator;
 import io.trainyard.spec.TrainingSpec;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -110,18 +112,21 @@ class EngineWarmUp {
         }
     }
 
-    /** Trains each family's network for its steps; returns the steps taken. Stops early when {@link #stop}ped. */
-    int train() {
+    /**
+     * Trains each family's network for its steps; returns the steps each took. Stops early when {@link #stop}ped. A
+     * family that fails is logged and skipped: only the first job's speed is at stake, and the JIT then warms up on it.
+     */
+    Map<String, Integer> train() {
         long start = System.nanoTime();
-        int steps = 0;
-        try {
-            for (Family family : FAMILIES) {
-                steps += train(family);
+        Map<String, Integer> steps = new LinkedHashMap<>();
+        for (Family family : FAMILIES) {
+            try {
+                steps.put(family.name(), train(family));
+            } catch (RuntimeException | LinkageError e) {
+                log.warn("Training warm-up of the {} network failed; the first job will warm it up itself",
+                        family.name(), e);
+                steps.put(family.name(), 0);
             }
-        } catch (RuntimeException | LinkageError e) {
-            // Only the first job's speed is at stake; the JIT warms up on it instead.
-            log.warn("Training warm-up failed after {} steps; the first job will warm the engine up itself", steps, e);
-            return steps;
         }
         log.info("Engine warmed up: {} training steps of small networks in {} ms{}", steps,
                 (System.nanoTime() - start) / 1_000_000, stopped ? " (stopped early: a job started)" : "");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.trainyard.spec.SpecLimits;
 import io.trainyard.spec.SpecValidator;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -18,13 +19,16 @@ class EngineWarmUpTest {
     /** Its three specs are valid and their networks train (a step takes milliseconds; each family may take 4 s). */
     @Test
     void trainsTheSmallNetworksOfEachFamily() {
-        assertThat(warmUp().train()).isGreaterThanOrEqualTo(3);
+        Map<String, Integer> steps = warmUp().train();
+        assertThat(steps.values().stream().mapToInt(Integer::intValue).sum()).isGreaterThanOrEqualTo(3);
+        assertThat(steps).containsOnlyKeys("dense", "convolutional", "recurrent");
+        assertThat(steps.values()).allSatisfy(n -> assertThat(n).isPositive());
     }
 
     @Test
     void aJobThatStartsStopsIt() {
         EngineWarmUp warmUp = warmUp();
         warmUp.stop();
-        assertThat(warmUp.train()).isZero();
+        assertThat(warmUp.train().values().stream().mapToInt(Integer::intValue).sum()).isZero();
     }
 }
