@@ -1,6 +1,7 @@
 package io.trainyard.engine;
 
 import org.bytedeco.dnnl.IntMemoryMap;
+import org.bytedeco.dnnl.dnnl_memory_desc_t;
 import org.bytedeco.dnnl.matmul;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.reorder;
@@ -23,8 +24,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * with company, inside {@link BlasThreads#single}); on two threads (a lone request) it kept its lead up to 32 rows
  * only. Beyond that it was slower, and for one row OpenBLAS's {@code sgemv} is faster. So batches of
  * {@value #MIN_ROWS} to {@value #MAX_ROWS} rows come here, or up to {@value #MAX_ROWS_THREADED} on more threads
- * ({@code ServingProductBench}; docs/performance.md, "Zen 4 (third)"). Where oneDNN keeps the weights in the plain
- * layout (its AVX2 kernels) it was no faster, so {@link #pack} declines there and the layer keeps {@link Gemm}.
+ * ({@code ServingProductBench}; docs/performance.md, "Zen 4 (third)"). Where oneDNN keeps the weights in a plain
+ * layout (its AVX2 kernels) it leads only up to {@value #MAX_ROWS_PLAIN} rows; larger batches keep {@link Gemm}.
  *
  * <p>The weights are copied: a network whose parameters change must drop this ({@link Network#forServing}). One
  * thread uses an instance at a time (a network's calls are serial). Each batch size gets its primitive on first use.
@@ -34,6 +35,12 @@ final class DnnlServingProduct extends Dnnl.Owned {
     static final int MIN_ROWS = 2;
     static final int MAX_ROWS = 64;
     static final int MAX_ROWS_THREADED = 32;
+    /**
+     * Where oneDNN keeps the weights plain (AVX2): its matmul still skips the packing OpenBLAS repeats per call, and
+     * beat OpenBLAS up to 16 rows, but fell behind from 24 (0.7–0.8× at 32 rows on one thread; docs/performance.md,
+     * "Zen 3 (third)").
+     */
+    static final int MAX_ROWS_PLAIN = 16;
 
     private final long k;
     private final long n;
@@ -75,8 +82,8 @@ final class DnnlServingProduct extends Dnnl.Owned {
 
     /**
      * The product for weights {@code w [nIn, nOut]} and bias {@code b} (null for none), copied now; null where oneDNN
-     * did not load, the arrays are not float, or (unless {@code evenIfPlain}, for tests) oneDNN would keep the
-     * weights in the plain layout.
+     * did not load or the arrays are not float. Where oneDNN keeps the weights in a plain layout it takes batches of
+     * up to {@value #MAX_ROWS_PLAIN} rows only (unless {@code evenIfPlain}, for tests).
      */
     static DnnlServingProduct pack(INDArray w, INDArray b, boolean evenIfPlain) {
         return pack(w, b, evenIfPlain, MAX_ROWS, MAX_ROWS_THREADED);
@@ -96,13 +103,35 @@ final class DnnlServingProduct extends Dnnl.Owned {
         long n = w.size(1);
         // The batcher's usual batch decides the layout; the layouts asked for at other sizes are checked per size.
         try (matmul.primitive_desc first = primitiveDesc(32, k, n, b != null)) {
-            try (memory.desc plain = plainDesc(w); memory.desc wanted = first.weights_desc()) {
-                if (!evenIfPlain && wanted.equals(plain)) {
-                    return null;
-                }
+            boolean plain;
+            try (memory.desc wanted = first.weights_desc()) {
+                plain = plain(wanted);
             }
-            return new DnnlServingProduct(k, n, maxRows, maxRowsThreaded, first, w, b);
+            return plain && !evenIfPlain
+                    ? new DnnlServingProduct(k, n, Math.min(maxRows, MAX_ROWS_PLAIN),
+                            Math.min(maxRowsThreaded, MAX_ROWS_PLAIN), first, w, b)
+                    : new DnnlServingProduct(k, n, maxRows, maxRowsThreaded, first, w, b);
         }
+    }
+
+    /**
+     * Whether {@code d} is a plain matrix, row- or column-major, without inner blocks: what oneDNN's AVX2 matmul
+     * ({@code gemm:jit}) asks for. DL4J's weights are column-major and oneDNN wants them row-major, so packing
+     * still transposes them; comparing with the weights' own layout cannot tell a plain layout from a blocked one.
+     */
+    static boolean plain(memory.desc d) {
+        dnnl_memory_desc_t data = d.data();
+        return data.format_kind() == dnnl.dnnl_blocked && data.format_desc_blocking().inner_nblks() == 0;
+    }
+
+    /** Whether the weights lie here in a plain layout ({@link #plain}). */
+    boolean plainLayout() {
+        return plain(packedDesc);
+    }
+
+    /** The most rows a batch may have here on one thread, and on more. */
+    int maxRows(boolean threaded) {
+        return threaded ? maxRowsThreaded : maxRows;
     }
 
     /**

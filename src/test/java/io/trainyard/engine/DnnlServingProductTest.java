@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.offset;
 
 import io.trainyard.spec.NetworkPlan;
 import io.trainyard.spec.TrainingSpec;
+import org.bytedeco.dnnl.memory;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -59,6 +60,33 @@ class DnnlServingProductTest {
                     LayerWorkspaceMgr.noWorkspaces())).isNull();
             assertThat(withBias.preOutput(Nd4j.rand(DataType.DOUBLE, 4, k), LayerWorkspaceMgr.noWorkspaces()))
                     .isNull();
+        }
+    }
+
+    @Test
+    void aPlainLayoutIsToldFromABlockedOne() {
+        memory.data_type f32 = memory.data_type.f32;
+        try (memory.desc rowMajor = new memory.desc(new long[] {64, 128}, f32, memory.format_tag.ab);
+                memory.desc columnMajor = new memory.desc(new long[] {64, 128}, f32, new long[] {1, 64});
+                memory.desc blocked = new memory.desc(new long[] {64, 128}, f32, memory.format_tag.BA16a64b)) {
+            assertThat(DnnlServingProduct.plain(rowMajor)).isTrue();
+            assertThat(DnnlServingProduct.plain(columnMajor)).isTrue();
+            assertThat(DnnlServingProduct.plain(blocked)).isFalse();
+        }
+    }
+
+    /** On a machine where oneDNN keeps the weights plain (AVX2) a served layer takes only small batches through it. */
+    @Test
+    void plainWeightsTakeOnlySmallBatches() {
+        int k = 37;
+        INDArray w = Nd4j.rand(DataType.FLOAT, k, 70).dup('f');
+        try (DnnlServingProduct product = DnnlServingProduct.pack(w, null, false)) {
+            int most = product.plainLayout() ? DnnlServingProduct.MAX_ROWS_PLAIN : DnnlServingProduct.MAX_ROWS;
+            assertThat(product.maxRows(false)).isEqualTo(most);
+            assertThat(BlasThreads.single(() -> product.preOutput(Nd4j.rand(DataType.FLOAT, most, k),
+                    LayerWorkspaceMgr.noWorkspaces()))).isNotNull();
+            assertThat(BlasThreads.single(() -> product.preOutput(Nd4j.rand(DataType.FLOAT, most + 1, k),
+                    LayerWorkspaceMgr.noWorkspaces()))).isNull();
         }
     }
 

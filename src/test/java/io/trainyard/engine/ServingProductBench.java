@@ -13,8 +13,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@link DnnlServingProduct} (packed regardless of what oneDNN would choose) and through {@link Gemm}, on one thread
  * (inside {@link BlasThreads#single}, as the batcher runs a batch with company) and on two (a lone request),
  * in alternating blocks in one JVM, up to 256 rows (served layers take up to {@link DnnlServingProduct#MAX_ROWS} on
- * one thread and {@link DnnlServingProduct#MAX_ROWS_THREADED} on more). It first prints whether oneDNN packs the
- * weights on this machine at all.
+ * one thread and {@link DnnlServingProduct#MAX_ROWS_THREADED} on more). It first prints whether oneDNN blocks the
+ * weights on this machine or keeps them plain, and the batch sizes served layers take through it here.
  * <pre>
  * CP="target/test-classes:target/classes:$(cat target/bench-classpath.txt)"
  * unset OPENBLAS_CORETYPE; . bin/native-env.sh; . bin/java-env.sh
@@ -41,9 +41,11 @@ public final class ServingProductBench {
             INDArray b = Nd4j.rand(DataType.FLOAT, 1, n);
             try (DnnlServingProduct chosen = DnnlServingProduct.pack(w, b, false);
                     DnnlServingProduct packed = DnnlServingProduct.pack(w, b, true, 256, 256)) {
-                System.out.printf("%d x %d: oneDNN %s the weights on this machine%n", k, n,
-                        chosen != null ? "packs" : "keeps the plain layout of");
-                for (int rows : new int[] {2, 8, 32, 64, 96, 128, 256}) {
+                System.out.printf("%d x %d: oneDNN %s the weights on this machine; served batches of up to %d rows "
+                        + "(one thread) and %d (two) come here%n", k, n,
+                        chosen.plainLayout() ? "keeps a plain layout of" : "blocks", chosen.maxRows(false),
+                        chosen.maxRows(true));
+                for (int rows : new int[] {2, 8, 12, 16, 24, 32, 64, 96, 128, 256}) {
                     INDArray x = Nd4j.rand(DataType.FLOAT, rows, k);
                     INDArray z = Nd4j.create(DataType.FLOAT, rows, n);
                     Supplier<INDArray> gemm = () -> {
