@@ -37,10 +37,10 @@ final class DnnlServingProduct extends Dnnl.Owned {
     static final int MAX_ROWS_THREADED = 32;
     /**
      * Where oneDNN keeps the weights plain (AVX2): its matmul still skips the packing OpenBLAS repeats per call, and
-     * beat OpenBLAS up to 16 rows, but fell behind from 24 (0.7–0.8× at 32 rows on one thread; docs/performance.md,
-     * "Zen 3 (third)").
+     * beat OpenBLAS up to 12 rows (1.1–2.4× on one thread), was level at 16 and fell behind from 24 (0.7–0.8× at 32;
+     * {@code ServingProductBench}, docs/inference.md, "oneDNN's plain layout on AVX2").
      */
-    static final int MAX_ROWS_PLAIN = 16;
+    static final int MAX_ROWS_PLAIN = 12;
 
     private final long k;
     private final long n;
