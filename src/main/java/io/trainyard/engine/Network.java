@@ -173,7 +173,10 @@ public final class Network {
         return forServing(false);
     }
 
-    /** {@link #forServing()}; {@code evenIfPlain} packs where oneDNN keeps the plain layout too (for tests). */
+    /**
+     * {@link #forServing()}; {@code evenIfPlain} takes every batch size through the packed weights where oneDNN keeps
+     * them in a plain layout too (for tests).
+     */
     Network forServing(boolean evenIfPlain) {
         if (net instanceof EngineNetwork engine) {
             engine.serve(true, evenIfPlain);

@@ -13,7 +13,7 @@ interface ServedLayer extends Layer {
     Packed packed();
 
     /**
-     * {@code on}: packs the weights as they are now (where oneDNN would lay them out its own way, or regardless with
+     * {@code on}: packs the weights as they are now (where oneDNN keeps them plain, for small batches only unless
      * {@code evenIfPlain}, for tests); off: drops them.
      */
     default void serve(boolean on, boolean evenIfPlain) {

@@ -16,8 +16,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * {@link DnnlServingProduct} against the product written out as loops, and a network readied for serving against the
- * same parameters served the plain way, before and after it is trained again. The packing is forced
- * ({@code evenIfPlain}), so the path runs on machines where oneDNN would keep the plain layout too.
+ * same parameters served the plain way, before and after it is trained again. Every batch size is taken
+ * ({@code evenIfPlain}), also on machines where oneDNN keeps the weights in a plain layout (AVX2).
  */
 class DnnlServingProductTest {
 
