@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Where the machine's time goes while the server answers single-instance predictions at 64 connections: a
+# Where the machine's time goes while the server answers single-instance predictions (64 connections by default): a
 # system-wide perf profile (wrk, the kernel, the JVM's threads and native libraries together), split by thread name
 # and by shared object, then the top symbols. Needs linux-perf and wrk; after ./mvnw -DskipTests package.
 # Usage: [JAR=<a build's jar>] bench/experiments/serving-profile/run.sh [BATCHING=true|false] [SECONDS=10]
-#   JAVA_OPTS / SERVER_OPTS as for bench/inference/run.sh; JIT_WARMUP (default 60s) of load first.
+#   JAVA_OPTS / SERVER_OPTS as for bench/inference/run.sh; JIT_WARMUP (default 60s) of load at 64 connections first;
+#   CONNECTIONS (default 64) for the profiled load.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 cd "$repo"
@@ -17,7 +18,7 @@ JAVA_OPTS="${JAVA_OPTS:-} -XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit 
 # shellcheck source=../../inference/server.sh
 . "$repo/bench/inference/server.sh"
 serve_warm "$batching" "${JIT_WARMUP:-60s}"
-wrk -t2 -c64 -d"$((seconds + 4))s" --latency -s "$lua" "$url" > "$OUT_DIR/wrk.txt" &
+wrk -t2 -c"${CONNECTIONS:-64}" -d"$((seconds + 4))s" --latency -s "$lua" "$url" > "$OUT_DIR/wrk.txt" &
 wrk_pid=$!
 sleep 2
 perf record -a -g -F 499 -o "$OUT_DIR/perf.data" -- sleep "$seconds" 2> /dev/null

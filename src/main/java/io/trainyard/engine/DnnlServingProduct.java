@@ -37,10 +37,12 @@ final class DnnlServingProduct extends Dnnl.Owned {
     static final int MAX_ROWS_THREADED = 32;
     /**
      * Where oneDNN keeps the weights plain (AVX2): its matmul still skips the packing OpenBLAS repeats per call, and
-     * beat OpenBLAS up to 12 rows (1.1–2.4× on one thread), was level at 16 and fell behind from 24 (0.7–0.8× at 32;
-     * {@code ServingProductBench}, docs/inference.md, "oneDNN's plain layout on AVX2").
+     * beat OpenBLAS up to 12 rows (1.1–2.4× on one thread), was level at 16 (0.92–1.15×) and fell behind from 24
+     * (0.7–0.8× at 32). In the batched server 32-row batches cost the batcher 3 % less CPU through OpenBLAS, and at
+     * 16 connections taking only up to 12 rows here looked no better ({@code ServingProductBench}, serving
+     * profiles; docs/inference.md, "oneDNN's plain layout on AVX2").
      */
-    static final int MAX_ROWS_PLAIN = 12;
+    static final int MAX_ROWS_PLAIN = 16;
 
     private final long k;
     private final long n;
