@@ -1,5 +1,7 @@
 # Sourced by run.sh, tail-probe.sh and the serving experiments (serving-profile, request-costs): a working folder with the benchmark MLP registered in it, and the packaged
-# service started there. Needs repo, jar, OUT_DIR and PORT; JAVA_OPTS and SERVER_OPTS are optional.
+# service started there. Needs repo, OUT_DIR and PORT; jar (else JAR, else the packaged jar in target/), JAVA_OPTS and
+# SERVER_OPTS are optional.
+jar="$(realpath "${jar:-${JAR:-$(ls "$repo"/target/trainyard-*.jar | grep -v -e '-plain.jar' -e '.original' | head -1)}}")"
 work=$(mktemp -d /tmp/trainyard-bench-server-XXXX)
 echo "server folder: $work" >&2
 

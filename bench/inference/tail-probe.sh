@@ -10,7 +10,6 @@ set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 OUT_DIR=${OUT:?set OUT to an absolute folder}
 PORT=18080
-jar=$(realpath "${JAR:-$(ls "$repo"/target/trainyard-*.jar | grep -v -e '-plain.jar' -e '.original' | head -1)}")
 rm -rf "$OUT_DIR"; mkdir -p "$OUT_DIR"
 JAVA_OPTS="-Xlog:gc*:file=$OUT_DIR/gc.log:uptime ${EXTRA_JAVA:-}"
 SERVER_OPTS=""

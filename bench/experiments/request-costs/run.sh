@@ -11,7 +11,6 @@ cd "$repo"
 PORT="${PORT:-18080}"
 OUT_DIR="${OUT_DIR:-$(mktemp -d /tmp/trainyard-request-costs-XXXX)}"
 mkdir -p "$OUT_DIR"
-jar="${JAR:-$(realpath "$(ls target/trainyard-*.jar | grep -v -e '-plain.jar' -e '.original' | head -1)")}"
 # shellcheck source=../../inference/server.sh
 . "$repo/bench/inference/server.sh"
 serve_warm "${1:-true}" "${WARM:-45s}"

@@ -13,7 +13,6 @@ seconds=${2:-10}
 PORT="${PORT:-18080}"
 OUT_DIR="${OUT_DIR:-$(mktemp -d /tmp/trainyard-serving-profile-XXXX)}"
 mkdir -p "$OUT_DIR"
-jar="${JAR:-$(realpath "$(ls target/trainyard-*.jar | grep -v -e '-plain.jar' -e '.original' | head -1)")}"
 JAVA_OPTS="${JAVA_OPTS:-} -XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit -XX:+PreserveFramePointer"
 # shellcheck source=../../inference/server.sh
 . "$repo/bench/inference/server.sh"
@@ -24,6 +23,7 @@ sleep 2
 perf record -a -g -F 499 -o "$OUT_DIR/perf.data" -- sleep "$seconds" 2> /dev/null
 wait "$wrk_pid"
 stop_server # the JVM writes /tmp/perf-<pid>.map on exit
+set +o pipefail # the reports below end in head, which closes perf report's pipe early
 grep -E "Requests/sec|99%" "$OUT_DIR/wrk.txt"
 echo "--- by thread name (comm)"
 perf report -i "$OUT_DIR/perf.data" --no-children --sort comm --stdio 2> /dev/null | grep -E "^ +[0-9]" | head -25 \

@@ -4,7 +4,8 @@
 # batches through OpenBLAS). Batched servers of both builds, interleaved at 64 connections, two rounds; each server
 # 60 s of JIT warm-up, then two 10-s runs. In the recorded run at 64 connections /tmp/new.jar took batches of up to
 # 16 rows through oneDNN; at 16 connections (CONNECTIONS=16 SUFFIX=-c16, batches of 8 to 16 rows) it was the final
-# build, up to 12. Both send 32-row batches to OpenBLAS.
+# build, up to 12. Both send 32-row batches to OpenBLAS. limit24/: the same at 16 connections with /tmp/new.jar built
+# with MAX_ROWS_PLAIN = 24 (OUT=$PWD/bench/inference/results/plain-layout-ab/limit24 CONNECTIONS=16 SUFFIX=-c16).
 cd "$(dirname "$0")/../../../.."
 out=${OUT:-$PWD/bench/inference/results/plain-layout-ab}
 run() { local name=$1 jar=$2 b=$3; mkdir -p $out/$name

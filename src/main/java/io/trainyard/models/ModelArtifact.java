@@ -43,7 +43,7 @@ public record ModelArtifact(Metadata metadata, byte[] network) {
      * takes them (images channels-last: {@code [b,H,W,C]}; features {@code [b,F]}; sequences {@code [b,T,F]}).
      */
     public static Tensor features(Metadata metadata, float[] values, int count) {
-        return featuresInPlace(metadata, values.clone(), count);
+        return shaped(metadata, metadata.normalizer().apply(values), count);
     }
 
     /**
@@ -52,6 +52,11 @@ public record ModelArtifact(Metadata metadata, byte[] network) {
      */
     public static Tensor featuresInPlace(Metadata metadata, float[] values, int count) {
         metadata.normalizer().applyInPlace(values);
+        return shaped(metadata, values, count);
+    }
+
+    /** Normalised values in the dataset's layout, as the engine takes them. */
+    private static Tensor shaped(Metadata metadata, float[] values, int count) {
         int[] dims = metadata.inputShape().dims();
         return switch (metadata.inputShape().kind()) {
             case FEATURES -> Tensor.of(values, count, dims[0]);
