@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Two batched servers side by side, measured in alternating 10-s wrk windows at 64 connections, so that both see
 # the same drift of a noisy machine (a sequential A/B on these guests moved 8-11k req/s between identical servers).
-# Each server gets its own copy of the registered benchmark MLP and 60 s of JIT warm-up first.
-# Usage: A="server options" B="server options" [A_JAVA="JAVA_OPTS"] [B_JAVA=...] [ROUNDS=5]
+# Each server gets its own copy of the registered benchmark MLP and 60 s of JIT warm-up first; their GC logs
+# (gc-a.log, gc-b.log) stay in OUT_DIR.
+# Usage: A="server options" B="server options" [A_JAVA="JAVA_OPTS"] [B_JAVA=...] [A_JAR=<jar>] [B_JAR=<jar>] [ROUNDS=5]
 #        bench/experiments/request-costs/alternate.sh
 # Needs wrk, and ./mvnw -DskipTests package plus the bench classpath (as bench/inference/run.sh).
 set -euo pipefail
@@ -17,20 +18,21 @@ register_bench_model
 cp -a "$work" "$work-b"
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
-start() { # $1 = name, $2 = folder, $3 = port, $4 = server options, $5 = JAVA_OPTS
-  (cd "$2" && TRAINYARD_JAR="$jar" JAVA_OPTS="-Xmx2g $5" exec "$repo/bin/trainyard" --server.port="$3" \
+start() { # $1 = name, $2 = folder, $3 = port, $4 = server options, $5 = JAVA_OPTS, $6 = jar
+  local jar_path; jar_path="$(realpath "$6")"
+  (cd "$2" && TRAINYARD_JAR="$jar_path" JAVA_OPTS="-Xmx2g -Xlog:gc:file=$OUT_DIR/gc-$1.log $5" exec "$repo/bin/trainyard" --server.port="$3" \
     --trainyard.jobs.workers=0 --trainyard.inference.batching=true --logging.level.root=WARN $4 \
     > "$OUT_DIR/server-$1.log" 2>&1) &
   pids+=($!)
   for _ in $(seq 120); do curl -fs "http://127.0.0.1:$3/actuator/health/readiness" >/dev/null 2>&1 && return 0; sleep 1; done
   echo "server $1 did not start" >&2; cat "$OUT_DIR/server-$1.log" >&2; exit 1
 }
-start a "$work" 18080 "${A:-}" "${A_JAVA:-}"
-start b "$work-b" 18082 "${B:-}" "${B_JAVA:-}"
+start a "$work" 18080 "${A:-}" "${A_JAVA:-}" "${A_JAR:-$jar}"
+start b "$work-b" 18082 "${B:-}" "${B_JAVA:-}" "${B_JAR:-$jar}"
 lua="$repo/bench/inference/predict.lua"
 url() { echo "http://127.0.0.1:$1/api/v1/models/bench-mlp/predict"; }
 for port in 18080 18082; do wrk -t2 -c64 -d60s -s "$lua" "$(url $port)" > /dev/null; done
-echo "A: ${A:-} ${A_JAVA:-}"; echo "B: ${B:-} ${B_JAVA:-}"
+echo "A: ${A_JAR:-$jar} ${A:-} ${A_JAVA:-}"; echo "B: ${B_JAR:-$jar} ${B:-} ${B_JAVA:-}"
 for round in $(seq "${ROUNDS:-5}"); do
   for s in a b; do
     port=18080; [ $s = b ] && port=18082
@@ -44,6 +46,8 @@ done
 python3 - "$OUT_DIR" <<'PY'
 import glob, re, statistics, sys
 for s in "ab":
+    pauses = [float(m) for m in re.findall(r"Pause Young.* ([\d.]+)ms$", open(f"{sys.argv[1]}/gc-{s}.log").read(), re.M)]
+    print(f"{s}: {len(pauses)} young pauses in the server's life, median {statistics.median(pauses):.1f} ms")
     rps, p99 = [], []
     for f in sorted(glob.glob(f"{sys.argv[1]}/{s}-*.txt")):
         t = open(f).read()

@@ -56,6 +56,8 @@ final class Batcher {
     /** After close(), jobs are still taken until then (System.nanoTime()): see {@link #close()}. */
     private volatile long retireAt = Long.MAX_VALUE;
     private int lastBatchRequests;
+    /** The worker's last concatenated input, reused by {@link #concat}; only the worker touches it. */
+    private float[] lastConcat;
 
     Batcher(ModelKey key, Network network, InferenceProperties.Batching batching, int capacity,
             InferenceMetrics.ModelMeters meters) {
@@ -199,14 +201,19 @@ final class Batcher {
         }
     }
 
-    private static Tensor concat(List<Job> batch) {
+    /**
+     * The batch's inputs in one array. Under load batches keep one size, so the last batch's array is reused when the
+     * total matches: the network copies its input into native memory and keeps nothing of the array.
+     */
+    private Tensor concat(List<Job> batch) {
         int rows = 0;
         int total = 0;
         for (Job job : batch) {
             rows += job.rows();
             total += job.input().data().length;
         }
-        float[] data = new float[total];
+        float[] data = lastConcat != null && lastConcat.length == total ? lastConcat : new float[total];
+        lastConcat = data;
         int at = 0;
         for (Job job : batch) {
             float[] d = job.input().data();

@@ -14,6 +14,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -50,6 +51,13 @@ final class DirectPredictFilter extends OncePerRequestFilter implements Ordered 
 
     private static final Pattern ROUTE = Pattern.compile(
             "/api/v1/models/([^/;%]+)(?:/versions/([0-9]{1,9})|/aliases/([^/;%]+))?/(predict|encode|reconstruct)");
+
+    /**
+     * Request bodies up to this size are read into a buffer each HTTP thread keeps: a fresh array per request was
+     * 8 of the ~18 KB of garbage a 784-feature predict request left (docs/inference.md, "A request's garbage").
+     */
+    static final int BODY_KEPT = 1 << 16;
+    private static final ThreadLocal<byte[]> BODY = ThreadLocal.withInitial(() -> new byte[8192]);
 
     private final PredictController controller;
     private final JsonMapper json;
@@ -93,17 +101,19 @@ final class DirectPredictFilter extends OncePerRequestFilter implements Ordered 
             chain.doFilter(request, response);
             return;
         }
-        byte[] body;
+        int length = (int) request.getContentLengthLong();
+        byte[] body = bodyBuffer(length);
+        int read;
         try {
-            body = request.getInputStream().readNBytes((int) request.getContentLengthLong());
+            read = request.getInputStream().readNBytes(body, 0, length);
         } catch (IOException e) {
             // A body that stopped arriving: MVC reads the stream again and answers as for any unreadable body.
             chain.doFilter(request, response);
             return;
         }
-        PredictRequest predict = PredictBodyConverter.scan(body);
+        PredictRequest predict = PredictBodyConverter.scan(body, read);
         if (predict == null) {
-            chain.doFilter(new Replayed(request, body), response);
+            chain.doFilter(new Replayed(request, Arrays.copyOf(body, read)), response);
             return;
         }
         String name = route.group(1);
@@ -131,6 +141,22 @@ final class DirectPredictFilter extends OncePerRequestFilter implements Ordered 
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);
         response.setContentLength(out.length);
         response.getOutputStream().write(out);
+    }
+
+    /**
+     * An array for a body of {@code length} bytes: the thread's own, reused, up to {@link #BODY_KEPT} bytes. The scan
+     * copies the numbers out and nothing else keeps the bytes, so the next request on the thread can have them.
+     */
+    private static byte[] bodyBuffer(int length) {
+        if (length > BODY_KEPT) {
+            return new byte[length];
+        }
+        byte[] buffer = BODY.get();
+        if (buffer.length < length) {
+            buffer = new byte[length];
+            BODY.set(buffer);
+        }
+        return buffer;
     }
 
     private static Matcher route(HttpServletRequest request) {

@@ -79,7 +79,12 @@ final class PredictBodyConverter extends AbstractHttpMessageConverter<PredictReq
 
     /** The request if {@code body} is a predict body of plain numbers, else null. */
     static PredictRequest scan(byte[] body) {
-        JsonScanner in = new JsonScanner(body, body.length);
+        return scan(body, body.length);
+    }
+
+    /** As {@link #scan(byte[])}, for a body in the first {@code length} bytes of {@code buffer}. */
+    static PredictRequest scan(byte[] buffer, int length) {
+        JsonScanner in = new JsonScanner(buffer, length);
         if (!in.consume('{')) {
             return null;
         }

@@ -55,6 +55,33 @@ class BatcherTest {
     }
 
     @Test
+    void batchesOfOneSizeOneAfterAnotherEachGetTheirOwnRows() throws Exception {
+        // From the second round on the batcher gathers all four requests into one call (the last batch had
+        // company), so later rounds' batches have the size of the one before, whose input array they reuse.
+        ModelArtifact artifact = ServingFixtures.artifact(Family.MLP, 1);
+        Network network = artifact.loadNetwork();
+        Batcher batcher = gathering("rounds", network);
+        for (int round = 0; round < 3; round++) {
+            List<Tensor> inputs = new ArrayList<>();
+            List<CompletableFuture<Tensor>> results = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                Tensor x = ModelArtifact.features(artifact.metadata(),
+                        ServingFixtures.instances(artifact.metadata().inputShape(), 2, 10 * round + i), 2);
+                inputs.add(x);
+                results.add(batcher.submit(Batcher.Operation.OUTPUT, x));
+            }
+            for (int i = 0; i < inputs.size(); i++) {
+                assertThat(results.get(i).get().data()).as("round %d, request %d", round, i)
+                        .containsExactly(network.output(inputs.get(i)).data(), within(1e-5f));
+            }
+        }
+        var batches = registry.get("trainyard.inference.batch.size").summary();
+        assertThat(batches.count()).isLessThan(12);
+        assertThat(batches.totalAmount()).isEqualTo(24);
+        batcher.close();
+    }
+
+    @Test
     void paddedSequencesGatheredWithFullOnesAreReadUpToTheirMasks() throws Exception {
         ModelArtifact artifact = ServingFixtures.artifact(Family.LSTM, 3);
         Network network = artifact.loadNetwork();

@@ -153,6 +153,27 @@ class DirectPredictFilterTest {
     }
 
     @Test
+    void aShorterBodyAfterALongerOneOnTheSameThreadIsReadAlone() throws Exception {
+        // The thread's body buffer grows for the longer body (past its first 8 KB) and keeps its bytes after it.
+        String path = "/api/v1/models/" + mlp + "/predict";
+        String longer = "{\"instances\": [[5.1, 3.5, 1.4, 0.2], [6.7, 3.0, 5.2, 2.3], [1, 2, 3, 4]]}" + " ".repeat(9000);
+        String shorter = "{\"instances\": [[6.7, 3.0, 5.2, 2.3]]}";
+        MockHttpServletResponse first = new MockHttpServletResponse();
+        MockHttpServletResponse second = new MockHttpServletResponse();
+        AtomicReference<ServletRequest> passedOn = new AtomicReference<>();
+
+        filter.doFilter(post(path, longer), first, (req, res) -> passedOn.set(req));
+        filter.doFilter(post(path, shorter), second, (req, res) -> passedOn.set(req));
+
+        assertThat(passedOn.get()).as("went on to MVC").isNull();
+        JsonNode all = ServingFixtures.JSON.readTree(first.getContentAsString()).get("predictions");
+        JsonNode one = ServingFixtures.JSON.readTree(second.getContentAsString()).get("predictions");
+        assertThat(all).hasSize(3);
+        assertThat(one).hasSize(1);
+        assertThat(one.get(0)).isEqualTo(all.get(1));
+    }
+
+    @Test
     void theHttpMetricsNameTheControllersRoute() {
         Http http = new Http(port);
         String path = "/api/v1/models/" + mlp + "/versions/1/reconstruct";
