@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Two batched servers side by side, measured in alternating 10-s wrk windows at 64 connections, so that both see
+# Two servers side by side (batched unless BATCHING=false), measured in alternating 10-s wrk windows at 64 connections, so that both see
 # the same drift of a noisy machine (a sequential A/B on these guests moved 8-11k req/s between identical servers).
 # Each server gets its own copy of the registered benchmark MLP and 60 s of JIT warm-up first; their GC logs
 # (gc-a.log, gc-b.log) stay in OUT_DIR.
-# Usage: A="server options" B="server options" [A_JAVA="JAVA_OPTS"] [B_JAVA=...] [A_JAR=<jar>] [B_JAR=<jar>] [ROUNDS=5]
+# Usage: [BATCHING=false] A="server options" B="server options" [A_JAVA="JAVA_OPTS"] [B_JAVA=...] [A_JAR=<jar>] [B_JAR=<jar>] [ROUNDS=5]
 #        bench/experiments/request-costs/alternate.sh
 # Needs wrk, and ./mvnw -DskipTests package plus the bench classpath (as bench/inference/run.sh).
 set -euo pipefail
@@ -21,7 +21,7 @@ trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
 start() { # $1 = name, $2 = folder, $3 = port, $4 = server options, $5 = JAVA_OPTS, $6 = jar
   local jar_path; jar_path="$(realpath "$6")"
   (cd "$2" && TRAINYARD_JAR="$jar_path" JAVA_OPTS="-Xmx2g -Xlog:gc:file=$OUT_DIR/gc-$1.log $5" exec "$repo/bin/trainyard" --server.port="$3" \
-    --trainyard.jobs.workers=0 --trainyard.inference.batching=true --logging.level.root=WARN $4 \
+    --trainyard.jobs.workers=0 --trainyard.inference.batching="${BATCHING:-true}" --logging.level.root=WARN $4 \
     > "$OUT_DIR/server-$1.log" 2>&1) &
   pids+=($!)
   for _ in $(seq 120); do curl -fs "http://127.0.0.1:$3/actuator/health/readiness" >/dev/null 2>&1 && return 0; sleep 1; done

@@ -25,10 +25,12 @@ class LeanLayersTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"mlp-classifier", "cnn-image-classifier", "dense-autoencoder", "lstm-sequence-classifier",
-        "lstm-first", "pooling", "lstm-bidirectional-last"})
+        "lstm-first", "pooling", "lstm-bidirectional-last", "mlp-relu", "mlp-relu-regression"})
     void trainsToTheSameParametersAndLossesAsDl4jsLayers(String example) {
         String json = switch (example) {
             case "lstm-first" -> LSTM_FIRST;
+            case "mlp-relu" -> MLP_RELU.formatted("{\"type\": \"classification\", \"classes\": 3}");
+            case "mlp-relu-regression" -> MLP_RELU.formatted("{\"type\": \"regression\", \"outputs\": 2}");
             case "pooling" -> POOLING;
             case "lstm-bidirectional-last" -> BIDIRECTIONAL_LAST;
             default -> Specs.example(example);
@@ -201,7 +203,21 @@ class LeanLayersTest {
 
     /** The examples trained by plain Adam, without regularisation or clipping: LeanSolver's one-pass update. */
     private static final Set<String> PLAIN_ADAM = Set.of("dense-autoencoder", "lstm-first",
-            "pooling", "lstm-bidirectional-last");
+            "pooling", "lstm-bidirectional-last", "mlp-relu", "mlp-relu-regression");
+
+    /**
+     * The benchmark's MLP, small: ReLU dense layers whose backward pass reads the sign from their output, the second
+     * with dropout on its input (applied in place over the first's output). The regression's mean squared error is
+     * scored from the output layer's input again after the backward pass.
+     */
+    private static final String MLP_RELU = """
+            {"input": {"type": "features", "size": 12},
+             "task": %s,
+             "layers": [{"type": "dense", "units": 24, "activation": "relu"},
+                        {"type": "dense", "units": 16, "activation": "relu", "dropout": 0.3}],
+             "optimizer": {"type": "adam", "learningRate": 0.01},
+             "training": {"epochs": 1, "batchSize": 32, "seed": 11}}
+            """;
 
     /** The benchmark's shape, small: an LSTM as the first layer (no input gradient), 20 steps. */
     private static final String LSTM_FIRST = """
