@@ -112,27 +112,10 @@ final class EngineNetwork extends MultiLayerNetwork {
         return null;
     }
 
-    /**
-     * Whether layer {@code index + 1} leaves its input as the layer before produced it until the backward pass, but
-     * for dropout that zeroes units and scales the rest up (DL4J's {@code Dropout}, applied in place where DL4J
-     * allows it): a dense or output layer without an input preprocessor.
-     */
-    private boolean nextKeepsInput(int index) {
-        var configuration = getLayerWiseConfigurations();
-        if (index + 1 >= configuration.getConfs().size() || configuration.getInputPreProcess(index + 1) != null) {
-            return false;
-        }
-        var next = configuration.getConf(index + 1).getLayer();
-        boolean plain = next.getClass() == org.deeplearning4j.nn.conf.layers.DenseLayer.class
-                || next.getClass() == org.deeplearning4j.nn.conf.layers.OutputLayer.class;
-        var dropout = next.getIDropout();
-        return plain && (dropout == null || dropout.getClass() == org.deeplearning4j.nn.conf.dropout.Dropout.class);
-    }
-
     private Layer replacement(Layer old, int index) {
         boolean inputGradient = index > 0 || getLayerWiseConfigurations().getInputPreProcess(0) != null;
         if (LeanDenseLayer.replaces(old)) {
-            return new LeanDenseLayer(old.conf(), old.params().dataType(), inputGradient, nextKeepsInput(index));
+            return new LeanDenseLayer(old.conf(), old.params().dataType(), inputGradient);
         }
         if (LeanOutputLayer.replaces(old)) {
             return new LeanOutputLayer(old.conf(), old.params().dataType());

@@ -21,9 +21,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *   <li>DL4J computes the gradient with respect to the input for every layer, including the first, where nobody
  *   reads it (the network's input is data). For the MLP benchmark that is 14 % of all multiply-adds.</li>
  * </ul>
- * With ReLU, a bias and a next layer that leaves its input as it is (or only drops units out), not even the copy:
- * the backward pass reads the sign from the activation itself, which is positive exactly where the pre-activation
- * is, and writes the pre-activation gradient over the incoming gradient instead of over the copy.
  * The arithmetic is DL4J's own, in the same order, so parameters and losses are identical to the stock layer's
  * ({@code LeanLayersTest}). Only layers without weight noise and layer normalisation are replaced
  * ({@link EngineNetwork}). Inference is DL4J's with the product through {@link Gemm}, or through
@@ -32,25 +29,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 final class LeanDenseLayer extends DenseLayer implements ServedLayer {
 
     private final boolean inputGradient;
-    private final boolean outputKeptIntact;
     private final Packed packed = new Packed();
-    /**
-     * Pre-activation of the last training forward pass (or its ReLU activation, see {@link #fromActivation}), and
-     * the input it was computed from.
-     */
+    /** Pre-activation of the last training forward pass, and the input it was computed from. */
     private INDArray preActivation;
     private INDArray preActivationInput;
-    /** Whether {@link #preActivation} is the layer's output {@code max(0, z)}, which the backward pass must not write. */
-    private boolean fromActivation;
 
-    /**
-     * {@code outputKeptIntact}: the next layer leaves this layer's output as it is until the backward pass, apart
-     * from dropping units out (zeroes, and positive scaling of the rest: the signs the backward pass reads stay).
-     */
-    LeanDenseLayer(NeuralNetConfiguration conf, DataType dataType, boolean inputGradient, boolean outputKeptIntact) {
+    LeanDenseLayer(NeuralNetConfiguration conf, DataType dataType, boolean inputGradient) {
         super(conf, dataType);
         this.inputGradient = inputGradient;
-        this.outputKeptIntact = outputKeptIntact;
     }
 
     static boolean replaces(org.deeplearning4j.nn.api.Layer layer) {
@@ -66,17 +52,12 @@ final class LeanDenseLayer extends DenseLayer implements ServedLayer {
             return super.activate(false, workspaceMgr);
         }
         INDArray z = preOutput(true, workspaceMgr);
-        fromActivation = outputKeptIntact && maskArray == null && hasBias()
-                && ReluBackward.isPlainRelu(layerConf().getActivationFn());
         // Same workspace as the activations: they stay valid until the backward pass is done.
-        preActivation = fromActivation ? null : workspaceMgr.dup(ArrayType.ACTIVATIONS, z);
+        preActivation = workspaceMgr.dup(ArrayType.ACTIVATIONS, z);
         preActivationInput = input;
         INDArray out = layerConf().getActivationFn().getActivation(z, true);
         if (maskArray != null) {
             applyMask(out);
-        }
-        if (fromActivation) {
-            preActivation = out;
         }
         return out;
     }
@@ -120,14 +101,9 @@ final class LeanDenseLayer extends DenseLayer implements ServedLayer {
         INDArray delta;
         if (maskArray == null && biasGrad != null
                 && ReluBackward.applies(layerConf().getActivationFn(), z, epsilon, biasGrad)) {
-            // z is this layer's own copy, overwritten with delta; the activation is the next layer's input, so the
-            // incoming gradient, which nothing reads after this, takes delta instead.
-            delta = fromActivation ? epsilon : z;
-            ReluBackward.apply(z, epsilon, biasGrad, delta);
+            ReluBackward.apply(z, epsilon, biasGrad); // z is this layer's own copy: overwritten with delta
+            delta = z;
         } else {
-            if (fromActivation) {
-                z = workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, z); // ReLU's derivative at max(0, z) is at z's
-            }
             delta = layerConf().getActivationFn().backprop(z, epsilon).getFirst();
             if (maskArray != null) {
                 applyMask(delta);

@@ -47,20 +47,10 @@ final class ReluBackward {
 
     /** Overwrites {@code z} with the pre-activation gradient and fills {@code biasGrad}. */
     static void apply(INDArray z, INDArray epsilon, INDArray biasGrad) {
-        apply(z, epsilon, biasGrad, z);
-    }
-
-    /**
-     * Writes the pre-activation gradient into {@code into} ({@code z} or {@code epsilon}, read row by row before
-     * each row is written) and fills {@code biasGrad}. {@code z} may also be the activation {@code max(0, z)}: it is
-     * positive exactly where {@code z} is, so the gradient is the same, bit for bit.
-     */
-    static void apply(INDArray z, INDArray epsilon, INDArray biasGrad, INDArray into) {
         int rows = (int) z.size(0);
         int units = (int) z.size(1);
         FloatBuffer zb = Arrays4j.values(z);
         FloatBuffer eb = Arrays4j.values(epsilon);
-        FloatBuffer out = Arrays4j.values(into);
         int slices = Slices.count(rows, MIN_ROWS);
         float[][] partial = new float[slices][units];
         int per = Slices.size(rows, MIN_ROWS);
@@ -76,7 +66,7 @@ final class ReluBackward {
                     zr[j] = d;
                     sums[j] += d;
                 }
-                out.put(i * units, zr, 0, units);
+                zb.put(i * units, zr, 0, units);
             }
         });
         float[] total = partial[0];

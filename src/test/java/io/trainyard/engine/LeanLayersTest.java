@@ -206,9 +206,9 @@ class LeanLayersTest {
             "pooling", "lstm-bidirectional-last", "mlp-relu", "mlp-relu-regression");
 
     /**
-     * The benchmark's MLP, small: ReLU dense layers whose backward pass reads the sign from their output, the second
-     * with dropout on its input (applied in place over the first's output). The regression's mean squared error is
-     * scored from the output layer's input again after the backward pass.
+     * The benchmark's MLP, small: ReLU dense layers, the second with dropout on its input (applied in place over the
+     * first's output). The regression's mean squared error is scored from the output layer's input again after the
+     * backward pass, which must therefore leave that input as it was.
      */
     private static final String MLP_RELU = """
             {"input": {"type": "features", "size": 12},
