@@ -53,10 +53,11 @@ final class DirectPredictFilter extends OncePerRequestFilter implements Ordered 
             "/api/v1/models/([^/;%]+)(?:/versions/([0-9]{1,9})|/aliases/([^/;%]+))?/(predict|encode|reconstruct)");
 
     /**
-     * Request bodies up to this size are read into a buffer each HTTP thread keeps: a fresh array per request was
-     * 8 of the ~18 KB of garbage a 784-feature predict request left (docs/inference.md, "A request's garbage").
+     * Request bodies up to this size are read into a buffer each HTTP thread keeps rather than a fresh array per
+     * request, one of the larger pieces of the ~18 KB of garbage a 784-feature predict request left
+     * (docs/inference.md, "A request's garbage").
      */
-    static final int BODY_KEPT = 1 << 16;
+    private static final int BODY_KEPT = 1 << 16;
     private static final ThreadLocal<byte[]> BODY = ThreadLocal.withInitial(() -> new byte[8192]);
 
     private final PredictController controller;
