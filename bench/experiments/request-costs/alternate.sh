@@ -17,7 +17,7 @@ PORT=18080
 register_bench_model
 cp -a "$work" "$work-b"
 pids=()
-trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
+trap 'kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work" "$work-b"' EXIT
 start() { # $1 = name, $2 = folder, $3 = port, $4 = server options, $5 = JAVA_OPTS, $6 = jar
   local jar_path; jar_path="$(realpath "$6")"
   (cd "$2" && TRAINYARD_JAR="$jar_path" JAVA_OPTS="-Xmx2g -Xlog:gc:file=$OUT_DIR/gc-$1.log $5" exec "$repo/bin/trainyard" --server.port="$3" \

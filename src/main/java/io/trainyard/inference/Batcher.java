@@ -44,6 +44,8 @@ final class Batcher {
     }
 
     private static final long RETIRE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /** Values of a concatenated input worth keeping for the next batch (4 MB). */
+    private static final int CONCAT_KEPT = 1 << 20;
 
     private final ModelKey key;
     private final Network network;
@@ -56,7 +58,10 @@ final class Batcher {
     /** After close(), jobs are still taken until then (System.nanoTime()): see {@link #close()}. */
     private volatile long retireAt = Long.MAX_VALUE;
     private int lastBatchRequests;
-    /** The worker's last concatenated input, reused by {@link #concat}; only the worker touches it. */
+    /**
+     * The worker's last concatenated input, reused by {@link #concat}; only the worker touches it. Kept only up to
+     * {@link #CONCAT_KEPT} values: a loaded model holds it while idle, outside the model cache's byte bound.
+     */
     private float[] lastConcat;
 
     Batcher(ModelKey key, Network network, InferenceProperties.Batching batching, int capacity,
@@ -213,7 +218,7 @@ final class Batcher {
             total += job.input().data().length;
         }
         float[] data = lastConcat != null && lastConcat.length == total ? lastConcat : new float[total];
-        lastConcat = data;
+        lastConcat = total <= CONCAT_KEPT ? data : null;
         int at = 0;
         for (Job job : batch) {
             float[] d = job.input().data();
