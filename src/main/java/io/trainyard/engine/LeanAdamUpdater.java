@@ -10,7 +10,8 @@ import org.nd4j.linalg.learning.AdamUpdater;
 import org.nd4j.linalg.learning.config.Adam;
 
 /**
- * DL4J's Adam step as one Java loop over the gradient and the two moment arrays, split across the cores. libnd4j's
+ * DL4J's Adam step as one Java loop over the gradient and the two moment arrays ({@link ElementwiseLoops#adam}),
+ * split across the cores. libnd4j's
  * {@code adam_updater} op computes the same per element, but this build of it runs scalar code (baseline x86-64)
  * and was 12 % of the MLP's training step (docs/performance.md, "Adam"). The formula, including its float
  * rounding order and the bias correction folded into the step size, is libnd4j's; the state (m, v) stays in
@@ -21,8 +22,6 @@ final class LeanAdamUpdater extends AdamUpdater {
 
     /** Below this many values a second core costs more to wake than it saves. */
     private static final int MIN_SLICE = 1 << 16;
-    /** Values per bulk copy: three chunks stay in the L1/L2 cache. */
-    private static final int CHUNK = 4096;
 
     LeanAdamUpdater(Adam config) {
         super(config);
@@ -87,47 +86,14 @@ final class LeanAdamUpdater extends AdamUpdater {
         if (Float.isNaN(step) || step == 0 || Float.isInfinite(step)) {
             step = epsilon;
         }
-        float stepSize = step;
         // DL4J divides by the batch size as a float array divided by a float scalar.
-        float batch = divisor;
+        ElementwiseLoops.AdamStep coefficients = new ElementwiseLoops.AdamStep(divisor, beta1, beta2, epsilon, step);
         FloatBuffer g = Arrays4j.values(gradient);
         FloatBuffer mb = Arrays4j.values(m);
         FloatBuffer vb = Arrays4j.values(v);
-        float keep1 = 1 - beta1;
-        float keep2 = 1 - beta2;
-        Slices.run((int) gradient.length(), MIN_SLICE, (from, to) -> {
-            // Element-wise access to a direct buffer is not vectorised; bulk copies through small heap chunks are
-            // memcpy-speed and leave a loop the JIT turns into SIMD (sqrt and division included).
-            float[] gc = new float[CHUNK];
-            float[] mc = new float[CHUNK];
-            float[] vc = new float[CHUNK];
-            float[] pc = params == null ? null : new float[CHUNK];
-            for (int start = from; start < to; start += CHUNK) {
-                int len = Math.min(CHUNK, to - start);
-                g.get(start, gc, 0, len);
-                mb.get(start, mc, 0, len);
-                vb.get(start, vc, 0, len);
-                for (int i = 0; i < len; i++) {
-                    float grad = gc[i] / batch;
-                    float mi = beta1 * mc[i] + grad * keep1;
-                    float vi = beta2 * vc[i] + grad * grad * keep2;
-                    mc[i] = mi;
-                    vc[i] = vi;
-                    gc[i] = (mi * stepSize) / ((float) Math.sqrt(vi) + epsilon);
-                }
-                mb.put(start, mc, 0, len);
-                vb.put(start, vc, 0, len);
-                if (pc == null) {
-                    g.put(start, gc, 0, len);
-                } else {
-                    params.get(start, pc, 0, len);
-                    for (int i = 0; i < len; i++) {
-                        pc[i] -= gc[i];
-                    }
-                    params.put(start, pc, 0, len);
-                }
-            }
-        });
+        ElementwiseLoops loops = Loops.get();
+        Slices.run((int) gradient.length(), MIN_SLICE,
+                (from, to) -> loops.adam(g, mb, vb, params, from, to, coefficients));
         return true;
     }
 

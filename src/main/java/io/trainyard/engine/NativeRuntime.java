@@ -130,6 +130,7 @@ public record NativeRuntime(
         map.put("layerHelpers", layerHelpers());
         map.put("engineOnednn", Dnnl.available());
         map.put("engineOnednnIsa", Dnnl.isa());
+        map.put("engineLoops", Loops.describe());
         map.put("slowFallback", slowFallback);
         if (slowFallback) {
             map.put("advice", advice);

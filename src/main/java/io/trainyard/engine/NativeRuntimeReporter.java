@@ -23,12 +23,13 @@ class NativeRuntimeReporter implements InfoContributor {
         this.runtime = NativeRuntime.detect();
         log.info("ND4J backend {} with BLAS {} (core {}, sgemm {} GFLOP/s), {} BLAS threads, {} OpenMP threads, "
                         + "{} CPUs ({}), OMP_WAIT_POLICY={}, OPENBLAS_THREAD_TIMEOUT={}; libnd4j {} (oneDNN {}), "
-                        + "DL4J layer helpers {}; the engine's own oneDNN: {}",
+                        + "DL4J layer helpers {}; the engine's own oneDNN: {}; element-wise loops: {}",
                 runtime.backend(), runtime.blasVendor(), runtime.blasCoreType(),
                 String.format("%.1f", runtime.sgemmGflops()), runtime.blasThreads(), runtime.ompThreads(),
                 runtime.availableProcessors(), runtime.cpuVector(), runtime.ompWaitPolicy(),
                 runtime.openblasThreadTimeout(), runtime.nativeBuild(), runtime.onednn() ? "yes" : "no",
-                runtime.layerHelpers() ? "on (" + runtime.layerHelper() + ")" : "off", Dnnl.isa());
+                runtime.layerHelpers() ? "on (" + runtime.layerHelper() + ")" : "off", Dnnl.isa(), Loops.describe());
+        Loops.advice().ifPresent(log::warn);
         if (runtime.slowFallback()) {
             log.warn(runtime.advice());
         }

@@ -11,13 +11,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * ReLU's backward pass in Java. For a dense layer, with the bias gradient in the same pass: {@code delta = z > 0 ? epsilon : 0}, written
  * over the cached pre-activation {@code z}, and {@code biasGrad[j] = sum_i delta[i][j]}. libnd4j runs the two as a
  * per-element {@code std::function} call and a reduction (6 % of the MLP's training step). Rows are read in memory
- * order through heap chunks; each core sums its own rows and the partial sums are added in row order.
+ * order ({@link ElementwiseLoops}); each core sums its own rows and the partial sums are added in row order.
  */
 final class ReluBackward {
 
     /** Rows per slice worth a second core. */
     private static final int MIN_ROWS = 32;
-    /** Values per chunk of {@link #overwrite}, and chunks per slice worth a second core. */
+    /** Values per piece of {@link #overwrite}, and pieces per slice worth a second core. */
     private static final int CHUNK = 4096;
     private static final int MIN_CHUNKS = 8;
 
@@ -54,21 +54,8 @@ final class ReluBackward {
         int slices = Slices.count(rows, MIN_ROWS);
         float[][] partial = new float[slices][units];
         int per = Slices.size(rows, MIN_ROWS);
-        Slices.run(rows, MIN_ROWS, (from, to) -> {
-            float[] sums = partial[from / per];
-            float[] zr = new float[units];
-            float[] er = new float[units];
-            for (int i = from; i < to; i++) {
-                zb.get(i * units, zr, 0, units);
-                eb.get(i * units, er, 0, units);
-                for (int j = 0; j < units; j++) {
-                    float d = gradient(zr[j], er[j]);
-                    zr[j] = d;
-                    sums[j] += d;
-                }
-                zb.put(i * units, zr, 0, units);
-            }
-        });
+        ElementwiseLoops loops = Loops.get();
+        Slices.run(rows, MIN_ROWS, (from, to) -> loops.reluBackwardRows(zb, eb, units, from, to, partial[from / per]));
         float[] total = partial[0];
         for (int s = 1; s < slices; s++) {
             for (int j = 0; j < units; j++) {
@@ -98,20 +85,9 @@ final class ReluBackward {
         FloatBuffer eb = Arrays4j.values(epsilon);
         long length = z.length();
         int chunks = (int) ((length + CHUNK - 1) / CHUNK);
-        Slices.run(chunks, MIN_CHUNKS, (from, to) -> {
-            float[] zc = new float[CHUNK];
-            float[] ec = new float[CHUNK];
-            for (int c = from; c < to; c++) {
-                int start = c * CHUNK;
-                int n = (int) Math.min(CHUNK, length - start);
-                zb.get(start, zc, 0, n);
-                eb.get(start, ec, 0, n);
-                for (int i = 0; i < n; i++) {
-                    zc[i] = gradient(zc[i], ec[i]);
-                }
-                zb.put(start, zc, 0, n);
-            }
-        });
+        ElementwiseLoops loops = Loops.get();
+        Slices.run(chunks, MIN_CHUNKS, (from, to) -> loops.reluBackward(zb, eb, from * CHUNK,
+                (int) Math.min(length, (long) to * CHUNK)));
     }
 
     /**

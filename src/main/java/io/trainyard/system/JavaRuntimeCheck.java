@@ -8,7 +8,8 @@ import org.springframework.stereotype.Component;
 /**
  * Logs the Java runtime at startup and warns when it is older than the one the service ships with. The jar is Java
  * 17 bytecode and runs there, but Java 25's JIT served about 20 % more inference requests per second on the benchmark
- * machine (docs/inference.md, "Java 25"); the Docker image and {@code bin/trainyard} run it on 25.
+ * machine (docs/inference.md, "Java 25"), and the engine's element-wise training loops use its Vector API; the Docker
+ * image and {@code bin/trainyard} run it on 25.
  */
 @Component
 class JavaRuntimeCheck {
@@ -28,7 +29,9 @@ class JavaRuntimeCheck {
             return Optional.empty();
         }
         return Optional.of("Running on Java " + feature + ": Java " + SHIPPED_FEATURE + " served about 20 % more "
-                + "prediction requests per second on the benchmark machine (docs/inference.md, \"Java 25\"). Start the "
+                + "prediction requests per second on the benchmark machine (docs/inference.md, \"Java 25\"), and only "
+                + "there do Adam's update and ReLU's backward pass run through the Vector API, about twice as fast "
+                + "(docs/performance.md). Start the "
                 + "service with bin/trainyard, which picks the newest JDK under /usr/lib/jvm, or set JAVA_HOME to a JDK "
                 + SHIPPED_FEATURE + "; the Docker image already runs on " + SHIPPED_FEATURE + ".");
     }
