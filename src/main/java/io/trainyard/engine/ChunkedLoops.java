@@ -81,4 +81,30 @@ final class ChunkedLoops implements ElementwiseLoops {
             z.put(start, zc, 0, n);
         }
     }
+
+    @Override
+    public void reluKeepingInput(FloatBuffer z, FloatBuffer copy, int from, int to) {
+        float[] zc = new float[CHUNK];
+        for (int start = from; start < to; start += CHUNK) {
+            int n = Math.min(CHUNK, to - start);
+            z.get(start, zc, 0, n);
+            copy.put(start, zc, 0, n);
+            for (int i = 0; i < n; i++) {
+                zc[i] = relu(zc[i]);
+            }
+            z.put(start, zc, 0, n);
+        }
+    }
+
+    /**
+     * libnd4j's ReLU, {@code x < 0 ? 0 : x} ({@code -0} and NaN come back as they are), without a branch for the
+     * same reason as {@link ReluBackward#gradient}: the mask is all ones exactly when the sign is set and the
+     * magnitude's bits are in {@code [1, 0x7f800000]} (not zero, not NaN).
+     */
+    static float relu(float x) {
+        int bits = Float.floatToRawIntBits(x);
+        int magnitude = bits & 0x7fffffff;
+        int negative = (bits & -magnitude & (magnitude - 0x7f800001)) >> 31;
+        return Float.intBitsToFloat(bits & ~negative);
+    }
 }

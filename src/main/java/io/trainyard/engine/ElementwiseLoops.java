@@ -4,7 +4,7 @@ import java.nio.FloatBuffer;
 
 /**
  * The inner loops of the training step's element-wise passes over native float buffers: Adam's update and ReLU's
- * backward pass. Java's JIT does not vectorise a loop over a direct buffer or a memory segment, so
+ * passes. Java's JIT does not vectorise a loop over a direct buffer or a memory segment, so
  * {@link ChunkedLoops} copies through small heap chunks (any Java from 17); on Java 25 with the incubating Vector API
  * added ({@code --add-modules jdk.incubator.vector}, which the launcher, the Dockerfile and the chart set),
  * {@code VectorLoops} (src/main/java25) reads and writes the native memory sixteen floats at a time without the
@@ -39,4 +39,10 @@ interface ElementwiseLoops {
 
     /** {@code z = z > 0 ? epsilon : 0} over elements {@code [from, to)}. */
     void reluBackward(FloatBuffer z, FloatBuffer epsilon, int from, int to);
+
+    /**
+     * ReLU's forward pass keeping its input, over elements {@code [from, to)}: {@code copy = z}, then {@code z = z < 0
+     * ? 0 : z} (libnd4j's ReLU: {@code -0} and NaN pass through).
+     */
+    void reluKeepingInput(FloatBuffer z, FloatBuffer copy, int from, int to);
 }

@@ -52,10 +52,17 @@ final class LeanDenseLayer extends DenseLayer implements ServedLayer {
             return super.activate(false, workspaceMgr);
         }
         INDArray z = preOutput(true, workspaceMgr);
-        // Same workspace as the activations: they stay valid until the backward pass is done.
-        preActivation = workspaceMgr.dup(ArrayType.ACTIVATIONS, z);
         preActivationInput = input;
-        INDArray out = layerConf().getActivationFn().getActivation(z, true);
+        INDArray out;
+        // Same workspace as the activations: they stay valid until the backward pass is done.
+        if (ReluForward.applies(layerConf().getActivationFn(), z)) {
+            preActivation = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, z.dataType(), z.shape(), 'c');
+            ReluForward.apply(z, preActivation);
+            out = z;
+        } else {
+            preActivation = workspaceMgr.dup(ArrayType.ACTIVATIONS, z);
+            out = layerConf().getActivationFn().getActivation(z, true);
+        }
         if (maskArray != null) {
             applyMask(out);
         }

@@ -98,6 +98,25 @@ final class VectorLoops implements ElementwiseLoops {
         }
     }
 
+    @Override
+    public void reluKeepingInput(FloatBuffer zBuffer, FloatBuffer copyBuffer, int from, int to) {
+        MemorySegment z = MemorySegment.ofBuffer(zBuffer);
+        MemorySegment copy = MemorySegment.ofBuffer(copyBuffer);
+        FloatVector zero = FloatVector.zero(SPECIES);
+        int i = from;
+        for (int end = to - LANES; i <= end; i += LANES) {
+            long at = (long) i * Float.BYTES;
+            FloatVector x = FloatVector.fromMemorySegment(SPECIES, z, at, ORDER);
+            x.intoMemorySegment(copy, at, ORDER);
+            x.blend(zero, x.compare(VectorOperators.LT, 0f)).intoMemorySegment(z, at, ORDER);
+        }
+        for (; i < to; i++) {
+            float x = zBuffer.get(i);
+            copyBuffer.put(i, x);
+            zBuffer.put(i, ChunkedLoops.relu(x));
+        }
+    }
+
     /** {@code epsilon} where {@code z > 0} (NaN is not), +0 elsewhere: {@link ReluBackward#gradient}'s floats. */
     private static FloatVector gradient(FloatVector z, FloatVector epsilon) {
         VectorMask<Float> positive = z.compare(VectorOperators.GT, 0f);

@@ -77,6 +77,25 @@ class ElementwiseLoopsTest {
         }
     }
 
+    @Test
+    void reluKeepingInputIsTheChunkedLoopsBitForBit() {
+        ElementwiseLoops vector = vectorLoops();
+        Random random = new Random(14);
+        for (int[] range : RANGES) {
+            int n = range[1] + 3;
+            float[] z = values(random, n, 1f);
+            float[] copy = values(random, n, 1f);
+            FloatBuffer expected = direct(z);
+            FloatBuffer expectedCopy = direct(copy);
+            FloatBuffer actual = direct(z);
+            FloatBuffer actualCopy = direct(copy);
+            chunked.reluKeepingInput(expected, expectedCopy, range[0], range[1]);
+            vector.reluKeepingInput(actual, actualCopy, range[0], range[1]);
+            assertThat(bits(actual)).as("%d..%d", range[0], range[1]).containsExactly(bits(expected));
+            assertThat(bits(actualCopy)).as("copy %d..%d", range[0], range[1]).containsExactly(bits(expectedCopy));
+        }
+    }
+
     /** Rows narrower than a vector, rows with a partial vector at their end, and the bias sums across rows. */
     @Test
     void reluBackwardRowsAndTheirSumsAreTheChunkedLoopsBitForBit() {

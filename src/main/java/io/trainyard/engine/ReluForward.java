@@ -1,0 +1,37 @@
+package io.trainyard.engine;
+
+import java.nio.FloatBuffer;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A dense layer's ReLU in its training forward pass, keeping the pre-activation for the backward pass in the same
+ * pass over memory: DL4J's path (and this engine's before) copied {@code z} in one pass and applied ReLU in place in
+ * another (0.2 ms each per 256×1024 layer in the MLP's step).
+ */
+final class ReluForward {
+
+    /** Values per piece, and pieces per slice worth a second core. */
+    private static final int PIECE = 4096;
+    private static final int MIN_PIECES = 8;
+
+    private ReluForward() {
+    }
+
+    /** Whether {@link #apply} takes {@code z}: plain ReLU over a float array in 'c' order without gaps. */
+    static boolean applies(IActivation activation, INDArray z) {
+        return ReluBackward.isPlainRelu(activation) && z.dataType() == DataType.FLOAT && Arrays4j.denseRowMajor(z);
+    }
+
+    /** Copies {@code z} into {@code copy} (same shape, 'c' order) and applies ReLU to {@code z} in place. */
+    static void apply(INDArray z, INDArray copy) {
+        FloatBuffer zb = Arrays4j.values(z);
+        FloatBuffer cb = Arrays4j.values(copy);
+        int length = (int) z.length();
+        int pieces = (length + PIECE - 1) / PIECE;
+        ElementwiseLoops loops = Loops.get();
+        Slices.run(pieces, MIN_PIECES, (from, to) -> loops.reluKeepingInput(zb, cb, from * PIECE,
+                Math.min(length, to * PIECE)));
+    }
+}
