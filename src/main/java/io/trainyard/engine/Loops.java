@@ -13,7 +13,8 @@ final class Loops {
     private static final String MODULE = "jdk.incubator.vector";
     private static final int JAVA = 25;
 
-    private static final Choice CHOICE = choose();
+    private static final Choice CHOICE = choose(System.getProperty(SWITCH), Runtime.version().feature(),
+            ModuleLayer.boot().findModule(MODULE).isPresent());
 
     private Loops() {
     }
@@ -33,20 +34,20 @@ final class Loops {
         return Optional.ofNullable(CHOICE.advice());
     }
 
-    private record Choice(ElementwiseLoops loops, String why, String advice) {
+    record Choice(ElementwiseLoops loops, String why, String advice) {
     }
 
-    private static Choice choose() {
-        if ("false".equalsIgnoreCase(System.getProperty(SWITCH))) {
+    /** The loops for this switch value ({@link #SWITCH}), Java feature version and presence of the module. */
+    static Choice choose(String switchValue, int feature, boolean module) {
+        if ("false".equalsIgnoreCase(switchValue)) {
             return new Choice(new ChunkedLoops(), "-D" + SWITCH + "=false", null);
         }
-        int feature = Runtime.version().feature();
         if (feature < JAVA) {
             // The service's Java check (system.JavaRuntimeCheck) already warns about the older Java.
             return new Choice(new ChunkedLoops(), "Java " + feature + "; the Vector API's loops need Java " + JAVA,
                     null);
         }
-        if (ModuleLayer.boot().findModule(MODULE).isEmpty()) {
+        if (!module) {
             return new Choice(new ChunkedLoops(), MODULE + " not added",
                     "Add the JVM option --add-modules=" + MODULE + " (bin/trainyard, the Docker image and the chart "
                             + "do): Adam's update and ReLU's backward pass run about twice as fast through it.");

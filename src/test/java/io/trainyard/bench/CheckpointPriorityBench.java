@@ -22,9 +22,9 @@ import java.util.concurrent.Future;
 
 /**
  * What a checkpoint written in the background costs the training beside it, with the writer thread at normal
- * priority and at the lowest (nice 19, {@link ThreadPriority}): segments of MLP training steps (batch 256) the length
+ * priority, at the lowest (nice 19, {@link ThreadPriority}) and under Linux's {@code SCHED_IDLE} policy: segments of MLP training steps (batch 256) the length
  * of a short epoch, each with one checkpoint started at its beginning (a snapshot, then {@code Snapshot.save}
- * through SHA-256 into a file, as the service's writer does) or none, the three kinds taking turns. Prints each
+ * through SHA-256 into a file, as the service's writer does) or none, the four kinds taking turns. Prints each
  * kind's median segment time and the overheads against the segments without a checkpoint.
  * <pre>
  * java -cp target/test-classes:target/classes:$(cat target/bench-classpath.txt) \
@@ -36,7 +36,16 @@ import java.util.concurrent.Future;
  */
 public final class CheckpointPriorityBench {
 
-    private enum Kind { NONE, NORMAL, LOWEST }
+    private enum Kind { NONE, NORMAL, LOWEST, IDLE }
+
+    /** Linux's SCHED_IDLE: the thread runs only where no normal thread wants the core (weight 3 against nice 19's 15). */
+    interface Scheduler extends com.sun.jna.Library {
+        int SCHED_IDLE = 5;
+
+        int sched_setscheduler(int pid, int policy, int[] param);
+
+        int gettid();
+    }
 
     private CheckpointPriorityBench() {
     }
@@ -61,20 +70,28 @@ public final class CheckpointPriorityBench {
             System.out.println("writer at the lowest priority: " + ThreadPriority.lowerCurrentThread());
             r.run();
         }));
-        List<List<Double>> seconds = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        ExecutorService idle = Executors.newSingleThreadExecutor(r -> new Thread(() -> {
+            Scheduler c = com.sun.jna.Native.load("c", Scheduler.class);
+            System.out.println("writer at SCHED_IDLE: "
+                    + (c.sched_setscheduler(c.gettid(), Scheduler.SCHED_IDLE, new int[] {0}) == 0));
+            r.run();
+        }));
+        List<List<Double>> seconds = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
+                new ArrayList<>());
         try {
             for (int i = 0; i < 3 * steps; i++) {
                 network.fitBatch(batch); // JIT and workspaces warm
             }
             for (int round = 0; round < rounds + 1; round++) {
-                for (int k = 0; k < 3; k++) {
+                for (int k = 0; k < Kind.values().length; k++) {
                     // The order rotates each round, so no kind always follows another.
-                    Kind kind = Kind.values()[(k + round) % 3];
+                    Kind kind = Kind.values()[(k + round) % Kind.values().length];
                     long t0 = System.nanoTime();
                     Future<?> writing = switch (kind) {
                         case NONE -> null;
                         case NORMAL -> write(normal, network, file, force);
                         case LOWEST -> write(lowest, network, file, force);
+                        case IDLE -> write(idle, network, file, force);
                     };
                     for (int i = 0; i < steps; i++) {
                         network.fitBatch(batch);
@@ -91,6 +108,7 @@ public final class CheckpointPriorityBench {
         } finally {
             normal.shutdown();
             lowest.shutdown();
+            idle.shutdown();
             Files.deleteIfExists(file);
         }
         double none = median(seconds.get(0));

@@ -36,6 +36,24 @@ class ElementwiseLoopsTest {
         assertThat(Loops.advice()).isEmpty();
     }
 
+    /** Each fallback says why, and the service warns only where adding the module would help. */
+    @Test
+    void fallbacksSayWhyAndAdviseOnlyWhereTheModuleIsMissing() {
+        Loops.Choice off = Loops.choose("false", 25, true);
+        assertThat(off.loops()).isInstanceOf(ChunkedLoops.class);
+        assertThat(off.why()).contains(Loops.SWITCH);
+        assertThat(off.advice()).isNull();
+
+        Loops.Choice old = Loops.choose(null, 17, false);
+        assertThat(old.loops()).isInstanceOf(ChunkedLoops.class);
+        assertThat(old.why()).contains("Java 17");
+        assertThat(old.advice()).as("JavaRuntimeCheck warns about the older Java").isNull();
+
+        Loops.Choice noModule = Loops.choose(null, 25, false);
+        assertThat(noModule.loops()).isInstanceOf(ChunkedLoops.class);
+        assertThat(noModule.advice()).contains("--add-modules=jdk.incubator.vector");
+    }
+
     @Test
     void adamIsTheChunkedLoopsBitForBit() {
         ElementwiseLoops vector = vectorLoops();
