@@ -18,8 +18,8 @@ final class ReluBackward {
     /** Rows per slice worth a second core. */
     private static final int MIN_ROWS = 32;
     /** Values per piece of {@link #overwrite}, and pieces per slice worth a second core. */
-    private static final int CHUNK = 4096;
-    private static final int MIN_CHUNKS = 8;
+    private static final int PIECE = 4096;
+    private static final int MIN_PIECES = 8;
 
     private ReluBackward() {
     }
@@ -84,10 +84,10 @@ final class ReluBackward {
         FloatBuffer zb = Arrays4j.values(z);
         FloatBuffer eb = Arrays4j.values(epsilon);
         long length = z.length();
-        int chunks = (int) ((length + CHUNK - 1) / CHUNK);
+        int pieces = (int) ((length + PIECE - 1) / PIECE);
         ElementwiseLoops loops = Loops.get();
-        Slices.run(chunks, MIN_CHUNKS, (from, to) -> loops.reluBackward(zb, eb, from * CHUNK,
-                (int) Math.min(length, (long) to * CHUNK)));
+        Slices.run(pieces, MIN_PIECES, (from, to) -> loops.reluBackward(zb, eb, from * PIECE,
+                (int) Math.min(length, (long) to * PIECE)));
     }
 
     /**

@@ -32,6 +32,6 @@ final class ReluForward {
         int pieces = (length + PIECE - 1) / PIECE;
         ElementwiseLoops loops = Loops.get();
         Slices.run(pieces, MIN_PIECES, (from, to) -> loops.reluKeepingInput(zb, cb, from * PIECE,
-                Math.min(length, to * PIECE)));
+                (int) Math.min(length, (long) to * PIECE)));
     }
 }
