@@ -26,7 +26,7 @@ final class Loops {
 
     /** "vector" or "chunked (why)", for the startup log and /actuator/info. */
     static String describe() {
-        return CHOICE.loops() instanceof ChunkedLoops ? "chunked (" + CHOICE.why() + ")" : "vector";
+        return CHOICE.why() == null ? "vector" : "chunked (" + CHOICE.why() + ")";
     }
 
     /** What to do about chunked loops on a Java that could run the faster ones; empty where they run or cannot. */
@@ -34,6 +34,7 @@ final class Loops {
         return Optional.ofNullable(CHOICE.advice());
     }
 
+    /** {@code why} is null for the vector loops; {@code advice} is null too where adding the module would not help. */
     record Choice(ElementwiseLoops loops, String why, String advice) {
     }
 

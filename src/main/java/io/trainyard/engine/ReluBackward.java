@@ -17,9 +17,8 @@ final class ReluBackward {
 
     /** Rows per slice worth a second core. */
     private static final int MIN_ROWS = 32;
-    /** Values per piece of {@link #overwrite}, and pieces per slice worth a second core. */
-    private static final int PIECE = 4096;
-    private static final int MIN_PIECES = 8;
+    /** Values per slice of {@link #overwrite} worth a second core. */
+    private static final int MIN_VALUES = 1 << 15;
 
     private ReluBackward() {
     }
@@ -83,11 +82,8 @@ final class ReluBackward {
     static void overwrite(INDArray z, INDArray epsilon) {
         FloatBuffer zb = Arrays4j.values(z);
         FloatBuffer eb = Arrays4j.values(epsilon);
-        long length = z.length();
-        int pieces = (int) ((length + PIECE - 1) / PIECE);
         ElementwiseLoops loops = Loops.get();
-        Slices.run(pieces, MIN_PIECES, (from, to) -> loops.reluBackward(zb, eb, from * PIECE,
-                (int) Math.min(length, (long) to * PIECE)));
+        Slices.run((int) z.length(), MIN_VALUES, (from, to) -> loops.reluBackward(zb, eb, from, to));
     }
 
     /**

@@ -12,9 +12,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 final class ReluForward {
 
-    /** Values per piece, and pieces per slice worth a second core. */
-    private static final int PIECE = 4096;
-    private static final int MIN_PIECES = 8;
+    /** Values per slice worth a second core. */
+    private static final int MIN_SLICE = 1 << 15;
 
     private ReluForward() {
     }
@@ -28,10 +27,7 @@ final class ReluForward {
     static void apply(INDArray z, INDArray copy) {
         FloatBuffer zb = Arrays4j.values(z);
         FloatBuffer cb = Arrays4j.values(copy);
-        int length = (int) z.length();
-        int pieces = (length + PIECE - 1) / PIECE;
         ElementwiseLoops loops = Loops.get();
-        Slices.run(pieces, MIN_PIECES, (from, to) -> loops.reluKeepingInput(zb, cb, from * PIECE,
-                (int) Math.min(length, (long) to * PIECE)));
+        Slices.run((int) z.length(), MIN_SLICE, (from, to) -> loops.reluKeepingInput(zb, cb, from, to));
     }
 }

@@ -19,6 +19,8 @@ final class VectorLoops implements ElementwiseLoops {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int LANES = SPECIES.length();
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+    /** For what does not fill a vector. */
+    private static final ChunkedLoops TAILS = new ChunkedLoops();
 
     @Override
     public void adam(FloatBuffer gradient, FloatBuffer mBuffer, FloatBuffer vBuffer, FloatBuffer params, int from,
@@ -51,7 +53,7 @@ final class VectorLoops implements ElementwiseLoops {
             }
         }
         if (i < to) {
-            new ChunkedLoops().adam(gradient, mBuffer, vBuffer, params, i, to, s);
+            TAILS.adam(gradient, mBuffer, vBuffer, params, i, to, s);
         }
     }
 
@@ -59,7 +61,7 @@ final class VectorLoops implements ElementwiseLoops {
     public void reluBackwardRows(FloatBuffer zBuffer, FloatBuffer epsilonBuffer, int units, int from, int to,
             float[] sums) {
         if (units < LANES) {
-            new ChunkedLoops().reluBackwardRows(zBuffer, epsilonBuffer, units, from, to, sums);
+            TAILS.reluBackwardRows(zBuffer, epsilonBuffer, units, from, to, sums);
             return;
         }
         MemorySegment z = MemorySegment.ofBuffer(zBuffer);

@@ -1,0 +1,54 @@
+package io.trainyard.bench;
+
+import io.trainyard.engine.Network;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Path;
+import java.util.zip.CRC32;
+
+/**
+ * The figure of docs/performance.md, "Intel Xeon with AMX": what the checkpoint archive's counting pass costs (the
+ * MLP's snapshot serialised into a CRC-32 counter, as {@code CheckpointArchive} does before the stored entry) against
+ * serialising it alone, in CPU time, twelve times each.
+ * <pre>
+ * java -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" io.trainyard.bench.SnapshotSerialiseBench
+ * </pre>
+ * A benchmark, not a test.
+ */
+public final class SnapshotSerialiseBench {
+
+    private SnapshotSerialiseBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Network network = BenchMain.network(Path.of(args.length > 0 ? args[0] : "bench/specs"), BenchNets.MLP, 1);
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        try (Network.Snapshot snapshot = network.snapshot()) {
+            for (int k = 0; k < 12; k++) {
+                CRC32 crc = new CRC32();
+                long[] size = {0};
+                OutputStream counter = new OutputStream() {
+                    @Override
+                    public void write(int b) {
+                        crc.update(b);
+                        size[0]++;
+                    }
+
+                    @Override
+                    public void write(byte[] b, int off, int len) {
+                        crc.update(b, off, len);
+                        size[0] += len;
+                    }
+                };
+                long c0 = threads.getCurrentThreadCpuTime();
+                snapshot.save(counter);
+                long c1 = threads.getCurrentThreadCpuTime();
+                snapshot.save(OutputStream.nullOutputStream());
+                long c2 = threads.getCurrentThreadCpuTime();
+                System.out.printf("count + CRC-32 pass %.1f ms CPU, serialisation alone %.1f ms CPU, %d bytes%n",
+                        (c1 - c0) / 1e6, (c2 - c1) / 1e6, size[0]);
+            }
+        }
+    }
+}
