@@ -26,10 +26,10 @@ final class CheckpointWriter implements AutoCloseable {
     CheckpointWriter(String jobId) {
         this.thread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(() -> {
-                // The training thread beside it comes first: with the writer at normal priority a checkpoint
-                // slowed the epoch it overlapped by 4.5-7.2 %, at the lowest by 3.8-4.5 %
-                // (io.trainyard.bench.CheckpointPriorityBench, docs/performance.md). A starved writer cannot hold
-                // training up for longer than before: the next checkpoint waits for it, and then the cores are free.
+                // The training threads beside it come first: nice 19 and SCHED_IDLE, which yields a core the moment
+                // a training thread wakes (io.trainyard.bench.CheckpointPriorityBench, docs/performance.md). A
+                // starved writer cannot hold training up for longer than before: the next checkpoint waits for it,
+                // and then the cores are free.
                 ThreadPriority.lowerCurrentThread();
                 r.run();
             }, "checkpoint-" + jobId);

@@ -22,7 +22,8 @@ import java.util.concurrent.Future;
 
 /**
  * What a checkpoint written in the background costs the training beside it, with the writer thread at normal
- * priority, at the lowest (nice 19, {@link ThreadPriority}) and under Linux's {@code SCHED_IDLE} policy: segments of MLP training steps (batch 256) the length
+ * priority, at nice 19 alone (the service's writer until the fourteenth session), and at nice 19 under Linux's
+ * {@code SCHED_IDLE} policy (the service's writer now, {@link ThreadPriority}): segments of MLP training steps (batch 256) the length
  * of a short epoch, each with one checkpoint started at its beginning (a snapshot, then {@code Snapshot.save}
  * through SHA-256 into a file, as the service's writer does) or none, the four kinds taking turns. Prints each
  * kind's median segment time and the overheads against the segments without a checkpoint.
@@ -38,11 +39,9 @@ public final class CheckpointPriorityBench {
 
     private enum Kind { NONE, NORMAL, LOWEST, IDLE }
 
-    /** Linux's SCHED_IDLE: the thread runs only where no normal thread wants the core (weight 3 against nice 19's 15). */
+    /** Nice 19 alone, as the service's writer ran before it also took SCHED_IDLE ({@link ThreadPriority}). */
     interface Scheduler extends com.sun.jna.Library {
-        int SCHED_IDLE = 5;
-
-        int sched_setscheduler(int pid, int policy, int[] param);
+        int setpriority(int which, int who, int priority);
 
         int gettid();
     }
@@ -67,13 +66,13 @@ public final class CheckpointPriorityBench {
         Path file = Files.createTempFile("checkpoint-priority", ".zip");
         ExecutorService normal = Executors.newSingleThreadExecutor();
         ExecutorService lowest = Executors.newSingleThreadExecutor(r -> new Thread(() -> {
-            System.out.println("writer at the lowest priority: " + ThreadPriority.lowerCurrentThread());
+            Scheduler c = com.sun.jna.Native.load("c", Scheduler.class);
+            System.out.println("writer at nice 19: " + (c.setpriority(0, c.gettid(), 19) == 0));
             r.run();
         }));
         ExecutorService idle = Executors.newSingleThreadExecutor(r -> new Thread(() -> {
-            Scheduler c = com.sun.jna.Native.load("c", Scheduler.class);
-            System.out.println("writer at SCHED_IDLE: "
-                    + (c.sched_setscheduler(c.gettid(), Scheduler.SCHED_IDLE, new int[] {0}) == 0));
+            System.out.println("writer at nice 19 and SCHED_IDLE (the service's): "
+                    + ThreadPriority.lowerCurrentThread());
             r.run();
         }));
         List<List<Double>> seconds = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),

@@ -2,6 +2,7 @@ package io.trainyard.training;
 
 import io.trainyard.bench.BenchMain;
 import io.trainyard.engine.Batch;
+import io.trainyard.engine.BlasThreads;
 import io.trainyard.engine.Network;
 import io.trainyard.engine.Tensor;
 import io.trainyard.storage.FileSystemObjectStore;
@@ -43,7 +44,7 @@ public final class CheckpointWriteBench {
             List.of(new double[] {2.3, 2.2}), 1000);
     private static final int STEPS = 32;
 
-    private enum Kind { NONE, THROUGH_PAGE_CACHE, PAST_PAGE_CACHE }
+    private enum Kind { NONE, THROUGH_PAGE_CACHE, PAST_PAGE_CACHE, PAST_ONE_THREAD_WHILE_WRITING }
 
     private CheckpointWriteBench() {
     }
@@ -103,20 +104,29 @@ public final class CheckpointWriteBench {
             ThreadPriority.lowerCurrentThread(); // as the service's checkpoint writer
             r.run();
         }));
-        List<List<Double>> seconds = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
-        List<List<Double>> writerCpu = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        int kinds = Kind.values().length;
+        List<List<Double>> seconds = new ArrayList<>();
+        List<List<Double>> writerCpu = new ArrayList<>();
+        for (int k = 0; k < kinds; k++) {
+            seconds.add(new ArrayList<>());
+            writerCpu.add(new ArrayList<>());
+        }
         try {
             for (int i = 0; i < 3 * STEPS; i++) {
                 network.fitBatch(batch);
             }
             for (int round = 0; round < rounds + 1; round++) {
-                for (int k = 0; k < 3; k++) {
-                    Kind kind = Kind.values()[(k + round) % 3];
+                for (int k = 0; k < kinds; k++) {
+                    Kind kind = Kind.values()[(k + round) % kinds];
                     long t0 = System.nanoTime();
                     Future<Double> writing = kind == Kind.NONE ? null
-                            : write(writer, kind == Kind.PAST_PAGE_CACHE ? past : through, network.snapshot(), round);
+                            : write(writer, kind == Kind.THROUGH_PAGE_CACHE ? through : past, network.snapshot(), round);
                     for (int i = 0; i < STEPS; i++) {
-                        network.fitBatch(batch);
+                        if (kind == Kind.PAST_ONE_THREAD_WHILE_WRITING && !writing.isDone()) {
+                            BlasThreads.single(() -> network.fitBatch(batch));
+                        } else {
+                            network.fitBatch(batch);
+                        }
                     }
                     double s = (System.nanoTime() - t0) / 1e9;
                     double cpu = writing == null ? 0 : writing.get();

@@ -49,19 +49,23 @@ class CheckpointWriterTest {
 
     @Test
     @EnabledOnOs(OS.LINUX)
-    void writesAtTheLowestPriorityWhileTheTrainerKeepsItsOwn() throws Exception {
+    void writesAtTheLowestPriorityAndUnderSchedIdleWhileTheTrainerKeepsItsOwn() throws Exception {
         Integer trainer = ThreadPriority.currentNice();
         assumeThat(trainer).as("the tests' JVM runs below the lowest priority").isNotNull().isLessThan(19);
         AtomicReference<Integer> writerNice = new AtomicReference<>();
+        AtomicReference<Boolean> writerIdle = new AtomicReference<>();
         try (CheckpointWriter writer = new CheckpointWriter("job")) {
             writer.submit(() -> {
                 writerNice.set(ThreadPriority.currentNice());
+                writerIdle.set(ThreadPriority.currentIdlePolicy());
                 return Optional.empty();
             });
             writer.await();
         }
         assertThat(writerNice.get()).isEqualTo(19);
+        assertThat(writerIdle.get()).as("the writer runs under SCHED_IDLE").isTrue();
         assertThat(ThreadPriority.currentNice()).as("the caller's own priority").isEqualTo(trainer);
+        assertThat(ThreadPriority.currentIdlePolicy()).as("the caller's own policy").isFalse();
     }
 
     @Test
