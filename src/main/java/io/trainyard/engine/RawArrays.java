@@ -20,7 +20,28 @@ final class RawArrays {
     private RawArrays() {
     }
 
+    /** Where an array's raw bytes go: copied into the stream after its header, or only counted and checksummed. */
+    @FunctionalInterface
+    interface Bytes {
+        void accept(ByteBuffer bytes, DataOutputStream out) throws IOException;
+    }
+
+    /** Copies the bytes into the stream, through a heap chunk (streams take arrays). */
+    static final Bytes COPY = (bytes, out) -> {
+        byte[] chunk = new byte[Math.min(CHUNK, Math.max(bytes.remaining(), 1))];
+        while (bytes.hasRemaining()) {
+            int n = Math.min(chunk.length, bytes.remaining());
+            bytes.get(chunk, 0, n);
+            out.write(chunk, 0, n);
+        }
+    };
+
     static void write(INDArray array, DataOutputStream out) throws IOException {
+        write(array, out, COPY);
+    }
+
+    /** The array's header into {@code out}, then its raw bytes (native memory, positioned and limited) to {@code raw}. */
+    static void write(INDArray array, DataOutputStream out, Bytes raw) throws IOException {
         INDArray a = array.isView() ? array.dup() : array;
         ByteBuffer bytes = a.data().asNio().duplicate();
         long size = a.length() * a.dataType().width();
@@ -36,13 +57,8 @@ final class RawArrays {
             out.writeLong(d);
         }
         out.writeLong(size);
-        byte[] chunk = new byte[(int) Math.min(CHUNK, Math.max(size, 1))];
         bytes.limit(bytes.position() + (int) size);
-        while (bytes.hasRemaining()) {
-            int n = Math.min(chunk.length, bytes.remaining());
-            bytes.get(chunk, 0, n);
-            out.write(chunk, 0, n);
-        }
+        raw.accept(bytes, out);
     }
 
     static INDArray read(DataInputStream in) throws IOException {

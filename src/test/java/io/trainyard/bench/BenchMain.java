@@ -176,6 +176,18 @@ public final class BenchMain {
         return network(specs, BenchNets.MLP, 1);
     }
 
+    /** One MLP batch of constant features, for benchmarks that need Adam's moments to exist (one step). */
+    static Batch mlpBatch() {
+        int batch = BenchNets.MLP.batchSize;
+        float[] labels = new float[batch * BenchNets.MLP.classes];
+        for (int i = 0; i < batch; i++) {
+            labels[i * BenchNets.MLP.classes + i % BenchNets.MLP.classes] = 1;
+        }
+        float[] features = new float[batch * 784];
+        java.util.Arrays.fill(features, 0.5f);
+        return new Batch(Tensor.of(features, batch, 784), Tensor.of(labels, batch, BenchNets.MLP.classes));
+    }
+
     static Network network(Path specs, BenchNets net, int epochs) throws IOException {
         ObjectNode spec = (ObjectNode) JSON.readTree(Files.readString(specs.resolve(net.id() + ".json")));
         ObjectNode input = spec.putObject("input");

@@ -1,8 +1,6 @@
 package io.trainyard.bench;
 
-import io.trainyard.engine.Batch;
 import io.trainyard.engine.Network;
-import io.trainyard.engine.Tensor;
 import java.nio.file.Path;
 
 /**
@@ -37,14 +35,7 @@ public final class SnapshotPauseBench {
         }
         // Before any step the MLP has no optimizer state yet: time snapshots of a network that has one.
         Network mlp = BenchMain.network(specs, BenchNets.MLP, 1);
-        int batch = BenchNets.MLP.batchSize;
-        float[] labels = new float[batch * BenchNets.MLP.classes];
-        for (int i = 0; i < batch; i++) {
-            labels[i * BenchNets.MLP.classes + i % BenchNets.MLP.classes] = 1;
-        }
-        float[] features = new float[batch * 784];
-        java.util.Arrays.fill(features, 0.5f);
-        mlp.fitBatch(new Batch(Tensor.of(features, batch, 784), Tensor.of(labels, batch, BenchNets.MLP.classes)));
+        mlp.fitBatch(BenchMain.mlpBatch());
         mlp.snapshot().close();
         for (int round = 0; round < 5; round++) {
             long t = System.nanoTime();

@@ -8,9 +8,10 @@ import java.nio.file.Path;
 import java.util.zip.CRC32;
 
 /**
- * The figure of docs/performance.md, "Intel Xeon with AMX": what the checkpoint archive's counting pass costs (the
- * MLP's snapshot serialised into a CRC-32 counter, as {@code CheckpointArchive} does before the stored entry) against
- * serialising it alone, in CPU time, twelve times each.
+ * The figures of docs/performance.md, "Intel Xeon with AMX" and "Intel Xeon, Emerald Rapids class": what the
+ * checkpoint archive's counting pass cost (the MLP's snapshot serialised into a CRC-32 counter, as
+ * {@code CheckpointArchive} did before the stored entry until the fourteenth session) against serialising it alone
+ * and against {@link Network.Snapshot#checksum} (what it does now), in CPU time, twelve times each.
  * <pre>
  * java -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" io.trainyard.bench.SnapshotSerialiseBench
  * </pre>
@@ -24,6 +25,7 @@ public final class SnapshotSerialiseBench {
     public static void main(String[] args) throws Exception {
         Network network = BenchMain.network(Path.of(args.length > 0 ? args[0] : "bench/specs"), BenchNets.MLP, 1);
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        network.fitBatch(BenchMain.mlpBatch()); // Adam's moments exist, as at any checkpoint: 22.4 MB
         try (Network.Snapshot snapshot = network.snapshot()) {
             for (int k = 0; k < 12; k++) {
                 CRC32 crc = new CRC32();
@@ -46,8 +48,13 @@ public final class SnapshotSerialiseBench {
                 long c1 = threads.getCurrentThreadCpuTime();
                 snapshot.save(OutputStream.nullOutputStream());
                 long c2 = threads.getCurrentThreadCpuTime();
-                System.out.printf("count + CRC-32 pass %.1f ms CPU, serialisation alone %.1f ms CPU, %d bytes%n",
-                        (c1 - c0) / 1e6, (c2 - c1) / 1e6, size[0]);
+                Network.Checksum checksum = snapshot.checksum();
+                long c3 = threads.getCurrentThreadCpuTime();
+                if (checksum.size() != size[0] || checksum.crc32() != crc.getValue()) {
+                    throw new IllegalStateException("checksum() disagrees with the counting pass");
+                }
+                System.out.printf("count + CRC-32 pass %.1f ms CPU, serialisation alone %.1f ms CPU, checksum() %.1f ms "
+                        + "CPU, %d bytes%n", (c1 - c0) / 1e6, (c2 - c1) / 1e6, (c3 - c2) / 1e6, size[0]);
             }
         }
     }

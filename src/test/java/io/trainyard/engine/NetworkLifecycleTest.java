@@ -104,6 +104,30 @@ class NetworkLifecycleTest {
                 .hasMessageContaining("closed");
     }
 
+    /** The checkpoint archive's stored entry is declared with this size and CRC-32 before the bytes follow. */
+    @Test
+    void aSnapshotsChecksumIsThatOfTheBytesItSaves() throws Exception {
+        TrainingSpec spec = Specs.parse(Specs.example("mlp-classifier"));
+        Network fresh = Network.build(spec, Specs.plan(spec));
+        try (Network.Snapshot noOptimizerStateYet = fresh.snapshot()) {
+            assertChecksumOfSaved(noOptimizerStateYet);
+        }
+        Trained mlp = mlpAfterOneStep();
+        Network.Snapshot snapshot = mlp.net().snapshot();
+        mlp.net().fitBatch(mlp.batch()); // training goes on: the checksum is still the snapshot's
+        assertChecksumOfSaved(snapshot);
+        snapshot.close();
+        assertThatThrownBy(snapshot::checksum).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
+    }
+
+    private static void assertChecksumOfSaved(Network.Snapshot snapshot) throws java.io.IOException {
+        byte[] saved = saved(snapshot);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(saved);
+        assertThat(snapshot.checksum()).isEqualTo(new Network.Checksum(saved.length, crc.getValue()));
+    }
+
     /** What the service runs once at startup (training's EngineWarmUp); it must not fail on DL4J's API. */
     @Test
     void warmingUpRoundTripsAConfigurationThroughJson() {
