@@ -177,7 +177,7 @@ public final class BenchMain {
     }
 
     /** One MLP batch of constant features, for benchmarks that need Adam's moments to exist (one step). */
-    static Batch mlpBatch() {
+    public static Batch mlpBatch() {
         int batch = BenchNets.MLP.batchSize;
         float[] labels = new float[batch * BenchNets.MLP.classes];
         for (int i = 0; i < batch; i++) {
