@@ -20,6 +20,7 @@ import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.CRC32;
+import java.util.zip.CheckedOutputStream;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -308,9 +309,7 @@ public final class Network {
 
         /** Writes the same bytes {@link Network#save} would have written when the snapshot was taken. */
         public void save(OutputStream out) throws IOException {
-            if (closed.get()) {
-                throw new IllegalStateException("the snapshot was closed: its copies may hold a later one");
-            }
+            ensureOpen();
             write(out, layout, configuration, copies.params(), copies.updaterState());
         }
 
@@ -320,30 +319,23 @@ public final class Network {
          * the 22.4 MB MLP checkpoint once more just to count it cost the writer ~2 ms of copying.
          */
         public Checksum checksum() throws IOException {
+            ensureOpen();
+            CRC32 crc = new CRC32();
+            long[] arrayBytes = {0};
+            // Unbuffered: the header bytes must reach the checksum before the array bytes that follow them.
+            DataOutputStream headers = new DataOutputStream(new CheckedOutputStream(OutputStream.nullOutputStream(),
+                    crc));
+            write(headers, (bytes, out) -> {
+                arrayBytes[0] += bytes.remaining();
+                crc.update(bytes);
+            }, layout, configuration, copies.params(), copies.updaterState());
+            return new Checksum(headers.size() + arrayBytes[0], crc.getValue());
+        }
+
+        private void ensureOpen() {
             if (closed.get()) {
                 throw new IllegalStateException("the snapshot was closed: its copies may hold a later one");
             }
-            CRC32 crc = new CRC32();
-            long[] size = {0};
-            OutputStream counter = new OutputStream() {
-                @Override
-                public void write(int b) {
-                    crc.update(b);
-                    size[0]++;
-                }
-
-                @Override
-                public void write(byte[] b, int off, int len) {
-                    crc.update(b, off, len);
-                    size[0] += len;
-                }
-            };
-            // Unbuffered: the header bytes must reach the checksum before the array bytes that follow them.
-            write(new DataOutputStream(counter), (bytes, out) -> {
-                size[0] += bytes.remaining();
-                crc.update(bytes);
-            }, layout, configuration, copies.params(), copies.updaterState());
-            return new Checksum(size[0], crc.getValue());
         }
 
         /** Hands the copies back to the network for its next snapshot (freed if it holds spare copies already). */
