@@ -277,19 +277,17 @@ final class NativeSha256 extends MessageDigest {
         }
 
         void update(MemorySegment context, MemorySegment data, long length) {
-            int result;
-            try {
-                result = (int) update.invokeExact(context, data, length);
-            } catch (Throwable e) {
-                throw rethrown(e);
-            }
-            check(result, "EVP_DigestUpdate");
+            update(update, context, data, length);
         }
 
         void updateHeap(MemorySegment context, MemorySegment data, long length) {
+            update(updateHeap, context, data, length);
+        }
+
+        private static void update(MethodHandle function, MemorySegment context, MemorySegment data, long length) {
             int result;
             try {
-                result = (int) updateHeap.invokeExact(context, data, length);
+                result = (int) function.invokeExact(context, data, length);
             } catch (Throwable e) {
                 throw rethrown(e);
             }
