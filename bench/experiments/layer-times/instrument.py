@@ -96,10 +96,12 @@ if os.environ.get("LT_GEMM"):
 if os.environ.get("LT_DENSE"):
     p='java/io/trainyard/engine/LeanDenseLayer.java'
     s=open(p).read()
-    pairs=[("        preActivation = workspaceMgr.dup(ArrayType.ACTIVATIONS, z);\n",
-            "        long d0 = System.nanoTime();\n        preActivation = workspaceMgr.dup(ArrayType.ACTIVATIONS, z);\n        Gemm.rec(index + \".fwd copy z\", d0);\n"),
-           ("        INDArray out = layerConf().getActivationFn().getActivation(z, true);\n",
-            "        long a0 = System.nanoTime();\n        INDArray out = layerConf().getActivationFn().getActivation(z, true);\n        Gemm.rec(index + \".fwd activation\", a0);\n"),
+    pairs=[("            ReluForward.apply(z, preActivation);\n",
+            "            long f0 = System.nanoTime();\n            ReluForward.apply(z, preActivation);\n            Gemm.rec(index + \".fwd relu keeping z\", f0);\n"),
+           ("            preActivation = workspaceMgr.dup(ArrayType.ACTIVATIONS, z);\n",
+            "            long d0 = System.nanoTime();\n            preActivation = workspaceMgr.dup(ArrayType.ACTIVATIONS, z);\n            Gemm.rec(index + \".fwd copy z\", d0);\n"),
+           ("            out = layerConf().getActivationFn().getActivation(z, true);\n",
+            "            long a0 = System.nanoTime();\n            out = layerConf().getActivationFn().getActivation(z, true);\n            Gemm.rec(index + \".fwd activation\", a0);\n"),
            ("            ReluBackward.apply(z, epsilon, biasGrad); // z is this layer's own copy: overwritten with delta\n",
             "            long r0 = System.nanoTime();\n            ReluBackward.apply(z, epsilon, biasGrad); // z is this layer's own copy: overwritten with delta\n            Gemm.rec(index + \".bwd relu+bias\", r0);\n")]
     for old, new in pairs:
