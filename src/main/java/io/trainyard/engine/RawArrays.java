@@ -40,7 +40,7 @@ final class RawArrays {
         write(array, out, COPY);
     }
 
-    /** The array's header into {@code out}, then its raw bytes (native memory, positioned and limited) to {@code raw}. */
+    /** The array's header into {@code out}, then its raw bytes (native memory, positioned, limited) to {@code raw}. */
     static void write(INDArray array, DataOutputStream out, Bytes raw) throws IOException {
         INDArray a = array.isView() ? array.dup() : array;
         ByteBuffer bytes = a.data().asNio().duplicate();

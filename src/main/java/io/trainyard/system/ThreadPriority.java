@@ -9,13 +9,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Lowers the calling thread's CPU priority to the lowest there is, for background work that should use the cores
  * only when the threads that train or serve leave them idle. On Linux, for that thread only: nice 19, then the
- * {@code SCHED_IDLE} policy. The policy is what matters beside training: a nice-19 thread that holds a core keeps
- * it for the rest of its time slice when a training thread wakes up (at every product's end, on two cores), while
- * a {@code SCHED_IDLE} one gives it up at once. Beside MLP training a checkpoint cost less under it than at nice
- * 19 in each of eight paired runs on two machines, 1.6 points on average (docs/performance.md, "The writer under
- * SCHED_IDLE (adopted)"). Neither needs a privilege; the thread still gets a sliver of a busy core, as at nice 19, so it
- * cannot starve. Java's own thread priorities do nothing on Linux unless the JVM is started with extra flags, so
- * this calls the C library (JNA, which the service already ships). Elsewhere, or where the C library refuses (a
+ * {@code SCHED_IDLE} policy. The policy is what matters beside training: a nice-19 thread that holds a core may keep
+ * it for the rest of its time slice when a training thread wakes up (at every product's end, on two cores), while a
+ * {@code SCHED_IDLE} one gives it up at once. Beside MLP training a checkpoint cost less under it than at nice 19 in
+ * each of eight paired runs on two machines, 1.6 points on average (docs/performance.md, "The writer under
+ * SCHED_IDLE (adopted)"). Neither needs a privilege; the thread still gets a sliver of a busy core, as at nice 19,
+ * so it cannot starve. Java's own thread priorities do nothing on Linux unless the JVM is started with extra flags,
+ * so this calls the C library (JNA, which the service already ships). Elsewhere, or where the C library refuses (a
  * seccomp profile that forbids {@code sched_setscheduler}, say), the thread keeps what it could get.
  */
 public final class ThreadPriority {

@@ -23,10 +23,10 @@ import java.util.concurrent.Future;
 /**
  * What a checkpoint written in the background costs the training beside it, with the writer thread at normal
  * priority, at nice 19 alone (the service's writer until the fourteenth session), and at nice 19 under Linux's
- * {@code SCHED_IDLE} policy (the service's writer now, {@link ThreadPriority}): segments of MLP training steps (batch 256) the length
- * of a short epoch, each with one checkpoint started at its beginning (a snapshot, then {@code Snapshot.save}
- * through SHA-256 into a file, as the service's writer does) or none, the four kinds taking turns. Prints each
- * kind's median segment time and the overheads against the segments without a checkpoint.
+ * {@code SCHED_IDLE} policy (the service's writer now, {@link ThreadPriority}): segments of MLP training steps
+ * (batch 256) the length of a short epoch, each with one checkpoint started at its beginning (a snapshot, then
+ * {@code Snapshot.save} through SHA-256 into a file, as the service's writer does) or none, the four kinds taking
+ * turns. Prints each kind's median segment time and the overheads against the segments without a checkpoint.
  * <pre>
  * java -cp target/test-classes:target/classes:$(cat target/bench-classpath.txt) \
  *     io.trainyard.bench.CheckpointPriorityBench bench/specs [STEPS_PER_SEGMENT (32)] [ROUNDS (12)] [force]

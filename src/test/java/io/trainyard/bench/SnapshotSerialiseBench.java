@@ -43,8 +43,8 @@ public final class SnapshotSerialiseBench {
                 if (checksum.size() != counter.size() || checksum.crc32() != crc.getValue()) {
                     throw new IllegalStateException("checksum() disagrees with the counting pass");
                 }
-                System.out.printf("count + CRC-32 pass %.1f ms CPU, serialisation alone %.1f ms CPU, checksum() %.1f ms "
-                        + "CPU, %d bytes%n", (c1 - c0) / 1e6, (c2 - c1) / 1e6, (c3 - c2) / 1e6, counter.size());
+                System.out.printf("count + CRC-32 pass %.1f ms CPU, serialisation alone %.1f ms CPU, checksum() "
+                        + "%.1f ms CPU, %d bytes%n", (c1 - c0) / 1e6, (c2 - c1) / 1e6, (c3 - c2) / 1e6, counter.size());
             }
         }
     }

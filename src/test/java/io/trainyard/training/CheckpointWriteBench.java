@@ -119,8 +119,9 @@ public final class CheckpointWriteBench {
                 for (int k = 0; k < kinds; k++) {
                     Kind kind = Kind.values()[(k + round) % kinds];
                     long t0 = System.nanoTime();
+                    FileSystemObjectStore store = kind == Kind.THROUGH_PAGE_CACHE ? through : past;
                     Future<Double> writing = kind == Kind.NONE ? null
-                            : write(writer, kind == Kind.THROUGH_PAGE_CACHE ? through : past, network.snapshot(), round);
+                            : write(writer, store, network.snapshot(), round);
                     for (int i = 0; i < STEPS; i++) {
                         if (kind == Kind.PAST_ONE_THREAD_WHILE_WRITING && !writing.isDone()) {
                             BlasThreads.single(() -> network.fitBatch(batch));
