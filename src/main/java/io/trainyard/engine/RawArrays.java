@@ -36,10 +36,6 @@ final class RawArrays {
         }
     };
 
-    static void write(INDArray array, DataOutputStream out) throws IOException {
-        write(array, out, COPY);
-    }
-
     /** The array's header into {@code out}, then its raw bytes (native memory, positioned, limited) to {@code raw}. */
     static void write(INDArray array, DataOutputStream out, Bytes raw) throws IOException {
         INDArray a = array.isView() ? array.dup() : array;

@@ -95,8 +95,8 @@ final class VectorLoops implements ElementwiseLoops {
             gradient(FloatVector.fromMemorySegment(SPECIES, z, at, ORDER),
                     FloatVector.fromMemorySegment(SPECIES, epsilon, at, ORDER)).intoMemorySegment(z, at, ORDER);
         }
-        for (; i < to; i++) {
-            zBuffer.put(i, ReluBackward.gradient(zBuffer.get(i), epsilonBuffer.get(i)));
+        if (i < to) {
+            TAILS.reluBackward(zBuffer, epsilonBuffer, i, to);
         }
     }
 
@@ -112,10 +112,8 @@ final class VectorLoops implements ElementwiseLoops {
             x.intoMemorySegment(copy, at, ORDER);
             x.blend(zero, x.compare(VectorOperators.LT, 0f)).intoMemorySegment(z, at, ORDER);
         }
-        for (; i < to; i++) {
-            float x = zBuffer.get(i);
-            copyBuffer.put(i, x);
-            zBuffer.put(i, ChunkedLoops.relu(x));
+        if (i < to) {
+            TAILS.reluKeepingInput(zBuffer, copyBuffer, i, to);
         }
     }
 
