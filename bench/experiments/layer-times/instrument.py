@@ -108,3 +108,14 @@ if os.environ.get("LT_DENSE"):
         assert old in s, "LeanDenseLayer changed: update instrument.py"
         s=s.replace(old,new)
     open(p,'w').write(s)
+# The passes before a product (LT_PRE=1): C's zeroing for beta = 0, and a dense layer's bias copied into its rows.
+if os.environ.get("LT_PRE"):
+    p='java/io/trainyard/engine/Gemm.java'
+    s=open(p).read()
+    old="            Pointer.memset(cStart, 0, (long) m * n * Float.BYTES);\n"
+    assert old in s, "Gemm.product's zeroing changed: update instrument.py"
+    s=s.replace(old, "            long z0 = System.nanoTime();\n" + old + "            rec(\"memset \" + m + \"x\" + n, z0);\n")
+    old="            if (fillRows(z, bias)) {\n"
+    assert old in s, "Gemm.preOutput changed: update instrument.py"
+    s=s.replace(old, "            long b0 = System.nanoTime();\n            boolean filled = fillRows(z, bias);\n            rec(\"bias rows \" + z.size(0) + \"x\" + z.size(1), b0);\n            if (filled) {\n")
+    open(p,'w').write(s)

@@ -5,6 +5,8 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.LocalDateTime;
+import java.util.List;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -28,18 +30,34 @@ final class CheckpointArchive {
      * are stored, not deflated: parameters are floats that deflate barely shrinks, and even at level 0 the deflater
      * copies every byte through its 512-byte blocks (6-7 ms of the writer's ~29 ms of CPU for the MLP's 22.4 MB,
      * docs/performance.md). A stored entry needs its CRC-32 and size up front: the snapshot computes them over its
-     * arrays where they lie, without serialising them a first time.
+     * arrays where they lie, without serialising them a first time, and {@link StoredZip} writes the bytes through
+     * without computing the CRC-32 a second time. An archive past 4 GiB goes through {@code ZipOutputStream}, which
+     * writes zip64.
      */
     static void write(OutputStream out, Network.Snapshot snapshot, CheckpointState state, JsonMapper json)
             throws IOException {
-        ZipOutputStream zip = new ZipOutputStream(out);
+        write(out, snapshot, state, json, StoredZip.LIMIT);
+    }
+
+    /** {@link #write}, through {@code ZipOutputStream} where the archive's data would reach {@code storedZipLimit}. */
+    static void write(OutputStream out, Network.Snapshot snapshot, CheckpointState state, JsonMapper json,
+            long storedZipLimit) throws IOException {
         byte[] stateJson = json.writeValueAsBytes(state);
         CRC32 stateCrc = new CRC32();
         stateCrc.update(stateJson);
+        Network.Checksum network = snapshot.checksum();
+        long data = stateJson.length + network.size();
+        if (data < storedZipLimit && StoredZip.fits(List.of(STATE, NETWORK), data)) {
+            StoredZip zip = new StoredZip(out, LocalDateTime.now());
+            zip.entry(STATE, stateJson.length, stateCrc.getValue(), o -> o.write(stateJson));
+            zip.entry(NETWORK, network.size(), network.crc32(), snapshot::save);
+            zip.finish();
+            return;
+        }
+        ZipOutputStream zip = new ZipOutputStream(out);
         zip.putNextEntry(stored(STATE, stateJson.length, stateCrc.getValue()));
         zip.write(stateJson);
         zip.closeEntry();
-        Network.Checksum network = snapshot.checksum();
         zip.putNextEntry(stored(NETWORK, network.size(), network.crc32()));
         snapshot.save(zip);
         zip.closeEntry();

@@ -7,10 +7,15 @@ import io.trainyard.engine.Network;
 import io.trainyard.engine.Tensor;
 import io.trainyard.storage.FileSystemObjectStore;
 import io.trainyard.system.ThreadPriority;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -32,8 +37,13 @@ import tools.jackson.databind.json.JsonMapper;
  * first two writes (JIT warm-up). {@code beside-training}: what a checkpoint costs the training beside it, with the
  * store writing past the page cache and through it: segments of 32 MLP steps (about one short epoch) that start
  * with a checkpoint, through one store or the other, on a writer thread at the lowest priority as in the service,
- * or with none; the three kinds take turns in an order that rotates each round. Prints each kind's median segment
- * and its overhead against the segments without a checkpoint. FOLDER (default: a temporary one, deleted after)
+ * or with none; the kinds take turns in an order that rotates each round. Prints each kind's median segment
+ * and its overhead against the segments without a checkpoint. Besides the two stores: training on one OpenBLAS
+ * thread while the write is in flight; the archive handed to the store in pieces of 64 KB with {@code Thread.yield}
+ * after each (so that an OpenBLAS thread that yielded the core to the writer gets it back within a piece rather
+ * than at the next scheduler tick); the archive serialised and hashed, but into no file; the snapshot alone. The
+ * last two split a checkpoint's cost into the training pause, the writer's hashing and copying, and its I/O
+ * (docs/performance.md, "Zen 3 (fourth)"). FOLDER (default: a temporary one, deleted after)
  * holds the stores. A benchmark, not a test.
  */
 public final class CheckpointWriteBench {
@@ -44,7 +54,10 @@ public final class CheckpointWriteBench {
             List.of(new double[] {2.3, 2.2}), 1000);
     private static final int STEPS = 32;
 
-    private enum Kind { NONE, THROUGH_PAGE_CACHE, PAST_PAGE_CACHE, PAST_ONE_THREAD_WHILE_WRITING }
+    private enum Kind {
+        NONE, THROUGH_PAGE_CACHE, PAST_PAGE_CACHE, PAST_ONE_THREAD_WHILE_WRITING, PAST_YIELDING, HASHED_NO_IO,
+        SNAPSHOT_ONLY
+    }
 
     private CheckpointWriteBench() {
     }
@@ -121,7 +134,7 @@ public final class CheckpointWriteBench {
                     long t0 = System.nanoTime();
                     FileSystemObjectStore store = kind == Kind.THROUGH_PAGE_CACHE ? through : past;
                     Future<Double> writing = kind == Kind.NONE ? null
-                            : write(writer, store, network.snapshot(), round);
+                            : write(writer, store, network.snapshot(), round, kind);
                     for (int i = 0; i < STEPS; i++) {
                         if (kind == Kind.PAST_ONE_THREAD_WHILE_WRITING && !writing.isDone()) {
                             BlasThreads.single(() -> network.fitBatch(batch));
@@ -143,7 +156,7 @@ public final class CheckpointWriteBench {
         double none = median(seconds.get(0));
         for (Kind kind : Kind.values()) {
             List<Double> s = seconds.get(kind.ordinal());
-            System.out.printf("%-18s segment of %d steps: median %.3f s (%.3f–%.3f), overhead %+.1f %%, writer CPU "
+            System.out.printf("%-29s segment of %d steps: median %.3f s (%.3f–%.3f), overhead %+.1f %%, writer CPU "
                     + "median %.1f ms%n", kind, STEPS, median(s), s.stream().mapToDouble(Double::doubleValue).min()
                     .orElse(0), s.stream().mapToDouble(Double::doubleValue).max().orElse(0),
                     100 * (median(s) / none - 1), median(writerCpu.get(kind.ordinal())));
@@ -152,11 +165,21 @@ public final class CheckpointWriteBench {
 
     /** Writes and closes {@code snapshot} on {@code writer}; the future gives the writer's CPU in ms. */
     private static Future<Double> write(ExecutorService writer, FileSystemObjectStore store, Network.Snapshot snapshot,
-            int round) {
+            int round, Kind kind) {
         return writer.submit(() -> {
             try (snapshot) {
                 long c0 = THREADS.getCurrentThreadCpuTime();
-                write(store, snapshot, round);
+                if (kind == Kind.SNAPSHOT_ONLY) {
+                    return 0.0;
+                } else if (kind == Kind.HASHED_NO_IO) {
+                    CheckpointArchive.write(new DigestOutputStream(OutputStream.nullOutputStream(),
+                            MessageDigest.getInstance("SHA-256")), snapshot, STATE, JSON);
+                } else if (kind == Kind.PAST_YIELDING) {
+                    store.write("checkpoints/bench/" + (round % 2) + ".zip",
+                            out -> CheckpointArchive.write(new Yielding(out), snapshot, STATE, JSON));
+                } else {
+                    write(store, snapshot, round);
+                }
                 return (THREADS.getCurrentThreadCpuTime() - c0) / 1e6;
             }
         });
@@ -165,6 +188,24 @@ public final class CheckpointWriteBench {
     private static long write(FileSystemObjectStore store, Network.Snapshot snapshot, int i) throws Exception {
         return store.write("checkpoints/bench/" + (i % 2) + ".zip",
                 out -> CheckpointArchive.write(out, snapshot, STATE, JSON)).size();
+    }
+
+    /** Hands the bytes on in pieces of 64 KB and yields the core after each. */
+    private static final class Yielding extends FilterOutputStream {
+
+        private static final int PIECE = 1 << 16;
+
+        Yielding(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            for (int i = 0; i < len; i += PIECE) {
+                out.write(b, off + i, Math.min(PIECE, len - i));
+                Thread.yield();
+            }
+        }
     }
 
     private static Batch randomBatch() {
