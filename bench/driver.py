@@ -24,6 +24,7 @@ REPEATS = int(E["BENCH_REPEATS"])
 # machine stops repeating early (after at least MIN_REPEATS): five repeats took 19.8 minutes of this driver alone on
 # the slowest machine yet (a Zen 3 whose sgemm ceiling was 145 GFLOP/s), and the build comes on top.
 BUDGET_MINUTES = float(E.get("BENCH_BUDGET_MINUTES", "17"))
+WARMUP_JOBS = E.get("BENCH_SERVICE_WARMUP", "1") != "0"
 MIN_REPEATS = 3
 EPOCHS = int(E["BENCH_EPOCHS"])
 # Epochs of the interleaved checkpoint job (a checkpoint every 2nd epoch): the 2nd, 4th, ... interval between epoch
@@ -157,6 +158,7 @@ def main():
         "OPENBLAS_CORETYPE": E.get("OPENBLAS_CORETYPE", "(auto)"), "OMP_WAIT_POLICY": E.get("OMP_WAIT_POLICY"),
         "OPENBLAS_THREAD_TIMEOUT": E.get("OPENBLAS_THREAD_TIMEOUT", "(OpenBLAS default, 28)"),
         "loadavgStart": open("/proc/loadavg").read().split()[:3],
+        "serviceWarmUpJobs": WARMUP_JOBS,
         "torchMalloc": " ".join(f"{k}={TORCH_ENV[k]}" for k in ("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_")
                                 if k in TORCH_ENV) or "glibc's defaults",
     }
@@ -170,6 +172,14 @@ def main():
     columns = ["bare", "pytorch", "service"]
     if HELPERS_OFF:
         columns.insert(1, "bare-nohelpers")
+    if WARMUP_JOBS:
+        # The service is a long-lived JVM: after its first jobs C2 has compiled the training step, and every later
+        # job runs on that code. Without this, the first repeat's service jobs ran partly on code still being
+        # compiled (on 2 cores C2 shares them with training): 6,159 against 7,805 samples/s for the MLP's job with
+        # checkpoints against the one right after it (docs/performance.md, "Zen 3 (fourth)").
+        log("warm-up jobs (not measured): one short job per net through the service")
+        for net in NETS:
+            service_job(net, datasets[net], 10 ** 6, "warm-up", epochs=2)
     repeats_start = time.time()
     for rep in range(REPEATS):
         per_repeat = (time.time() - repeats_start) / rep if rep else 0

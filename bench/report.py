@@ -131,8 +131,10 @@ def main():
       f"{len(reps)} repeats, run time {end.get('minutes', 0):.1f} min.\n")
     w("Figures: median (min–max) over repeats. Throughput is steady-state samples/s: epochs after the first; for "
       "the service, wall time between the ends of epoch 1 and the last epoch as recorded by the job's metrics "
-      "(training, metrics and checkpoints included — a real job over HTTP with a checkpoint every epoch). "
-      "Ratios are computed within a repeat, then summarised.\n")
+      "(training, metrics and checkpoints included — a real job over HTTP with a checkpoint every epoch)"
+      + ("; before the first repeat the service ran one unmeasured 2-epoch job per net, as a long-lived service has "
+         "run jobs before (`BENCH_SERVICE_WARMUP=0` skips it)" if machine.get("serviceWarmUpJobs") else "")
+      + ". Ratios are computed within a repeat, then summarised.\n")
     w("## Training throughput (samples/s)\n")
     head = "| net | batch | service (job, ckpt every epoch) | service, training loop only | bare DL4J | PyTorch |"
     sep = "|---|---:|---:|---:|---:|---:|"
