@@ -3,17 +3,8 @@
 # the same random data, taking turns ROUNDS times, each EPOCHS epochs; prints each run's median epoch over epochs 2
 # and later and the epochs themselves (docs/performance.md, "Zen 3 (fourth)"). Same native settings as bench/run.
 # Usage: bench/experiments/engine-vs-torch/run.sh [ROUNDS (3)] [EPOCHS (6)] [N (12288)]   (after ./mvnw -DskipTests package)
-set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
-cd "$root"
+. "$(dirname "${BASH_SOURCE[0]}")/../engine-env.sh"
 rounds=${1:-3} epochs=${2:-6} n=${3:-12288}
-[ -s target/bench-classpath.txt ] || ./mvnw -B -o -q dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
-[ -d target/test-classes/io/trainyard/bench ] || ./mvnw -B -o -q test-compile
-unset OPENBLAS_CORETYPE
-. bin/native-env.sh
-. bin/java-env.sh
-export OMP_NUM_THREADS=2
-cp="target/test-classes:target/classes:$(cat target/bench-classpath.txt)"
 data="$(mktemp -d)"
 trap 'rm -rf "$data"' EXIT
 "$TRAINYARD_JAVA" -cp "$cp" io.trainyard.bench.BenchMain data "$data" "$n" 64 32 2>/dev/null

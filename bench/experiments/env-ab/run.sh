@@ -3,16 +3,7 @@
 # each run's median and mean epoch over epochs 4 and later, and those epochs (docs/performance.md, "Zen 3 (fourth)").
 # Usage: bench/experiments/env-ab/run.sh ROUNDS NET:N EPOCHS "ENV=... A" "ENV=... B"
 #   e.g. 3 mlp:12288 10 OPENBLAS_THREAD_TIMEOUT=23 OPENBLAS_THREAD_TIMEOUT=4   (after ./mvnw -DskipTests package)
-set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
-cd "$root"
-[ -s target/bench-classpath.txt ] || ./mvnw -B -o -q dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
-[ -d target/test-classes/io/trainyard/bench ] || ./mvnw -B -o -q test-compile
-unset OPENBLAS_CORETYPE
-. bin/native-env.sh
-. bin/java-env.sh
-export OMP_NUM_THREADS=2
-cp="target/test-classes:target/classes:$(cat target/bench-classpath.txt)"
+. "$(dirname "${BASH_SOURCE[0]}")/../engine-env.sh"
 for round in $(seq 1 "$1"); do
   for setting in "$4" "$5"; do
     env $setting "$TRAINYARD_JAVA" $TRAINYARD_JAVA_FLAGS -cp "$cp" io.trainyard.bench.BenchMain train bench/specs "$2" "$3" "${2#*:}" engine \
