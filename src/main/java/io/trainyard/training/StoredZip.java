@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A zip archive of stored (uncompressed) entries whose size and CRC-32 are known before their bytes, written as
@@ -164,6 +165,7 @@ final class StoredZip {
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
+            Objects.checkFromIndexSize(off, len, b.length);
             count(len);
             out.write(b, off, len);
         }
