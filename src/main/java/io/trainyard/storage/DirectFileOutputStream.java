@@ -17,8 +17,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * A new file written with {@code O_DIRECT}: whole aligned blocks go from one buffer of ours to the disk, past the
  * page cache. A 22.4 MB checkpoint costs the writing thread about half the CPU of a buffered write (no copy into
  * the page cache, no dirty pages for the kernel to write back while training runs beside it) and leaves the page
- * cache to the data that is read (docs/performance.md, "Checkpoints past the page cache"). The tail is padded to a
- * whole block and the file truncated to its length on close.
+ * cache to the data that is read (docs/performance.md, "The checkpoint writer: stored entries, and past the page
+ * cache"). The tail is padded to a whole block and the file truncated to its length on close.
  */
 final class DirectFileOutputStream extends OutputStream {
 

@@ -26,7 +26,7 @@ final class StoredZip {
     private static final int VERSION_STORED = 10;
     /** General purpose bit 11: names are UTF-8, as {@code ZipOutputStream} marks them. */
     private static final int UTF8_NAMES = 0x800;
-    /** Per entry: local header and central header without the name, and the end record. */
+    /** Per entry: its local and central headers without the name; plus the end record, counted once per entry. */
     private static final long OVERHEAD = 30 + 46 + 22;
 
     @FunctionalInterface
