@@ -3,12 +3,17 @@ package io.trainyard.engine;
 import io.trainyard.spec.Shape;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** Tensor (spec layouts, batch first, channels/features last) ↔ INDArray (DL4J's NCHW / NCW layouts). */
 final class Arrays4j {
+
+    /** NCHW's dimensions from fastest to slowest in NHWC memory. */
+    private static final int[] NHWC = {1, 3, 2, 0};
 
     private Arrays4j() {
     }
@@ -104,6 +109,73 @@ final class Arrays4j {
             expected *= a.size(d);
         }
         return true;
+    }
+
+    /**
+     * Whether a rank-4 float array's elements lie channels-last without gaps: an NCHW array over NHWC memory, as
+     * {@link #channelsLast(LayerWorkspaceMgr, ArrayType, long, long, long, long)} makes them (a dimension of size 1
+     * may carry any stride).
+     */
+    static boolean channelsLast(INDArray a) {
+        if (a.rank() != 4 || a.dataType() != DataType.FLOAT) {
+            return false;
+        }
+        long expected = 1;
+        for (int d : NHWC) {
+            if (a.size(d) != 1 && a.stride(d) != expected) {
+                return false;
+            }
+            expected *= a.size(d);
+        }
+        return true;
+    }
+
+    /**
+     * A new {@code [n, c, h, w]} float array whose memory is laid out {@code [n, h, w, c]}: what oneDNN's convolutions
+     * and poolings read and write on AVX-512 ({@code acdb}), so that no reorder is needed between them.
+     */
+    static INDArray channelsLast(LayerWorkspaceMgr workspaceMgr, ArrayType type, long n, long c, long h, long w) {
+        return workspaceMgr.createUninitialized(type, DataType.FLOAT, new long[] {n, h, w, c}, 'c')
+                .permute(0, 3, 1, 2);
+    }
+
+    /**
+     * Whether {@code a} and {@code b} have one shape and one dense float layout ('c' order or channels-last), so that
+     * element i of one's memory is element i of the other's: what element-wise loops over their buffers need.
+     */
+    static boolean alike(INDArray a, INDArray b) {
+        if (a.dataType() != DataType.FLOAT || b.dataType() != DataType.FLOAT
+                || !java.util.Arrays.equals(a.shape(), b.shape())) {
+            return false;
+        }
+        return denseRowMajor(a) && denseRowMajor(b) || channelsLast(a) && channelsLast(b);
+    }
+
+    /**
+     * {@code a} itself where it is {@link #alike} {@code like}, else a copy of it in {@code like}'s layout (a new
+     * array of {@code type}): so that an array coming back from another layer's backward pass matches the one this
+     * layer's forward pass made.
+     */
+    static INDArray like(INDArray like, INDArray a, LayerWorkspaceMgr workspaceMgr, ArrayType type) {
+        return alike(like, a) ? a : empty(like, workspaceMgr, type).assign(a);
+    }
+
+    /** {@code a} where it lies channels-last, else a copy of it that does (a new array of {@code type}). */
+    static INDArray toChannelsLast(INDArray a, LayerWorkspaceMgr workspaceMgr, ArrayType type) {
+        return channelsLast(a) ? a
+                : channelsLast(workspaceMgr, type, a.size(0), a.size(1), a.size(2), a.size(3)).assign(a);
+    }
+
+    /** A new float array of {@code type} with {@code like}'s shape, channels-last where {@code like} is, else 'c'. */
+    static INDArray empty(INDArray like, LayerWorkspaceMgr workspaceMgr, ArrayType type) {
+        return channelsLast(like) && !denseRowMajor(like)
+                ? channelsLast(workspaceMgr, type, like.size(0), like.size(1), like.size(2), like.size(3))
+                : workspaceMgr.createUninitialized(type, DataType.FLOAT, like.shape(), 'c');
+    }
+
+    /** A 1-D view of a dense array's memory, element for element as it lies ({@link #alike} arrays give alike views). */
+    static INDArray flat(INDArray a) {
+        return Nd4j.create(a.data(), new long[] {a.length()}, new long[] {1}, a.offset(), 'c', a.dataType());
     }
 
     private static long[] toLong(int[] shape) {

@@ -54,19 +54,33 @@ final class DnnlConvolution implements AutoCloseable {
     private static final memory.format_tag ACTIVATIONS = Dnnl.avx512() ? memory.format_tag.acdb
             : memory.format_tag.any;
 
-    /** Batch, channels, sizes, kernel, stride, top-left padding and dilation of one convolution. */
+    /**
+     * Batch, channels, sizes, kernel, stride, top-left padding and dilation of one convolution, and how the caller's
+     * activations lie in memory: NCHW ('c' order), or channels-last ({@link Arrays4j#channelsLast(INDArray)}) for the
+     * input and its gradient ({@code channelsLastIn}), the output and its gradient ({@code channelsLastOut}).
+     */
     record Shape(long batch, long inDepth, long inH, long inW, long outDepth, long outH, long outW, int[] kernel,
-            int[] stride, int[] padding, int[] dilation, boolean bias) {
+            int[] stride, int[] padding, int[] dilation, boolean bias, boolean channelsLastIn,
+            boolean channelsLastOut) {
+
+        /** A convolution whose caller's activations are all NCHW. */
+        Shape(long batch, long inDepth, long inH, long inW, long outDepth, long outH, long outW, int[] kernel,
+                int[] stride, int[] padding, int[] dilation, boolean bias) {
+            this(batch, inDepth, inH, inW, outDepth, outH, outW, kernel, stride, padding, dilation, bias, false,
+                    false);
+        }
 
         private Key key(boolean training) {
             return new Key(batch, inDepth, inH, inW, outDepth, outH, outW, List.of(kernel[0], kernel[1], stride[0],
-                    stride[1], padding[0], padding[1], dilation[0], dilation[1]), bias, training);
+                    stride[1], padding[0], padding[1], dilation[0], dilation[1]), bias, channelsLastIn,
+                    channelsLastOut, training);
         }
     }
 
     /** {@code training}: the plan has the backward passes; serving gets plans with the forward pass only. */
     private record Key(long batch, long inDepth, long inH, long inW, long outDepth, long outH, long outW,
-            List<Integer> geometry, boolean bias, boolean training) {
+            List<Integer> geometry, boolean bias, boolean channelsLastIn, boolean channelsLastOut,
+            boolean training) {
     }
 
     /** Which gradients a layer asks of its backward pass. */
@@ -91,9 +105,19 @@ final class DnnlConvolution implements AutoCloseable {
         this.backward = backward;
     }
 
+    /** Whether this class can take the channels-last activations {@link Arrays4j#channelsLast(INDArray)} makes. */
+    static boolean channelsLast() {
+        return ACTIVATIONS == memory.format_tag.acdb;
+    }
+
+    /** Whether an activation (or its gradient) is float and dense, NCHW or channels-last, as this class reads it. */
+    static boolean fitsActivation(INDArray a) {
+        return a.dataType() == DataType.FLOAT && (Arrays4j.denseRowMajor(a) || Arrays4j.channelsLast(a));
+    }
+
     /**
-     * Whether the arrays are float and contiguous in 'c' order (NCHW for the activations), as this class reads
-     * and writes them.
+     * Whether the arrays are float and contiguous in 'c' order (the weights and their gradients; NCHW activations),
+     * as this class reads and writes them.
      */
     static boolean fits(INDArray... arrays) {
         for (INDArray a : arrays) {
@@ -105,8 +129,8 @@ final class DnnlConvolution implements AutoCloseable {
     }
 
     /**
-     * {@code z = input ⊛ weights + bias} into {@code z [batch, outDepth, outH, outW]}. With {@code training}, the
-     * reordered source and weights are kept for {@link #backward}.
+     * {@code z = input ⊛ weights + bias} into {@code z [batch, outDepth, outH, outW]}, each in the layout
+     * {@code shape} gives. With {@code training}, the reordered source and weights are kept for {@link #backward}.
      */
     void forward(Shape shape, INDArray input, INDArray weights, INDArray bias, INDArray z, boolean training) {
         Key key = shape.key(training && backward != Backward.NONE);
@@ -127,8 +151,9 @@ final class DnnlConvolution implements AutoCloseable {
 
     /**
      * The gradients of the last training forward pass (of {@code input} with {@code weights}, unchanged since) from
-     * {@code delta}, the gradient at its pre-activation: {@code epsilonNext} (the input's gradient; null, and not
-     * computed, with {@link Backward#WEIGHTS}), the weights' and the bias's (null without a bias).
+     * {@code delta}, the gradient at its pre-activation (laid out as the output was): {@code epsilonNext} (the
+     * input's gradient, laid out as the input was; null, and not computed, with {@link Backward#WEIGHTS}), the
+     * weights' and the bias's (null without a bias).
      */
     void backward(INDArray input, INDArray weights, INDArray delta, INDArray epsilonNext, INDArray weightGrad,
             INDArray biasGrad) {
@@ -234,9 +259,11 @@ final class DnnlConvolution implements AutoCloseable {
             long[] weights = {s.outDepth(), s.inDepth(), s.kernel()[0], s.kernel()[1]};
             long[] dst = {s.batch(), s.outDepth(), s.outH(), s.outW()};
             memory.data_type f32 = memory.data_type.f32;
-            srcPlain = new memory.desc(src, f32, memory.format_tag.abcd);
+            // A caller's channels-last activations are oneDNN's acdb: on AVX-512, the layout the primitives want.
+            srcPlain = new memory.desc(src, f32, s.channelsLastIn() ? memory.format_tag.acdb : memory.format_tag.abcd);
             weightsPlain = new memory.desc(weights, f32, memory.format_tag.abcd);
-            dstPlain = new memory.desc(dst, f32, memory.format_tag.abcd);
+            dstPlain = new memory.desc(dst, f32, s.channelsLastOut() ? memory.format_tag.acdb
+                    : memory.format_tag.abcd);
             biasPlain = new memory.desc(new long[] {s.outDepth()}, f32, memory.format_tag.a);
             srcAny = new memory.desc(src, f32, ACTIVATIONS);
             weightsAny = new memory.desc(weights, f32, memory.format_tag.any);

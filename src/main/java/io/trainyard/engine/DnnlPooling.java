@@ -27,9 +27,19 @@ final class DnnlPooling implements AutoCloseable {
 
     private static final int PLANS = 2;
 
-    /** Batch, channels, input size, kernel and stride of one pooling; {@code max} or average. */
+    /**
+     * Batch, channels, input size, kernel and stride of one pooling; {@code max} or average; its input, output and
+     * their gradients NCHW ('c' order) or, with {@code channelsLast}, all channels-last
+     * ({@link Arrays4j#channelsLast(INDArray)}, oneDNN's {@code acdb}).
+     */
     record Shape(int batch, int channels, int inH, int inW, int outH, int outW, int kH, int kW, int sH, int sW,
-            boolean max) {
+            boolean max, boolean channelsLast) {
+
+        /** A pooling of NCHW arrays. */
+        Shape(int batch, int channels, int inH, int inW, int outH, int outW, int kH, int kW, int sH, int sW,
+                boolean max) {
+            this(batch, channels, inH, inW, outH, outW, kH, kW, sH, sW, max, false);
+        }
     }
 
     private record Key(Shape shape, boolean training) {
@@ -40,8 +50,8 @@ final class DnnlPooling implements AutoCloseable {
     private final Dnnl.Plans<Key, Plan> serving = new Dnnl.Plans<>(DnnlConvolution.SERVING_PLANS);
 
     /**
-     * {@code out = pool(input)}, both contiguous NCHW float arrays; false (nothing written) where oneDNN has no JIT
-     * kernel for this shape. With {@code training}, the backward pass can follow.
+     * {@code out = pool(input)}, both dense float arrays in the layout {@code shape} gives; false (nothing written)
+     * where oneDNN has no JIT kernel for this shape. With {@code training}, the backward pass can follow.
      */
     boolean forward(Shape shape, INDArray input, INDArray out, boolean training) {
         Key key = new Key(shape, training);
@@ -63,7 +73,10 @@ final class DnnlPooling implements AutoCloseable {
         return pending != null && pending.key.shape().equals(shape);
     }
 
-    /** The input's gradient {@code epsilonNext} from the output's, {@code epsilon}, for the last training pass. */
+    /**
+     * The input's gradient {@code epsilonNext} from the output's, {@code epsilon}, for the last training pass; both
+     * in its layout.
+     */
     void backward(INDArray epsilon, INDArray epsilonNext) {
         plans.takePending().backward(epsilon, epsilonNext);
     }
@@ -131,10 +144,11 @@ final class DnnlPooling implements AutoCloseable {
         static Plan make(Key key) {
             Shape s = key.shape();
             memory.data_type f32 = memory.data_type.f32;
+            memory.format_tag layout = s.channelsLast() ? memory.format_tag.acdb : memory.format_tag.abcd;
             memory.desc srcDesc = new memory.desc(new long[] {s.batch(), s.channels(), s.inH(), s.inW()}, f32,
-                    memory.format_tag.abcd);
+                    layout);
             memory.desc dstDesc = new memory.desc(new long[] {s.batch(), s.channels(), s.outH(), s.outW()}, f32,
-                    memory.format_tag.abcd);
+                    layout);
             long[] strides = {s.sH(), s.sW()};
             long[] kernel = {s.kH(), s.kW()};
             long[] none = {0, 0};

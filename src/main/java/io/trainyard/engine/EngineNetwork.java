@@ -32,6 +32,25 @@ final class EngineNetwork extends MultiLayerNetwork {
             // The solver (and the updater it holds) was built around the replaced layer objects; the next fit or
             // getUpdater() builds them again around these. Nothing has been trained yet, so no state is lost.
             solver = null;
+            channelsLastBetweenLayers();
+        }
+    }
+
+    /**
+     * Lets convolutions and poolings hand each other channels-last activations where oneDNN wants that layout
+     * (AVX-512), instead of reordering to DL4J's NCHW and back between every two: a convolution followed directly
+     * (no preprocessor between) by a pooling or a convolution, a pooling followed by a convolution.
+     */
+    private void channelsLastBetweenLayers() {
+        for (int i = 0; i + 1 < layers.length; i++) {
+            Layer next = layers[i + 1];
+            boolean direct = getLayerWiseConfigurations().getInputPreProcess(i + 1) == null;
+            if (layers[i] instanceof LeanConvolutionLayer conv) {
+                conv.channelsLastOutput(direct
+                        && (next instanceof LeanPoolingLayer || next instanceof LeanConvolutionLayer));
+            } else if (layers[i] instanceof LeanPoolingLayer pooling) {
+                pooling.channelsLastOutput(direct && next instanceof LeanConvolutionLayer);
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package io.trainyard.engine;
 
 import java.util.Arrays;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
@@ -54,6 +55,12 @@ final class LeanConvolutionLayer extends ConvolutionLayer {
     /** Pre-activation of the last training forward pass, and the input it was computed from. */
     private INDArray preActivation;
     private INDArray preActivationInput;
+    /**
+     * Whether the output goes channels-last to the next layer, which takes it so ({@link #channelsLastOutput}), and
+     * while {@link #activate} runs, whether it fills {@link #preActivation} itself as it applies ReLU.
+     */
+    private boolean channelsLastOutput;
+    private boolean reluFillsPreActivation;
 
     LeanConvolutionLayer(NeuralNetConfiguration conf, DataType dataType, boolean inputGradient) {
         super(conf, dataType);
@@ -77,6 +84,52 @@ final class LeanConvolutionLayer extends ConvolutionLayer {
                 && ((ConvolutionLayer) layer).layerConf().getWeightNoise() == null;
     }
 
+    /**
+     * Lets oneDNN write the output channels-last ({@code acdb}, an NCHW array over NHWC memory) where its kernels
+     * want that layout (AVX-512): for a next layer of the engine's that takes it as it is, a pooling or another
+     * convolution. Between DL4J's NCHW and that layout every activation and gradient was reordered, 1.5 ms of the
+     * LeNet step's ~11 on Zen 4 (docs/performance.md, "Zen 4 (fifth)").
+     */
+    void channelsLastOutput(boolean on) {
+        channelsLastOutput = on && DnnlConvolution.channelsLast();
+    }
+
+    /**
+     * DL4J's forward pass, with plain ReLU applied by the engine's loop: in the same pass as the copy of the
+     * pre-activation the backward pass needs (as {@link LeanDenseLayer} does), and over the memory as it lies, so
+     * that a channels-last output is no strided walk for libnd4j. Other activations, and DL4J's forward-pass cache,
+     * take DL4J's path.
+     */
+    @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        if (input == null || cacheMode != null && cacheMode != CacheMode.NONE
+                || !ReluBackward.isPlainRelu(layerConf().getActivationFn())) {
+            return super.activate(training, workspaceMgr);
+        }
+        applyDropOutIfNecessary(training, workspaceMgr);
+        reluFillsPreActivation = true;
+        INDArray z;
+        try {
+            z = preOutput(training, false, workspaceMgr).getFirst();
+        } finally {
+            reluFillsPreActivation = false;
+        }
+        INDArray copy = training ? preActivation : null;
+        if (copy != null && Arrays4j.alike(z, copy)) {
+            ReluForward.apply(z, copy);
+            return z;
+        }
+        if (copy != null) {
+            copy.assign(z);
+        }
+        if (Arrays4j.denseRowMajor(z) || Arrays4j.channelsLast(z)) {
+            // Element-wise over the memory as it lies: a flat view, which libnd4j walks linearly.
+            layerConf().getActivationFn().getActivation(Arrays4j.flat(z), training);
+            return z;
+        }
+        return layerConf().getActivationFn().getActivation(z, training);
+    }
+
     @Override
     protected Pair<INDArray, INDArray> preOutput(boolean training, boolean forBackprop,
             LayerWorkspaceMgr workspaceMgr) {
@@ -93,8 +146,11 @@ final class LeanConvolutionLayer extends ConvolutionLayer {
         DnnlConvolution.Shape shape = dnnlShape();
         INDArray z = null;
         if (shape != null) {
-            z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
-                    new long[] {shape.batch(), shape.outDepth(), shape.outH(), shape.outW()}, 'c');
+            z = shape.channelsLastOut()
+                    ? Arrays4j.channelsLast(workspaceMgr, ArrayType.ACTIVATIONS, shape.batch(), shape.outDepth(),
+                            shape.outH(), shape.outW())
+                    : workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
+                            new long[] {shape.batch(), shape.outDepth(), shape.outH(), shape.outW()}, 'c');
             try {
                 dnnl.forward(shape, input, getParam(ConvolutionParamInitializer.WEIGHT_KEY),
                         hasBias() ? getParam(ConvolutionParamInitializer.BIAS_KEY) : null, z, training && dnnlBackward);
@@ -106,8 +162,16 @@ final class LeanConvolutionLayer extends ConvolutionLayer {
         Pair<INDArray, INDArray> out = z != null ? new Pair<>(z, null)
                 : super.preOutput(training, forBackprop, workspaceMgr);
         if (training && !forBackprop) {
-            // Same workspace as the activations: they stay valid until the backward pass is done.
-            preActivation = workspaceMgr.dup(ArrayType.ACTIVATIONS, out.getFirst());
+            // Same workspace as the activations: they stay valid until the backward pass is done. In z's layout, so
+            // that ReLU's loops walk both alike; filled by activate's ReLU where it runs.
+            INDArray first = out.getFirst();
+            if (reluFillsPreActivation) {
+                preActivation = Arrays4j.empty(first, workspaceMgr, ArrayType.ACTIVATIONS);
+            } else if (Arrays4j.channelsLast(first) && !Arrays4j.denseRowMajor(first)) {
+                preActivation = Arrays4j.empty(first, workspaceMgr, ArrayType.ACTIVATIONS).assign(first);
+            } else {
+                preActivation = workspaceMgr.dup(ArrayType.ACTIVATIONS, first);
+            }
             preActivationInput = input;
         }
         return out;
@@ -169,25 +233,28 @@ final class LeanConvolutionLayer extends ConvolutionLayer {
         DnnlConvolution.Shape shape = z == null || preActivationInput != input ? null : dnnlShape();
         INDArray biasGrad = hasBias() ? gradientViews.get(ConvolutionParamInitializer.BIAS_KEY) : null;
         if (shape == null || !dnnl.canGoBack(shape) || weightGrad == null
-                || !DnnlConvolution.fits(epsilon, weightGrad, biasGrad) || !Arrays.equals(z.shape(), epsilon.shape())) {
+                || !DnnlConvolution.fits(weightGrad, biasGrad) || epsilon.dataType() != DataType.FLOAT
+                || !Arrays.equals(z.shape(), epsilon.shape())) {
             return null;
         }
         assertInputSet(true);
         preActivation = null;
         preActivationInput = null;
+        // The next layer's gradient in z's layout (the forward pass's output's, which the plan reads it in).
+        INDArray eps = Arrays4j.like(z, epsilon, workspaceMgr, ArrayType.ACTIVATION_GRAD);
         // The activation's derivative, in place over this layer's copy of z: ReLU's in Java, others DL4J's.
         INDArray delta;
-        if (ReluBackward.appliesElementwise(layerConf().getActivationFn(), z, epsilon)) {
-            ReluBackward.overwrite(z, epsilon);
+        if (ReluBackward.appliesElementwise(layerConf().getActivationFn(), z, eps)) {
+            ReluBackward.overwrite(z, eps);
             delta = z;
         } else {
-            delta = layerConf().getActivationFn().backprop(z, epsilon).getFirst();
+            delta = Arrays4j.like(z, layerConf().getActivationFn().backprop(z, eps).getFirst(), workspaceMgr,
+                    ArrayType.ACTIVATION_GRAD);
         }
-        if (!DnnlConvolution.fits(delta)) {
-            delta = delta.dup('c');
-        }
-        INDArray epsilonNext = inputGradient ? workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD,
-                DataType.FLOAT, input.shape(), 'c') : null;
+        INDArray epsilonNext = !inputGradient ? null : shape.channelsLastIn()
+                ? Arrays4j.channelsLast(workspaceMgr, ArrayType.ACTIVATION_GRAD, input.size(0), input.size(1),
+                        input.size(2), input.size(3))
+                : workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c');
         try {
             dnnl.backward(input, getParam(ConvolutionParamInitializer.WEIGHT_KEY), delta, epsilonNext, weightGrad,
                     biasGrad);
@@ -220,7 +287,7 @@ final class LeanConvolutionLayer extends ConvolutionLayer {
         INDArray bias = hasBias() ? getParam(ConvolutionParamInitializer.BIAS_KEY) : null;
         if (dnnl == null || layerConf().getCnn2dDataFormat() != CNN2DFormat.NCHW || input == null
                 || input.rank() != 4 || weights.rank() != 4 || input.size(1) != weights.size(1)
-                || !DnnlConvolution.fits(input, weights, bias)) {
+                || !DnnlConvolution.fits(weights, bias) || !DnnlConvolution.fitsActivation(input)) {
             return null;
         }
         int[] kernel = layerConf().getKernelSize();
@@ -233,7 +300,8 @@ final class LeanConvolutionLayer extends ConvolutionLayer {
                 new int[] {(int) input.size(2), (int) input.size(3)}, kernel, strides, dilation)
                 : layerConf().getPadding();
         return new DnnlConvolution.Shape(input.size(0), input.size(1), input.size(2), input.size(3), weights.size(0),
-                outSize[0], outSize[1], kernel, strides, pad, dilation, bias != null);
+                outSize[0], outSize[1], kernel, strides, pad, dilation, bias != null,
+                !Arrays4j.denseRowMajor(input), channelsLastOutput);
     }
 
     @Override

@@ -31,8 +31,11 @@ final class LeanPoolingLayer extends SubsamplingLayer {
 
     /** oneDNN, or null where it did not load or failed on this layer once (then the Java loops run). */
     private DnnlPooling dnnl = Dnnl.available() ? new DnnlPooling() : null;
-    /** Whether the last training forward pass went through {@link #dnnl}. */
+    /** Whether the last training forward pass went through {@link #dnnl}, and on channels-last arrays. */
     private boolean forwardByDnnl;
+    private boolean forwardChannelsLast;
+    /** Whether a channels-last output goes to the next layer as it is ({@link #channelsLastOutput}). */
+    private boolean channelsLastOutput;
 
     /** For max pooling: the input index of each output's maximum, from the last training forward pass. */
     private int[] argMax;
@@ -53,6 +56,14 @@ final class LeanPoolingLayer extends SubsamplingLayer {
                 && c.getPadding()[0] == 0 && c.getPadding()[1] == 0;
     }
 
+    /**
+     * Lets a channels-last input's pooled output go on channels-last, for a next layer of the engine's that takes it
+     * so (a convolution); else it is copied into NCHW, as DL4J's layers and preprocessors expect.
+     */
+    void channelsLastOutput(boolean on) {
+        channelsLastOutput = on;
+    }
+
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         forwardInput = null;
@@ -62,11 +73,20 @@ final class LeanPoolingLayer extends SubsamplingLayer {
         }
         assertInputSet(false);
         applyDropOutIfNecessary(training, workspaceMgr);
+        boolean max = layerConf().getPoolingType() == PoolingType.MAX;
+        forwardByDnnl = false;
+        forwardChannelsLast = false;
+        INDArray pooled = dnnl != null && channelsLastInput() ? channelsLast(g, max, training, workspaceMgr) : null;
+        if (pooled != null) {
+            if (training) {
+                forwardInput = input;
+                geometry = g;
+            }
+            return pooled;
+        }
         INDArray in = contiguous(input);
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
                 new long[] {g.mb, g.channels, g.outH, g.outW}, 'c');
-        boolean max = layerConf().getPoolingType() == PoolingType.MAX;
-        forwardByDnnl = false;
         if (dnnl != null) {
             try {
                 forwardByDnnl = dnnl.forward(g.shape(max), in, out, training);
@@ -96,10 +116,10 @@ final class LeanPoolingLayer extends SubsamplingLayer {
             return super.backpropGradient(epsilon, workspaceMgr);
         }
         boolean max = layerConf().getPoolingType() == PoolingType.MAX;
-        INDArray eps = contiguous(epsilon);
         if (forwardByDnnl) {
-            return backpropThroughDnnl(g, max, epsilon, eps, workspaceMgr);
+            return backpropThroughDnnl(g, max, epsilon, workspaceMgr);
         }
+        INDArray eps = contiguous(epsilon);
         INDArray next = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,
                 new long[] {g.mb, g.channels, g.inH, g.inW}, 'c');
         FloatBuffer src = Arrays4j.values(eps);
@@ -109,13 +129,44 @@ final class LeanPoolingLayer extends SubsamplingLayer {
         return new Pair<>(new DefaultGradient(), backpropDropOutIfPresent(next));
     }
 
+    /** Whether the input lies channels-last (and not also in 'c' order, as with one channel). */
+    private boolean channelsLastInput() {
+        return Arrays4j.channelsLast(input) && !Arrays4j.denseRowMajor(input);
+    }
+
+    /**
+     * The forward pass through oneDNN on the channels-last input as it lies, which the convolution before wrote so;
+     * null (nothing kept) where oneDNN declines the shape or fails.
+     */
+    private INDArray channelsLast(Geometry g, boolean max, boolean training, LayerWorkspaceMgr workspaceMgr) {
+        INDArray out = Arrays4j.channelsLast(workspaceMgr, ArrayType.ACTIVATIONS, g.mb, g.channels, g.outH, g.outW);
+        try {
+            forwardByDnnl = dnnl.forward(g.shape(max, true), input, out, training);
+        } catch (RuntimeException e) {
+            giveUpOnDnnl(e);
+        }
+        if (!forwardByDnnl) {
+            return null;
+        }
+        forwardChannelsLast = true;
+        return channelsLastOutput ? out
+                : workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, out.shape(), 'c').assign(out);
+    }
+
     /** The backward pass of a forward pass that went through oneDNN: its workspace has the maxima's positions. */
-    private Pair<Gradient, INDArray> backpropThroughDnnl(Geometry g, boolean max, INDArray epsilon, INDArray eps,
+    private Pair<Gradient, INDArray> backpropThroughDnnl(Geometry g, boolean max, INDArray epsilon,
             LayerWorkspaceMgr workspaceMgr) {
         forwardByDnnl = false;
-        if (dnnl != null && dnnl.canGoBack(g.shape(max))) {
-            INDArray next = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,
-                    new long[] {g.mb, g.channels, g.inH, g.inW}, 'c');
+        boolean nhwc = forwardChannelsLast;
+        forwardChannelsLast = false;
+        if (dnnl != null && dnnl.canGoBack(g.shape(max, nhwc))) {
+            INDArray next = nhwc
+                    ? Arrays4j.channelsLast(workspaceMgr, ArrayType.ACTIVATION_GRAD, g.mb, g.channels, g.inH, g.inW)
+                    : workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,
+                            new long[] {g.mb, g.channels, g.inH, g.inW}, 'c');
+            // In the layout of the forward pass (the next layer may hand a channels-last output back in 'c' order).
+            INDArray eps = nhwc ? Arrays4j.toChannelsLast(epsilon, workspaceMgr, ArrayType.ACTIVATION_GRAD)
+                    : contiguous(epsilon);
             try {
                 dnnl.backward(eps, next);
                 return new Pair<>(new DefaultGradient(), backpropDropOutIfPresent(next));
@@ -287,7 +338,11 @@ final class LeanPoolingLayer extends SubsamplingLayer {
             int sW) {
 
         DnnlPooling.Shape shape(boolean max) {
-            return new DnnlPooling.Shape(mb, channels, inH, inW, outH, outW, kH, kW, sH, sW, max);
+            return shape(max, false);
+        }
+
+        DnnlPooling.Shape shape(boolean max, boolean channelsLast) {
+            return new DnnlPooling.Shape(mb, channels, inH, inW, outH, outW, kH, kW, sH, sW, max, channelsLast);
         }
 
         int plane() {

@@ -65,13 +65,11 @@ final class ReluBackward {
     }
 
     /**
-     * Whether {@link #overwrite} takes {@code z} and {@code epsilon}: float arrays of one shape, each contiguous in
-     * 'c' order, and {@code activation} plain ReLU.
+     * Whether {@link #overwrite} takes {@code z} and {@code epsilon}: float arrays of one shape and one dense layout
+     * ({@link Arrays4j#alike}: both 'c' order or both channels-last), and {@code activation} plain ReLU.
      */
     static boolean appliesElementwise(IActivation activation, INDArray z, INDArray epsilon) {
-        return isPlainRelu(activation) && z.dataType() == DataType.FLOAT && epsilon.dataType() == DataType.FLOAT
-                && Arrays.equals(z.shape(), epsilon.shape()) && Arrays4j.denseRowMajor(z)
-                && Arrays4j.denseRowMajor(epsilon);
+        return isPlainRelu(activation) && Arrays4j.alike(z, epsilon);
     }
 
     /**

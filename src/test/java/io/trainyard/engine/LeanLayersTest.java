@@ -25,13 +25,14 @@ class LeanLayersTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"mlp-classifier", "cnn-image-classifier", "dense-autoencoder", "lstm-sequence-classifier",
-        "lstm-first", "pooling", "lstm-bidirectional-last", "mlp-relu", "mlp-relu-regression"})
+        "lstm-first", "pooling", "lenet", "lstm-bidirectional-last", "mlp-relu", "mlp-relu-regression"})
     void trainsToTheSameParametersAndLossesAsDl4jsLayers(String example) {
         String json = switch (example) {
             case "lstm-first" -> LSTM_FIRST;
             case "mlp-relu" -> MLP_RELU.formatted("{\"type\": \"classification\", \"classes\": 3}");
             case "mlp-relu-regression" -> MLP_RELU.formatted("{\"type\": \"regression\", \"outputs\": 2}");
             case "pooling" -> POOLING;
+            case "lenet" -> LENET;
             case "lstm-bidirectional-last" -> BIDIRECTIONAL_LAST;
             default -> Specs.example(example);
         };
@@ -45,7 +46,7 @@ class LeanLayersTest {
         if (example.startsWith("cnn")) {
             assertThat(lean.dl4j().getLayers()).anyMatch(l -> l instanceof LeanConvolutionLayer);
         }
-        if (example.startsWith("cnn") || example.equals("pooling")) {
+        if (example.startsWith("cnn") || example.equals("pooling") || example.equals("lenet")) {
             assertThat(lean.dl4j().getLayers()).anyMatch(l -> l instanceof LeanPoolingLayer);
         }
         if (example.startsWith("lstm")) {
@@ -103,6 +104,34 @@ class LeanLayersTest {
         TrainingSpec spec = Specs.parse(Specs.example(example));
         Network loaded = Network.load(new java.io.ByteArrayInputStream(Network.build(spec).toBytes()));
         assertThat(leanLayers(loaded)).isPositive();
+    }
+
+    /**
+     * On AVX-512, where oneDNN's convolutions want channels-last activations, a convolution hands its output to the
+     * pooling after it, and that pooling to the next convolution, channels-last and without a reorder; what goes to
+     * a layer of DL4J's (the dense layer's preprocessor) is NCHW in 'c' order. Elsewhere every activation is NCHW.
+     * That this trains as DL4J's layers do is the "lenet" case above.
+     */
+    @org.junit.jupiter.api.Test
+    void convolutionsAndPoolingsHandEachOtherChannelsLastWhereOneDnnWantsIt() {
+        TrainingSpec spec = Specs.parse(LENET);
+        Network lean = Network.build(spec, Specs.plan(spec));
+        INDArray features = Nd4j.rand(DataType.FLOAT, 6, 1, 16, 16);
+        java.util.List<INDArray> activations = lean.dl4j().feedForward(features, true);
+        boolean channelsLast = DnnlConvolution.channelsLast();
+        // feedForward lists the input first, then each layer's output: conv, pool, conv, pool, dense, output.
+        for (int layer : new int[] {0, 1, 2}) {
+            INDArray out = activations.get(layer + 1);
+            assertThat(Arrays4j.channelsLast(out) && !Arrays4j.denseRowMajor(out)).as("layer %d", layer)
+                    .isEqualTo(channelsLast);
+        }
+        assertThat(Arrays4j.denseRowMajor(activations.get(4))).as("the last pooling's output").isTrue();
+        // The same values either way: the stock layers' forward pass.
+        java.util.List<INDArray> stock = lean.withStockLayers().dl4j().feedForward(features, false);
+        java.util.List<INDArray> served = lean.dl4j().feedForward(features, false);
+        for (int i = 1; i < stock.size(); i++) {
+            assertThat(served.get(i).equalsWithEps(stock.get(i), 1e-5)).as("activation %d", i).isTrue();
+        }
     }
 
     /**
@@ -203,7 +232,7 @@ class LeanLayersTest {
 
     /** The examples trained by plain Adam, without regularisation or clipping: LeanSolver's one-pass update. */
     private static final Set<String> PLAIN_ADAM = Set.of("dense-autoencoder", "lstm-first",
-            "pooling", "lstm-bidirectional-last", "mlp-relu", "mlp-relu-regression");
+            "pooling", "lenet", "lstm-bidirectional-last", "mlp-relu", "mlp-relu-regression");
 
     /**
      * The benchmark's MLP, small: ReLU dense layers, the second with dropout on its input (applied in place over the
@@ -254,6 +283,20 @@ class LeanLayersTest {
             """;
 
     /** Average pooling with overlapping windows (3×3, stride 2), then overlapping max pooling (3×3, stride 1). */
+    /** LeNet's shape, small: convolution, max pooling, convolution, max pooling, dense. */
+    private static final String LENET = """
+            {"input": {"type": "image", "height": 16, "width": 16, "channels": 1},
+             "task": {"type": "classification", "classes": 4},
+             "layers": [
+               {"type": "convolution2d", "filters": 6, "kernel": 3, "activation": "relu"},
+               {"type": "pooling2d", "pooling": "max", "kernel": 2},
+               {"type": "convolution2d", "filters": 20, "kernel": 3, "activation": "relu"},
+               {"type": "pooling2d", "pooling": "max", "kernel": 2},
+               {"type": "dense", "units": 12, "activation": "relu"}],
+             "optimizer": {"type": "adam", "learningRate": 0.01},
+             "training": {"epochs": 1, "batchSize": 32, "seed": 5}}
+            """;
+
     private static final String POOLING = """
             {"input": {"type": "image", "height": 13, "width": 13, "channels": 2},
              "task": {"type": "classification", "classes": 3},
