@@ -11,7 +11,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * One NCHW max or average pooling layer (no padding) through oneDNN's own API, on the plain layout DL4J's arrays
- * have. oneDNN 2.5's JIT kernels take that layout (libnd4j's oneDNN 2.3 pooled it in its reference code, which is
+ * have, or channels-last where the convolution before it wrote its output so (AVX-512; {@link LeanConvolutionLayer}).
+ * oneDNN 2.5's JIT kernels take either layout (libnd4j's oneDNN 2.3 pooled it in its reference code, which is
  * why {@link LeanPoolingLayer} has Java loops): LeNet's first pooling alone ran 0.23–0.35 ms forward and 0.22–0.31 ms
  * backward against the loops' 0.87 and 0.48 ms inside the step (docs/performance.md, "Zen 4 (third)"). Where oneDNN
  * has no JIT kernel for a shape, {@link #forward} declines and the loops run: with AVX2 only, oneDNN 2.5 pools NCHW

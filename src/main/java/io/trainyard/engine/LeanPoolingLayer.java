@@ -21,8 +21,10 @@ import org.slf4j.LoggerFactory;
  * that has no JIT kernel for the shape (or did not load), as a Java loop over slices of the mini-batch
  * (docs/performance.md, "Pooling"). With NCHW activations libnd4j's oneDNN 2.3 pools in its C++ reference
  * implementation, not a JIT kernel: 18 % of the LeNet benchmark's time. The loops' max pooling remembers where each
- * maximum came from, so the backward pass is a scatter instead of a second search. Same results as DL4J's layer
- * ({@code LeanLayersTest}); padded, dilated, p-norm and NHWC pooling, and masks, go through DL4J's code.
+ * maximum came from, so the backward pass is a scatter instead of a second search. A channels-last input (from a
+ * convolution on AVX-512) is pooled as it lies, and passed on channels-last to a convolution, else as NCHW. Same
+ * results as DL4J's layer ({@code LeanLayersTest}); padded, dilated, p-norm and NHWC-configured pooling, and masks, go
+ * through DL4J's code.
  */
 final class LeanPoolingLayer extends SubsamplingLayer {
 
