@@ -1,0 +1,98 @@
+"""Where a checkpoint's CPU goes in the service: per thread (the service's JVM) and per process (everything else,
+kernel threads included), over MLP jobs with a checkpoint every epoch and jobs with none, taking turns. Run by
+run.sh beside it, with bench/run's environment; prints, per thread or process name, the CPU seconds per job of
+each kind and the difference per checkpoint. Nothing here is part of the product."""
+import collections
+import os
+import re
+import sys
+import threading
+
+sys.path.insert(0, os.path.join(os.environ["BENCH_ROOT"], "bench"))
+import driver  # noqa: E402  (bench/run's driver: http, upload, service_job)
+
+TICK = os.sysconf("SC_CLK_TCK")
+SERVICE = int(sys.argv[1])
+ROUNDS = int(sys.argv[2])
+EPOCHS = int(sys.argv[3])
+
+
+def stat_cpu(path):
+    with open(path) as f:
+        s = f.read()
+    name = s[s.index("(") + 1:s.rindex(")")]
+    fields = s[s.rindex(")") + 2:].split()
+    return name, (int(fields[11]) + int(fields[12])) / TICK
+
+
+def group(name):
+    # kworker/1:2H-events, checkpoint-6c1f…, pool-3-thread-1: one row per kind of thread
+    name = re.sub(r"[/:].*$", "", name)
+    name = re.sub(r"-[0-9a-f]{4,}.*$", "", name)
+    return re.sub(r"[#-]?\d+$", "", name)
+
+
+def sample():
+    """CPU seconds so far of every thread of the service (by thread id) and every other process (by pid)."""
+    cpu = {}
+    for task in os.listdir(f"/proc/{SERVICE}/task"):
+        try:
+            name, t = stat_cpu(f"/proc/{SERVICE}/task/{task}/stat")
+            cpu["t" + task] = ("jvm:" + group(name), t)
+        except (FileNotFoundError, ProcessLookupError, ValueError):
+            pass
+    for pid in os.listdir("/proc"):
+        if pid.isdigit() and int(pid) != SERVICE:
+            try:
+                name, t = stat_cpu(f"/proc/{pid}/stat")
+                cpu["p" + pid] = ("proc:" + group(name), t)  # own time only, not reaped children's
+            except (FileNotFoundError, ProcessLookupError, ValueError):
+                pass
+    return cpu
+
+
+class Sampler(threading.Thread):
+    """Samples every 50 ms while a job runs, so that threads that end with the job (the checkpoint writer's) count."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.first = sample()
+        self.last = dict(self.first)
+        self.done = threading.Event()
+
+    def run(self):
+        while not self.done.wait(0.05):
+            self.last.update(sample())
+
+    def stop(self):
+        self.done.set()
+        self.join()
+        self.last.update(sample())
+        by_name = collections.Counter()
+        for key, (name, t) in self.last.items():
+            by_name[name] += t - self.first.get(key, (name, 0.0))[1]
+        return by_name
+
+
+data = driver.upload(os.path.join(driver.DATA, "mlp.npz"))["id"]
+driver.service_job("mlp", data, 100, "warm-up", epochs=2)
+totals = {1: collections.Counter(), 100: collections.Counter()}
+walls = {1: [], 100: []}
+for r in range(ROUNDS):
+    for every in ((1, 100) if r % 2 == 0 else (100, 1)):
+        sampler = Sampler()
+        sampler.start()
+        rec = driver.service_job("mlp", data, every, r, epochs=EPOCHS)
+        totals[every].update(sampler.stop())
+        walls[every].append(rec["jobSeconds"])
+checkpoints = EPOCHS  # every epoch, the last included, against none but the final one
+print(f"MLP jobs of {EPOCHS} epochs, {ROUNDS} of each kind; job seconds with checkpoints "
+      f"{[round(w, 2) for w in walls[1]]}, without {[round(w, 2) for w in walls[100]]}")
+print(f"{'thread or process':32s} {'CPU s/job, ckpt':>16s} {'none':>8s} {'ms per ckpt':>12s}")
+rows = []
+for k in set(totals[1]) | set(totals[100]):
+    a, b = totals[1][k] / ROUNDS, totals[100][k] / ROUNDS
+    if max(a, b) >= 0.005:
+        rows.append((k, a, b, 1000 * (a - b) / (checkpoints - 1)))
+for k, a, b, d in sorted(rows, key=lambda x: -abs(x[3])):
+    print(f"{k:32s} {a:16.3f} {b:8.3f} {d:12.1f}")
