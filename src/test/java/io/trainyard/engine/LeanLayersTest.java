@@ -25,7 +25,8 @@ class LeanLayersTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"mlp-classifier", "cnn-image-classifier", "dense-autoencoder", "lstm-sequence-classifier",
-        "lstm-first", "pooling", "lenet", "lstm-bidirectional-last", "mlp-relu", "mlp-relu-regression"})
+        "lstm-first", "pooling", "lenet", "lenet-dropout", "lstm-bidirectional-last", "mlp-relu",
+        "mlp-relu-regression"})
     void trainsToTheSameParametersAndLossesAsDl4jsLayers(String example) {
         String json = switch (example) {
             case "lstm-first" -> LSTM_FIRST;
@@ -33,6 +34,10 @@ class LeanLayersTest {
             case "mlp-relu-regression" -> MLP_RELU.formatted("{\"type\": \"regression\", \"outputs\": 2}");
             case "pooling" -> POOLING;
             case "lenet" -> LENET;
+            // Dropout on the second convolution's input: a copy of the pooling's channels-last output, in the layout
+            // DL4J gives it, and the gradients converted back across that boundary.
+            case "lenet-dropout" -> LENET.replace("\"filters\": 20, \"kernel\": 3, \"activation\": \"relu\"",
+                    "\"filters\": 20, \"kernel\": 3, \"activation\": \"relu\", \"dropout\": 0.2");
             case "lstm-bidirectional-last" -> BIDIRECTIONAL_LAST;
             default -> Specs.example(example);
         };
@@ -46,7 +51,7 @@ class LeanLayersTest {
         if (example.startsWith("cnn")) {
             assertThat(lean.dl4j().getLayers()).anyMatch(l -> l instanceof LeanConvolutionLayer);
         }
-        if (example.startsWith("cnn") || example.equals("pooling") || example.equals("lenet")) {
+        if (example.startsWith("cnn") || example.equals("pooling") || example.startsWith("lenet")) {
             assertThat(lean.dl4j().getLayers()).anyMatch(l -> l instanceof LeanPoolingLayer);
         }
         if (example.startsWith("lstm")) {
@@ -232,7 +237,7 @@ class LeanLayersTest {
 
     /** The examples trained by plain Adam, without regularisation or clipping: LeanSolver's one-pass update. */
     private static final Set<String> PLAIN_ADAM = Set.of("dense-autoencoder", "lstm-first",
-            "pooling", "lenet", "lstm-bidirectional-last", "mlp-relu", "mlp-relu-regression");
+            "pooling", "lenet", "lenet-dropout", "lstm-bidirectional-last", "mlp-relu", "mlp-relu-regression");
 
     /**
      * The benchmark's MLP, small: ReLU dense layers, the second with dropout on its input (applied in place over the
