@@ -173,7 +173,7 @@ final class Arrays4j {
                 : workspaceMgr.createUninitialized(type, DataType.FLOAT, like.shape(), 'c');
     }
 
-    /** A 1-D view of a dense array's memory, element for element as it lies ({@link #alike} arrays give alike views). */
+    /** A 1-D view of a dense array's memory, element for element as it lies. */
     static INDArray flat(INDArray a) {
         return Nd4j.create(a.data(), new long[] {a.length()}, new long[] {1}, a.offset(), 'c', a.dataType());
     }
