@@ -6,12 +6,14 @@ import static org.assertj.core.api.Assertions.within;
 import io.trainyard.spec.NetworkPlan;
 import io.trainyard.spec.TrainingSpec;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.nn.layers.recurrent.BidirectionalLayer;
 import org.deeplearning4j.nn.layers.wrapper.BaseWrapperLayer;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -41,6 +43,9 @@ class LeanLayersTest {
             case "lstm-bidirectional-last" -> BIDIRECTIONAL_LAST;
             default -> Specs.example(example);
         };
+        if (example.equals("lenet-dropout")) {
+            assertThat(json).as("the second convolution found").contains("\"dropout\": 0.2");
+        }
         TrainingSpec spec = Specs.parse(json);
         NetworkPlan plan = Specs.plan(spec);
         Network lean = Network.build(spec, plan);
@@ -117,12 +122,12 @@ class LeanLayersTest {
      * a layer of DL4J's (the dense layer's preprocessor) is NCHW in 'c' order. Elsewhere every activation is NCHW.
      * That this trains as DL4J's layers do is the "lenet" case above.
      */
-    @org.junit.jupiter.api.Test
+    @Test
     void convolutionsAndPoolingsHandEachOtherChannelsLastWhereOneDnnWantsIt() {
         TrainingSpec spec = Specs.parse(LENET);
         Network lean = Network.build(spec, Specs.plan(spec));
         INDArray features = Nd4j.rand(DataType.FLOAT, 6, 1, 16, 16);
-        java.util.List<INDArray> activations = lean.dl4j().feedForward(features, true);
+        List<INDArray> activations = lean.dl4j().feedForward(features, true);
         boolean channelsLast = DnnlConvolution.channelsLast();
         // feedForward lists the input first, then each layer's output: conv, pool, conv, pool, dense, output.
         for (int layer : new int[] {0, 1, 2}) {
@@ -132,8 +137,8 @@ class LeanLayersTest {
         }
         assertThat(Arrays4j.denseRowMajor(activations.get(4))).as("the last pooling's output").isTrue();
         // The same values either way: the stock layers' forward pass.
-        java.util.List<INDArray> stock = lean.withStockLayers().dl4j().feedForward(features, false);
-        java.util.List<INDArray> served = lean.dl4j().feedForward(features, false);
+        List<INDArray> stock = lean.withStockLayers().dl4j().feedForward(features, false);
+        List<INDArray> served = lean.dl4j().feedForward(features, false);
         for (int i = 1; i < stock.size(); i++) {
             assertThat(served.get(i).equalsWithEps(stock.get(i), 1e-5)).as("activation %d", i).isTrue();
         }
@@ -287,7 +292,6 @@ class LeanLayersTest {
              "training": {"epochs": 1, "batchSize": 32, "seed": 9}}
             """;
 
-    /** Average pooling with overlapping windows (3×3, stride 2), then overlapping max pooling (3×3, stride 1). */
     /** LeNet's shape, small: convolution, max pooling, convolution, max pooling, dense. */
     private static final String LENET = """
             {"input": {"type": "image", "height": 16, "width": 16, "channels": 1},
@@ -302,6 +306,7 @@ class LeanLayersTest {
              "training": {"epochs": 1, "batchSize": 32, "seed": 5}}
             """;
 
+    /** Average pooling with overlapping windows (3×3, stride 2), then overlapping max pooling (3×3, stride 1). */
     private static final String POOLING = """
             {"input": {"type": "image", "height": 13, "width": 13, "channels": 2},
              "task": {"type": "classification", "classes": 3},
