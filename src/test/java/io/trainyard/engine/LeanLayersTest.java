@@ -27,8 +27,8 @@ class LeanLayersTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"mlp-classifier", "cnn-image-classifier", "dense-autoencoder", "lstm-sequence-classifier",
-        "lstm-first", "pooling", "lenet", "lenet-dropout", "lstm-bidirectional-last", "mlp-relu",
-        "mlp-relu-regression"})
+        "lstm-first", "pooling", "lenet", "lenet-dropout", "convolutions", "lstm-bidirectional-last",
+        "mlp-relu", "mlp-relu-regression"})
     void trainsToTheSameParametersAndLossesAsDl4jsLayers(String example) {
         String json = switch (example) {
             case "lstm-first" -> LSTM_FIRST;
@@ -40,6 +40,7 @@ class LeanLayersTest {
             // DL4J gives it, and the gradients converted back across that boundary.
             case "lenet-dropout" -> LENET.replace("\"filters\": 20, \"kernel\": 3, \"activation\": \"relu\"",
                     "\"filters\": 20, \"kernel\": 3, \"activation\": \"relu\", \"dropout\": 0.2");
+            case "convolutions" -> CONVOLUTIONS;
             case "lstm-bidirectional-last" -> BIDIRECTIONAL_LAST;
             default -> Specs.example(example);
         };
@@ -56,7 +57,8 @@ class LeanLayersTest {
         if (example.startsWith("cnn")) {
             assertThat(lean.dl4j().getLayers()).anyMatch(l -> l instanceof LeanConvolutionLayer);
         }
-        if (example.startsWith("cnn") || example.equals("pooling") || example.startsWith("lenet")) {
+        if (example.startsWith("cnn") || example.equals("pooling") || example.startsWith("lenet")
+                || example.equals("convolutions")) {
             assertThat(lean.dl4j().getLayers()).anyMatch(l -> l instanceof LeanPoolingLayer);
         }
         if (example.startsWith("lstm")) {
@@ -242,7 +244,8 @@ class LeanLayersTest {
 
     /** The examples trained by plain Adam, without regularisation or clipping: LeanSolver's one-pass update. */
     private static final Set<String> PLAIN_ADAM = Set.of("dense-autoencoder", "lstm-first",
-            "pooling", "lenet", "lenet-dropout", "lstm-bidirectional-last", "mlp-relu", "mlp-relu-regression");
+            "pooling", "lenet", "lenet-dropout", "convolutions", "lstm-bidirectional-last", "mlp-relu",
+            "mlp-relu-regression");
 
     /**
      * The benchmark's MLP, small: ReLU dense layers, the second with dropout on its input (applied in place over the
@@ -304,6 +307,23 @@ class LeanLayersTest {
                {"type": "dense", "units": 12, "activation": "relu"}],
              "optimizer": {"type": "adam", "learningRate": 0.01},
              "training": {"epochs": 1, "batchSize": 32, "seed": 5}}
+            """;
+
+    /**
+     * A convolution straight into another (strided, "same" padding: channels-last from one to the next), then pooling
+     * on three channels-last input channels.
+     */
+    private static final String CONVOLUTIONS = """
+            {"input": {"type": "image", "height": 15, "width": 15, "channels": 3},
+             "task": {"type": "classification", "classes": 3},
+             "layers": [
+               {"type": "convolution2d", "filters": 8, "kernel": 3, "stride": 2, "convolutionMode": "same",
+                "activation": "relu"},
+               {"type": "convolution2d", "filters": 3, "kernel": 2, "activation": "relu"},
+               {"type": "pooling2d", "pooling": "avg", "kernel": 2},
+               {"type": "dense", "units": 6, "activation": "relu"}],
+             "optimizer": {"type": "adam", "learningRate": 0.01},
+             "training": {"epochs": 1, "batchSize": 32, "seed": 11}}
             """;
 
     /** Average pooling with overlapping windows (3×3, stride 2), then overlapping max pooling (3×3, stride 1). */
