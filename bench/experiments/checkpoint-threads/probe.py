@@ -15,6 +15,7 @@ TICK = os.sysconf("SC_CLK_TCK")
 SERVICE = int(sys.argv[1])
 ROUNDS = int(sys.argv[2])
 EPOCHS = int(sys.argv[3])
+NET = sys.argv[4] if len(sys.argv) > 4 else "mlp"
 
 
 def stat_cpu(path):
@@ -74,19 +75,19 @@ class Sampler(threading.Thread):
         return by_name
 
 
-data = driver.upload(os.path.join(driver.DATA, "mlp.npz"))["id"]
-driver.service_job("mlp", data, 100, "warm-up", epochs=2)
+data = driver.upload(os.path.join(driver.DATA, f"{NET}.npz"))["id"]
+driver.service_job(NET, data, 100, "warm-up", epochs=2)
 totals = {1: collections.Counter(), 100: collections.Counter()}
 walls = {1: [], 100: []}
 for r in range(ROUNDS):
     for every in ((1, 100) if r % 2 == 0 else (100, 1)):
         sampler = Sampler()
         sampler.start()
-        rec = driver.service_job("mlp", data, every, r, epochs=EPOCHS)
+        rec = driver.service_job(NET, data, every, r, epochs=EPOCHS)
         totals[every].update(sampler.stop())
         walls[every].append(rec["jobSeconds"])
 checkpoints = EPOCHS  # every epoch, the last included, against none but the final one
-print(f"MLP jobs of {EPOCHS} epochs, {ROUNDS} of each kind; job seconds with checkpoints "
+print(f"{NET} jobs of {EPOCHS} epochs, {ROUNDS} of each kind; job seconds with checkpoints "
       f"{[round(w, 2) for w in walls[1]]}, without {[round(w, 2) for w in walls[100]]}")
 print(f"{'thread or process':32s} {'CPU s/job, ckpt':>16s} {'none':>8s} {'ms per ckpt':>12s}")
 rows = []
