@@ -296,47 +296,40 @@ class LeanLayersTest {
             """;
 
     /** LeNet's shape, small: convolution, max pooling, convolution, max pooling, dense. */
-    private static final String LENET = """
-            {"input": {"type": "image", "height": 16, "width": 16, "channels": 1},
-             "task": {"type": "classification", "classes": 4},
-             "layers": [
-               {"type": "convolution2d", "filters": 6, "kernel": 3, "activation": "relu"},
-               {"type": "pooling2d", "pooling": "max", "kernel": 2},
-               {"type": "convolution2d", "filters": 20, "kernel": 3, "activation": "relu"},
-               {"type": "pooling2d", "pooling": "max", "kernel": 2},
-               {"type": "dense", "units": 12, "activation": "relu"}],
-             "optimizer": {"type": "adam", "learningRate": 0.01},
-             "training": {"epochs": 1, "batchSize": 32, "seed": 5}}
-            """;
+    private static final String LENET = imageClassifier(16, 1, 4, 5, """
+            {"type": "convolution2d", "filters": 6, "kernel": 3, "activation": "relu"},
+            {"type": "pooling2d", "pooling": "max", "kernel": 2},
+            {"type": "convolution2d", "filters": 20, "kernel": 3, "activation": "relu"},
+            {"type": "pooling2d", "pooling": "max", "kernel": 2},
+            {"type": "dense", "units": 12, "activation": "relu"}""");
 
     /**
      * A convolution straight into another (strided, "same" padding: channels-last from one to the next), then pooling
      * on three channels-last input channels.
      */
-    private static final String CONVOLUTIONS = """
-            {"input": {"type": "image", "height": 15, "width": 15, "channels": 3},
-             "task": {"type": "classification", "classes": 3},
-             "layers": [
-               {"type": "convolution2d", "filters": 8, "kernel": 3, "stride": 2, "convolutionMode": "same",
-                "activation": "relu"},
-               {"type": "convolution2d", "filters": 3, "kernel": 2, "activation": "relu"},
-               {"type": "pooling2d", "pooling": "avg", "kernel": 2},
-               {"type": "dense", "units": 6, "activation": "relu"}],
-             "optimizer": {"type": "adam", "learningRate": 0.01},
-             "training": {"epochs": 1, "batchSize": 32, "seed": 11}}
-            """;
+    private static final String CONVOLUTIONS = imageClassifier(15, 3, 3, 11, """
+            {"type": "convolution2d", "filters": 8, "kernel": 3, "stride": 2, "convolutionMode": "same",
+             "activation": "relu"},
+            {"type": "convolution2d", "filters": 3, "kernel": 2, "activation": "relu"},
+            {"type": "pooling2d", "pooling": "avg", "kernel": 2},
+            {"type": "dense", "units": 6, "activation": "relu"}""");
 
     /** Average pooling with overlapping windows (3×3, stride 2), then overlapping max pooling (3×3, stride 1). */
-    private static final String POOLING = """
-            {"input": {"type": "image", "height": 13, "width": 13, "channels": 2},
-             "task": {"type": "classification", "classes": 3},
-             "layers": [
-               {"type": "convolution2d", "filters": 4, "kernel": 3, "activation": "relu"},
-               {"type": "pooling2d", "pooling": "avg", "kernel": 3, "stride": 2},
-               {"type": "convolution2d", "filters": 5, "kernel": 2, "activation": "tanh"},
-               {"type": "pooling2d", "pooling": "max", "kernel": 3, "stride": 1},
-               {"type": "dense", "units": 8}],
-             "optimizer": {"type": "adam", "learningRate": 0.01},
-             "training": {"epochs": 1, "batchSize": 32, "seed": 9}}
-            """;
+    private static final String POOLING = imageClassifier(13, 2, 3, 9, """
+            {"type": "convolution2d", "filters": 4, "kernel": 3, "activation": "relu"},
+            {"type": "pooling2d", "pooling": "avg", "kernel": 3, "stride": 2},
+            {"type": "convolution2d", "filters": 5, "kernel": 2, "activation": "tanh"},
+            {"type": "pooling2d", "pooling": "max", "kernel": 3, "stride": 1},
+            {"type": "dense", "units": 8}""");
+
+    /** A classifier of square images trained by Adam for one epoch of batches of 32, around {@code layers}. */
+    private static String imageClassifier(int side, int channels, int classes, int seed, String layers) {
+        return """
+                {"input": {"type": "image", "height": %d, "width": %d, "channels": %d},
+                 "task": {"type": "classification", "classes": %d},
+                 "layers": [%s],
+                 "optimizer": {"type": "adam", "learningRate": 0.01},
+                 "training": {"epochs": 1, "batchSize": 32, "seed": %d}}
+                """.formatted(side, side, channels, classes, layers, seed);
+    }
 }
