@@ -25,6 +25,7 @@ REPEATS = int(E["BENCH_REPEATS"])
 # the slowest machine yet (a Zen 3 whose sgemm ceiling was 145 GFLOP/s), and the build comes on top.
 BUDGET_MINUTES = float(E.get("BENCH_BUDGET_MINUTES", "17"))
 WARMUP_JOBS = E.get("BENCH_SERVICE_WARMUP", "1") != "0"
+WARMUP_EPOCHS = 4
 MIN_REPEATS = 3
 EPOCHS = int(E["BENCH_EPOCHS"])
 # Epochs of the interleaved checkpoint job (a checkpoint every 2nd epoch): the 2nd, 4th, ... interval between epoch
@@ -158,7 +159,9 @@ def main():
         "OPENBLAS_CORETYPE": E.get("OPENBLAS_CORETYPE", "(auto)"), "OMP_WAIT_POLICY": E.get("OMP_WAIT_POLICY"),
         "OPENBLAS_THREAD_TIMEOUT": E.get("OPENBLAS_THREAD_TIMEOUT", "(OpenBLAS default, 28)"),
         "loadavgStart": open("/proc/loadavg").read().split()[:3],
-        "serviceWarmUpJobs": WARMUP_JOBS,
+        # The warm-up jobs' epochs, each with a checkpoint (0: none ran). Runs before 2026-11-30's Zen 4 (fifth)
+        # recorded true for 2-epoch jobs without checkpoints.
+        "serviceWarmUpJobs": WARMUP_EPOCHS if WARMUP_JOBS else 0,
         "torchMalloc": " ".join(f"{k}={TORCH_ENV[k]}" for k in ("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_")
                                 if k in TORCH_ENV) or "glibc's defaults",
     }
@@ -177,9 +180,13 @@ def main():
         # job runs on that code. Without this, the first repeat's service jobs ran partly on code still being
         # compiled (on 2 cores C2 shares them with training): 6,159 against 7,805 samples/s for the MLP's job with
         # checkpoints against the one right after it (docs/performance.md, "Zen 3 (fourth)").
-        log("warm-up jobs (not measured): one short job per net through the service")
+        # Checkpoints too: a long-lived service has written them before, and a service minutes old is still compiling
+        # their path (H2's statements, the JSON of DL4J's configuration and the state…), 16-45 ms of compiler CPU per
+        # CNN checkpoint beside training (docs/performance.md, "Zen 4 (fifth)").
+        log(f"warm-up jobs (not measured): one {WARMUP_EPOCHS}-epoch job per net through the service, a checkpoint "
+            "every epoch")
         for net in NETS:
-            service_job(net, datasets[net], 10 ** 6, "warm-up", epochs=2)
+            service_job(net, datasets[net], 1, "warm-up", epochs=WARMUP_EPOCHS)
     repeats_start = time.time()
     for rep in range(REPEATS):
         per_repeat = (time.time() - repeats_start) / rep if rep else 0

@@ -70,6 +70,18 @@ def pooled(paths):
         print(f"| {NAMES[net]} | {mm(values, '{:.2f}')} | {len(values)} |")
 
 
+def warm_up(epochs):
+    """What the service ran before the first repeat: true (older runs) for 2-epoch jobs without checkpoints."""
+    if not epochs:
+        return ""
+    if epochs is True:
+        return ("; before the first repeat the service ran one unmeasured 2-epoch job per net, as a long-lived "
+                "service has run jobs before (`BENCH_SERVICE_WARMUP=0` skips it)")
+    return (f"; before the first repeat the service ran one unmeasured {epochs}-epoch job per net with a checkpoint "
+            "every epoch, as a long-lived service has run jobs and written checkpoints before "
+            "(`BENCH_SERVICE_WARMUP=0` skips it)")
+
+
 def main():
     if len(sys.argv) > 2:
         pooled(sys.argv[1:])
@@ -132,8 +144,7 @@ def main():
     w("Figures: median (min–max) over repeats. Throughput is steady-state samples/s: epochs after the first; for "
       "the service, wall time between the ends of epoch 1 and the last epoch as recorded by the job's metrics "
       "(training, metrics and checkpoints included — a real job over HTTP with a checkpoint every epoch)"
-      + ("; before the first repeat the service ran one unmeasured 2-epoch job per net, as a long-lived service has "
-         "run jobs before (`BENCH_SERVICE_WARMUP=0` skips it)" if machine.get("serviceWarmUpJobs") else "")
+      + warm_up(machine.get("serviceWarmUpJobs"))
       + ". Ratios are computed within a repeat, then summarised.\n")
     w("## Training throughput (samples/s)\n")
     head = "| net | batch | service (job, ckpt every epoch) | service, training loop only | bare DL4J | PyTorch |"
