@@ -173,9 +173,9 @@ final class Arrays4j {
                 : workspaceMgr.createUninitialized(type, DataType.FLOAT, like.shape(), 'c');
     }
 
-    /** A 1-D view of a dense array's memory, element for element as it lies. */
+    /** A 1-D view of a dense array's memory, element for element as it lies; for an array at offset 0 of its buffer. */
     static INDArray flat(INDArray a) {
-        return Nd4j.create(a.data(), new long[] {a.length()}, new long[] {1}, a.offset(), 'c', a.dataType());
+        return Nd4j.create(a.data(), new long[] {a.length()}, new long[] {1}, 0, 'c', a.dataType());
     }
 
     private static long[] toLong(int[] shape) {

@@ -122,7 +122,7 @@ final class LeanConvolutionLayer extends ConvolutionLayer {
         if (copy != null) {
             copy.assign(z);
         }
-        if (Arrays4j.denseRowMajor(z) || Arrays4j.channelsLast(z)) {
+        if (z.offset() == 0 && (Arrays4j.denseRowMajor(z) || Arrays4j.channelsLast(z))) {
             // Element-wise over the memory as it lies: a flat view, which libnd4j walks linearly.
             layerConf().getActivationFn().getActivation(Arrays4j.flat(z), training);
             return z;
