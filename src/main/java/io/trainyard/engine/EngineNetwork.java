@@ -44,7 +44,8 @@ final class EngineNetwork extends MultiLayerNetwork {
     private void channelsLastBetweenLayers() {
         for (int i = 0; i + 1 < layers.length; i++) {
             Layer next = layers[i + 1];
-            boolean direct = getLayerWiseConfigurations().getInputPreProcess(i + 1) == null;
+            boolean direct = DnnlConvolution.channelsLast()
+                    && getLayerWiseConfigurations().getInputPreProcess(i + 1) == null;
             if (layers[i] instanceof LeanConvolutionLayer conv) {
                 conv.channelsLastOutput(direct
                         && (next instanceof LeanPoolingLayer || next instanceof LeanConvolutionLayer));

@@ -91,7 +91,7 @@ final class LeanConvolutionLayer extends ConvolutionLayer {
      * LeNet step's ~11 on Zen 4 (docs/performance.md, "Zen 4 (fifth)").
      */
     void channelsLastOutput(boolean on) {
-        channelsLastOutput = on && DnnlConvolution.channelsLast();
+        channelsLastOutput = on;
     }
 
     /**
@@ -165,12 +165,9 @@ final class LeanConvolutionLayer extends ConvolutionLayer {
             // Same workspace as the activations: they stay valid until the backward pass is done. In z's layout, so
             // that ReLU's loops walk both alike; filled by activate's ReLU where it runs.
             INDArray first = out.getFirst();
-            if (reluFillsPreActivation) {
-                preActivation = Arrays4j.empty(first, workspaceMgr, ArrayType.ACTIVATIONS);
-            } else if (Arrays4j.channelsLast(first) && !Arrays4j.denseRowMajor(first)) {
-                preActivation = Arrays4j.empty(first, workspaceMgr, ArrayType.ACTIVATIONS).assign(first);
-            } else {
-                preActivation = workspaceMgr.dup(ArrayType.ACTIVATIONS, first);
+            preActivation = Arrays4j.empty(first, workspaceMgr, ArrayType.ACTIVATIONS);
+            if (!reluFillsPreActivation) {
+                preActivation.assign(first);
             }
             preActivationInput = input;
         }

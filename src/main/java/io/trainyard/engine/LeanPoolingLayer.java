@@ -78,14 +78,19 @@ final class LeanPoolingLayer extends SubsamplingLayer {
         boolean max = layerConf().getPoolingType() == PoolingType.MAX;
         forwardByDnnl = false;
         forwardChannelsLast = false;
-        INDArray pooled = dnnl != null && channelsLastInput() ? channelsLast(g, max, training, workspaceMgr) : null;
-        if (pooled != null) {
-            if (training) {
-                forwardInput = input;
-                geometry = g;
-            }
-            return pooled;
+        INDArray out = dnnl != null && channelsLastInput() ? channelsLast(g, max, training, workspaceMgr) : null;
+        if (out == null) {
+            out = nchw(g, max, training, workspaceMgr);
         }
+        if (training) {
+            forwardInput = input;
+            geometry = g;
+        }
+        return out;
+    }
+
+    /** The forward pass on the input as an NCHW array in 'c' order (copied into one where it is not). */
+    private INDArray nchw(Geometry g, boolean max, boolean training, LayerWorkspaceMgr workspaceMgr) {
         INDArray in = contiguous(input);
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
                 new long[] {g.mb, g.channels, g.outH, g.outW}, 'c');
@@ -101,10 +106,6 @@ final class LeanPoolingLayer extends SubsamplingLayer {
             FloatBuffer src = Arrays4j.values(in);
             FloatBuffer dst = Arrays4j.values(out);
             Slices.run(g.mb, MIN_SLICE, (from, to) -> forward(g, max, src, dst, where, from, to));
-        }
-        if (training) {
-            forwardInput = input;
-            geometry = g;
         }
         return out;
     }
