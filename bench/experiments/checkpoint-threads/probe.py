@@ -77,6 +77,10 @@ class Sampler(threading.Thread):
 
 data = driver.upload(os.path.join(driver.DATA, f"{NET}.npz"))["id"]
 driver.service_job(NET, data, 100, "warm-up", epochs=2)
+# PROBE_WARMUP=N: N more unmeasured jobs of 4 epochs with a checkpoint after each first, as bench/run's service has
+# run before its measured jobs (what the JIT still compiles per checkpoint in a service that has checkpointed).
+for w in range(int(os.environ.get("PROBE_WARMUP", "0"))):
+    driver.service_job(NET, data, 1, f"warm-up {w}", epochs=4)
 totals = {1: collections.Counter(), 100: collections.Counter()}
 walls = {1: [], 100: []}
 for r in range(ROUNDS):

@@ -3,6 +3,7 @@
 # bench/run does, then probe.py beside this script runs MLP jobs with a checkpoint every epoch and without, taking
 # turns, and prints each thread's (and each other process's) CPU per job and per checkpoint.
 # Usage: bench/experiments/checkpoint-threads/run.sh [ROUNDS (4)] [EPOCHS (8)] [NET (mlp; or cnn)]   (after ./mvnw -DskipTests package)
+# PROBE_WARMUP=N runs N unmeasured 4-epoch jobs with a checkpoint every epoch first (probe.py).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 cd "$root"
@@ -29,4 +30,11 @@ until curl -sf "http://127.0.0.1:$BENCH_PORT/actuator/health" >/dev/null; do
   kill -0 $service 2>/dev/null || { tail -30 "$BENCH_WORK/service.log"; exit 1; }; sleep 1
 done
 jvm=$(pgrep -P $service java || echo $service)
+# COMPILER_NICE=N renices the JIT's compiler threads (with JAVA_OPTS=-XX:-UseDynamicNumberOfCompilerThreads, all of
+# them exist by now).
+if [ -n "${COMPILER_NICE:-}" ]; then
+  for t in /proc/$jvm/task/*; do
+    case "$(cat $t/comm)" in "C1 CompilerThre"*|"C2 CompilerThre"*) renice -n "$COMPILER_NICE" -p "${t##*/}" >/dev/null;; esac
+  done
+fi
 python3 bench/experiments/checkpoint-threads/probe.py "$jvm" "${1:-4}" "${2:-8}" "${3:-mlp}" 2>/dev/null

@@ -3,6 +3,12 @@ package io.trainyard.system;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +60,61 @@ public final class ThreadPriority {
         } catch (LinkageError | RuntimeException e) {
             log.debug("Could not lower the priority of thread {}", Thread.currentThread().getName(), e);
             return false;
+        }
+    }
+
+    /**
+     * Sets the nice value of the JVM's JIT compiler threads (Linux; the others keep theirs). The compiler threads
+     * run at the training threads' priority; while jobs train on every core, what they compile (the service's
+     * colder paths: a checkpoint's SQL, JSON and archive code keeps reaching compile thresholds for hundreds of
+     * checkpoints) takes its CPU from training, and a training thread that waits on a descheduled worker spins. At
+     * nice 10 a compiler thread gets about a tenth of a busy core and all of an idle one, so compiling still
+     * progresses. Threads the JVM adds later inherit the value from the compiler thread that starts them. Returns
+     * how many threads now have it.
+     */
+    public static int niceCompilerThreads(int nice) {
+        int changed = 0;
+        for (int tid : compilerThreadIds()) {
+            try {
+                if (C.setpriority(PRIO_PROCESS, tid, nice) == 0) {
+                    changed++;
+                }
+            } catch (LinkageError | RuntimeException e) {
+                log.debug("Could not set the priority of JIT compiler thread {}", tid, e);
+            }
+        }
+        return changed;
+    }
+
+    /** The nice value of each of the JVM's JIT compiler threads (Linux), for tests; empty elsewhere. */
+    public static List<Integer> compilerThreadsNice() {
+        return compilerThreadIds().stream().map(tid -> C.getpriority(PRIO_PROCESS, tid)).toList();
+    }
+
+    /** The thread ids of the threads the JVM named "C1 CompilerThread3" and the like; empty where unknown. */
+    private static List<Integer> compilerThreadIds() {
+        if (C == null) {
+            return List.of();
+        }
+        List<Integer> ids = new ArrayList<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                if (isCompilerThread(task)) {
+                    ids.add(Integer.parseInt(task.getFileName().toString()));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            log.debug("Could not list the JVM's threads", e);
+        }
+        return ids;
+    }
+
+    /** Linux keeps the first 15 bytes of a thread's name: "C2 CompilerThre". */
+    private static boolean isCompilerThread(Path task) {
+        try {
+            return Files.readString(task.resolve("comm")).strip().matches("C[12] CompilerThr.*");
+        } catch (IOException | RuntimeException e) {
+            return false; // the thread ended meanwhile
         }
     }
 

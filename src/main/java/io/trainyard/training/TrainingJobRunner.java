@@ -15,6 +15,7 @@ import io.trainyard.spec.SpecValidator;
 import io.trainyard.spec.TrainingSettings;
 import io.trainyard.spec.TrainingSpec;
 import io.trainyard.system.ApiException;
+import io.trainyard.system.ThreadPriority;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -64,6 +65,10 @@ class TrainingJobRunner implements JobRunner {
     @Override
     public Outcome run(ClaimedJob job, JobContext ctx) throws Exception {
         warmUp.stop();
+        // At every job's start: compiler threads the JVM added since then inherit the value, but only from its own.
+        if (properties.compilerThreadsNice() != 0) {
+            ThreadPriority.niceCompilerThreads(properties.compilerThreadsNice());
+        }
         TrainingSpec spec = json.readValue(job.spec(), TrainingSpec.class);
         NetworkPlan plan;
         try {

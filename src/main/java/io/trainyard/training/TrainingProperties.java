@@ -10,11 +10,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param defaultKeepLast        checkpoints kept when the spec's policy does not say
  * @param warmUp                 train three small networks for a few seconds once the service is ready (where it has
  *                               workers), so that the JIT has compiled the training step before the first job
+ * @param compilerThreadsNice    nice value the JIT compiler threads get when a job starts (Linux; 0 leaves them as the
+ *                               JVM started them), so that compiling the service's colder paths yields to training
  */
 @ConfigurationProperties(prefix = "trainyard.training")
 public record TrainingProperties(
         @DefaultValue("PT2S") Duration progressInterval,
         @DefaultValue("0.1") double defaultValidationFraction,
         @DefaultValue("3") int defaultKeepLast,
-        @DefaultValue("true") boolean warmUp) {
+        @DefaultValue("true") boolean warmUp,
+        @DefaultValue("10") int compilerThreadsNice) {
 }

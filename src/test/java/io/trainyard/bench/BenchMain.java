@@ -176,6 +176,31 @@ public final class BenchMain {
         return network(specs, BenchNets.MLP, 1);
     }
 
+    /** One of the benchmark's nets by name (mlp, cnn, lstm), for benchmarks outside this package. */
+    public static Network network(Path specs, String net) throws IOException {
+        return network(specs, BenchNets.valueOf(net.toUpperCase(java.util.Locale.ROOT)), 1);
+    }
+
+    /** One batch of random features and labels for the named net, in the engine's input layout. */
+    public static Batch randomBatch(String net, long seed) {
+        BenchNets n = BenchNets.valueOf(net.toUpperCase(java.util.Locale.ROOT));
+        java.util.Random random = new java.util.Random(seed);
+        float[] x = new float[n.batchSize * n.exampleSize()];
+        float[] y = new float[n.batchSize * n.classes];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = random.nextFloat();
+        }
+        for (int j = 0; j < n.batchSize; j++) {
+            y[j * n.classes + random.nextInt(n.classes)] = 1f;
+        }
+        int[] shape = switch (n) {
+            case MLP -> new int[] {n.batchSize, 784};
+            case CNN -> new int[] {n.batchSize, 28, 28, 1};
+            case LSTM -> new int[] {n.batchSize, 50, 32};
+        };
+        return new Batch(Tensor.of(x, shape), Tensor.of(y, n.batchSize, n.classes));
+    }
+
     /** One MLP batch of constant features, for benchmarks that need Adam's moments to exist (one step). */
     public static Batch mlpBatch() {
         int batch = BenchNets.MLP.batchSize;

@@ -18,7 +18,6 @@ import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -44,7 +43,9 @@ import tools.jackson.databind.json.JsonMapper;
  * than at the next scheduler tick); the archive serialised and hashed, but into no file; the snapshot alone. The
  * last two split a checkpoint's cost into the training pause, the writer's hashing and copying, and its I/O
  * (docs/performance.md, "Zen 3 (fourth)"). FOLDER (default: a temporary one, deleted after)
- * holds the stores. A benchmark, not a test.
+ * holds the stores. {@code -Dbench.net=cnn} (or lstm) measures another of the benchmark's nets on random data, with
+ * segments of {@code -Dbench.steps} steps (default: 32 for the MLP, else one bench/run epoch: 48 CNN, 64 LSTM steps).
+ * A benchmark, not a test.
  */
 public final class CheckpointWriteBench {
 
@@ -52,7 +53,12 @@ public final class CheckpointWriteBench {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final CheckpointState STATE = new CheckpointState(1, 3, null, null,
             List.of(new double[] {2.3, 2.2}), 1000);
-    private static final int STEPS = 32;
+    private static final String NET = System.getProperty("bench.net", "mlp");
+    private static final int STEPS = Integer.getInteger("bench.steps", switch (NET) {
+        case "cnn" -> 3072 / 64;
+        case "lstm" -> 2048 / 32;
+        default -> 32;
+    });
 
     private enum Kind {
         NONE, THROUGH_PAGE_CACHE, PAST_PAGE_CACHE, PAST_ONE_THREAD_WHILE_WRITING, PAST_YIELDING, HASHED_NO_IO,
@@ -68,8 +74,8 @@ public final class CheckpointWriteBench {
         int count = args.length > 2 ? Integer.parseInt(args[2]) : 12;
         Path root = args.length > 3 ? Files.createDirectories(Path.of(args[3]))
                 : Files.createTempDirectory("checkpoint-write");
-        Network network = BenchMain.mlp(specs);
-        Batch batch = randomBatch();
+        Network network = BenchMain.network(specs, NET);
+        Batch batch = BenchMain.randomBatch(NET, 7);
         for (int i = 0; i < 3; i++) {
             network.fitBatch(batch); // Adam's state exists, as at any checkpoint
         }
@@ -112,7 +118,7 @@ public final class CheckpointWriteBench {
     private static void besideTraining(Network network, Batch batch, Path root, int rounds) throws Exception {
         FileSystemObjectStore through = new FileSystemObjectStore(root.resolve("through"), false);
         FileSystemObjectStore past = new FileSystemObjectStore(root.resolve("past"), true);
-        System.out.println("stores: " + through.describe() + "; " + past.describe());
+        System.out.println(NET + ", " + STEPS + " steps a segment; stores: " + through.describe() + "; " + past.describe());
         ExecutorService writer = Executors.newSingleThreadExecutor(r -> new Thread(() -> {
             ThreadPriority.lowerCurrentThread(); // as the service's checkpoint writer
             r.run();
@@ -206,19 +212,6 @@ public final class CheckpointWriteBench {
                 Thread.yield();
             }
         }
-    }
-
-    private static Batch randomBatch() {
-        Random random = new Random(7);
-        float[] x = new float[256 * 784];
-        float[] y = new float[256 * 10];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = random.nextFloat();
-        }
-        for (int j = 0; j < 256; j++) {
-            y[j * 10 + random.nextInt(10)] = 1f;
-        }
-        return new Batch(Tensor.of(x, 256, 784), Tensor.of(y, 256, 10));
     }
 
     private static double median(List<Double> values) {

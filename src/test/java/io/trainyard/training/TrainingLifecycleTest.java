@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.trainyard.support.Http;
 import io.trainyard.support.Multipart;
 import io.trainyard.support.NpyWriter;
+import io.trainyard.system.ThreadPriority;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -202,6 +203,11 @@ class TrainingLifecycleTest {
                  "training":{"epochs":12,"batchSize":16,"seed":7,"validation":{"fraction":0.2}}}""");
 
         assertLearned(id, 12, 0.8);
+        if (!ThreadPriority.compilerThreadsNice().isEmpty()) { // Linux
+            assertThat(ThreadPriority.compilerThreadsNice()).as("a job lowers the JIT compiler threads")
+                    .containsOnly(10);
+            assertThat(ThreadPriority.currentNice()).as("and no other thread").isNotEqualTo(10);
+        }
         JsonNode last = history(id).get(11);
         assertThat(metric(last, "validationMacroF1")).isGreaterThan(0.7);
         assertThat(last.toString()).contains("learningRate").contains("samplesPerSecond").contains("\"fit\"");
