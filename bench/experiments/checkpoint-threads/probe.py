@@ -90,6 +90,9 @@ for r in range(ROUNDS):
         rec = driver.service_job(NET, data, every, r, epochs=EPOCHS)
         totals[every].update(sampler.stop())
         walls[every].append(rec["jobSeconds"])
+        if os.environ.get("PROBE_GAPS"):  # each interval between epoch ends, to see one slow epoch
+            ends = rec.get("epochEnds") or []
+            print(f"ckpt every {every:3d}: " + " ".join(f"{b - a:.3f}" for a, b in zip(ends, ends[1:])), flush=True)
 checkpoints = EPOCHS  # every epoch, the last included, against none but the final one
 print(f"{NET} jobs of {EPOCHS} epochs, {ROUNDS} of each kind; job seconds with checkpoints "
       f"{[round(w, 2) for w in walls[1]]}, without {[round(w, 2) for w in walls[100]]}")

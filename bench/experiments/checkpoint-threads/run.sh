@@ -3,7 +3,8 @@
 # bench/run does, then probe.py beside this script runs MLP jobs with a checkpoint every epoch and without, taking
 # turns, and prints each thread's (and each other process's) CPU per job and per checkpoint.
 # Usage: bench/experiments/checkpoint-threads/run.sh [ROUNDS (4)] [EPOCHS (8)] [NET (mlp; or cnn)]   (after ./mvnw -DskipTests package)
-# PROBE_WARMUP=N runs N unmeasured 4-epoch jobs with a checkpoint every epoch first (probe.py).
+# PROBE_WARMUP=N runs N unmeasured 4-epoch jobs with a checkpoint every epoch first; PROBE_GAPS=1 prints each job's
+# intervals between epoch ends (probe.py).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 cd "$root"
