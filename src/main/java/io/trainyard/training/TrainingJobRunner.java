@@ -50,6 +50,7 @@ class TrainingJobRunner implements JobRunner {
     private final TrainingProperties properties;
     private final JsonMapper json;
     private final EngineWarmUp warmUp;
+    private volatile boolean compilerThreadsLogged;
 
     TrainingJobRunner(SpecValidator specs, TrainingDataLoader dataLoader, CheckpointStore checkpoints,
             ModelPublisher publisher, TrainingProperties properties, JsonMapper json, EngineWarmUp warmUp) {
@@ -67,7 +68,12 @@ class TrainingJobRunner implements JobRunner {
         warmUp.stop();
         // At every job's start: compiler threads the JVM added since then inherit the value, but only from its own.
         if (properties.compilerThreadsNice() != 0) {
-            ThreadPriority.niceCompilerThreads(properties.compilerThreadsNice());
+            int threads = ThreadPriority.niceCompilerThreads(properties.compilerThreadsNice());
+            if (threads > 0 && !compilerThreadsLogged) {
+                compilerThreadsLogged = true;
+                log.info("JIT compiler threads ({}) set to nice {} beside training "
+                        + "(trainyard.training.compiler-threads-nice)", threads, properties.compilerThreadsNice());
+            }
         }
         TrainingSpec spec = json.readValue(job.spec(), TrainingSpec.class);
         NetworkPlan plan;
