@@ -66,7 +66,7 @@ class TrainingJobRunner implements JobRunner {
     @Override
     public Outcome run(ClaimedJob job, JobContext ctx) throws Exception {
         warmUp.stop();
-        // At every job's start: compiler threads the JVM added since then inherit the value, but only from its own.
+        // Every job, not once: it is cheap, and it catches a compiler thread the JVM added without inheriting it.
         if (properties.compilerThreadsNice() != 0) {
             int threads = ThreadPriority.niceCompilerThreads(properties.compilerThreadsNice());
             if (threads > 0 && !compilerThreadsLogged) {

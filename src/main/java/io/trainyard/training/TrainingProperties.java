@@ -20,4 +20,12 @@ public record TrainingProperties(
         @DefaultValue("3") int defaultKeepLast,
         @DefaultValue("true") boolean warmUp,
         @DefaultValue("10") int compilerThreadsNice) {
+
+    public TrainingProperties {
+        if (compilerThreadsNice < 0 || compilerThreadsNice > 19) {
+            // Below 0 would raise the compilers above training (and needs a privilege); Linux stops at 19.
+            throw new IllegalArgumentException("trainyard.training.compiler-threads-nice must be 0 (leave the JIT "
+                    + "compiler threads as they are) to 19, not " + compilerThreadsNice);
+        }
+    }
 }
