@@ -10,8 +10,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param defaultKeepLast        checkpoints kept when the spec's policy does not say
  * @param warmUp                 train three small networks for a few seconds once the service is ready (where it has
  *                               workers), so that the JIT has compiled the training step before the first job
- * @param compilerThreadsNice    nice value the JIT compiler threads get when a job starts (Linux; 0 leaves them as the
- *                               JVM started them), so that compiling the service's colder paths yields to training
+ * @param compilerThreadsNice    nice value the JIT compiler threads get when a job starts (Linux; 0, the default,
+ *                               leaves them as the JVM started them), so that compiling the service's colder paths
+ *                               yields to training; off by default until measurements show it pays
+ *                               (docs/performance.md, "Zen 5 in a PVM guest (third)")
  */
 @ConfigurationProperties(prefix = "trainyard.training")
 public record TrainingProperties(
@@ -19,7 +21,7 @@ public record TrainingProperties(
         @DefaultValue("0.1") double defaultValidationFraction,
         @DefaultValue("3") int defaultKeepLast,
         @DefaultValue("true") boolean warmUp,
-        @DefaultValue("10") int compilerThreadsNice) {
+        @DefaultValue("0") int compilerThreadsNice) {
 
     public TrainingProperties {
         if (compilerThreadsNice < 0 || compilerThreadsNice > 19) {

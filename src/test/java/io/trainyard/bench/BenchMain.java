@@ -193,12 +193,7 @@ public final class BenchMain {
         for (int j = 0; j < n.batchSize; j++) {
             y[j * n.classes + random.nextInt(n.classes)] = 1f;
         }
-        int[] shape = switch (n) {
-            case MLP -> new int[] {n.batchSize, 784};
-            case CNN -> new int[] {n.batchSize, 28, 28, 1};
-            case LSTM -> new int[] {n.batchSize, 50, 32};
-        };
-        return new Batch(Tensor.of(x, shape), Tensor.of(y, n.batchSize, n.classes));
+        return new Batch(Tensor.of(x, inputShape(n, n.batchSize)), Tensor.of(y, n.batchSize, n.classes));
     }
 
     /** One MLP batch of constant features, for benchmarks that need Adam's moments to exist (one step). */
@@ -211,6 +206,15 @@ public final class BenchMain {
         float[] features = new float[batch * 784];
         java.util.Arrays.fill(features, 0.5f);
         return new Batch(Tensor.of(features, batch, 784), Tensor.of(labels, batch, BenchNets.MLP.classes));
+    }
+
+    /** A batch's shape as the engine takes it: [rows, 784], [rows, 28, 28, 1] or [rows, 50, 32]. */
+    private static int[] inputShape(BenchNets net, int rows) {
+        return switch (net) {
+            case MLP -> new int[] {rows, 784};
+            case CNN -> new int[] {rows, 28, 28, 1}; // one channel: NCHW and NHWC hold the same bytes
+            case LSTM -> new int[] {rows, 50, 32};
+        };
     }
 
     static Network network(Path specs, BenchNets net, int epochs) throws IOException {
@@ -230,11 +234,7 @@ public final class BenchMain {
     static double[] engine(Path specs, BenchNets net, BenchNets.Data data, int epochs) throws IOException {
         Network network = network(specs, net, epochs);
         int size = net.exampleSize();
-        int[] tensorShape = switch (net) {
-            case MLP -> new int[] {0, 784};
-            case CNN -> new int[] {0, 28, 28, 1}; // one channel: NCHW and NHWC hold the same bytes
-            case LSTM -> new int[] {0, 50, 32};
-        };
+        int[] tensorShape = inputShape(net, 0);
         double[] seconds = new double[epochs];
         for (int e = 0; e < epochs; e++) {
             int[] order = order(data.n(), e);
@@ -290,11 +290,7 @@ public final class BenchMain {
         for (BenchNets net : nets) {
             Network network = network(specs, net, 1);
             BenchNets.Data data = net.data(net.batchSize * 2);
-            int[] s = switch (net) {
-                case MLP -> new int[] {net.batchSize, 784};
-                case CNN -> new int[] {net.batchSize, 28, 28, 1};
-                case LSTM -> new int[] {net.batchSize, 50, 32};
-            };
+            int[] s = inputShape(net, net.batchSize);
             float[] by = new float[net.batchSize * net.classes];
             for (int j = 0; j < net.batchSize; j++) {
                 by[j * net.classes + data.y()[j]] = 1f;

@@ -118,7 +118,8 @@ public final class CheckpointWriteBench {
     private static void besideTraining(Network network, Batch batch, Path root, int rounds) throws Exception {
         FileSystemObjectStore through = new FileSystemObjectStore(root.resolve("through"), false);
         FileSystemObjectStore past = new FileSystemObjectStore(root.resolve("past"), true);
-        System.out.println(NET + ", " + STEPS + " steps a segment; stores: " + through.describe() + "; " + past.describe());
+        System.out.println(NET + ", " + STEPS + " steps a segment; stores: " + through.describe() + "; "
+                + past.describe());
         ExecutorService writer = Executors.newSingleThreadExecutor(r -> new Thread(() -> {
             ThreadPriority.lowerCurrentThread(); // as the service's checkpoint writer
             r.run();

@@ -12,7 +12,7 @@ import tools.jackson.databind.json.JsonMapper;
 class EngineWarmUpTest {
 
     private static EngineWarmUp warmUp() {
-        return new EngineWarmUp(null, new TrainingProperties(Duration.ofSeconds(2), 0.1, 3, true, 10),
+        return new EngineWarmUp(null, new TrainingProperties(Duration.ofSeconds(2), 0.1, 3, true, 0),
                 new SpecValidator(SpecLimits.defaults()), JsonMapper.builder().build());
     }
 

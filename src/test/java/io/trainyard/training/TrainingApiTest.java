@@ -24,6 +24,7 @@ import org.springframework.test.context.TestPropertySource;
         "trainyard.jobs.heartbeat-interval=PT1S",
         "trainyard.jobs.reaper-interval=PT1S",
         "trainyard.jobs.events-poll-interval=PT0.2S",
-        "trainyard.training.progress-interval=PT0.2S"})
+        "trainyard.training.progress-interval=PT0.2S",
+        "trainyard.training.compiler-threads-nice=10"})
 @interface TrainingApiTest {
 }
