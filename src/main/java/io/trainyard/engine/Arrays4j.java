@@ -173,8 +173,14 @@ final class Arrays4j {
                 : workspaceMgr.createUninitialized(type, DataType.FLOAT, like.shape(), 'c');
     }
 
-    /** A 1-D view of a dense array's memory, element for element as it lies; for an array at offset 0 of its buffer. */
-    static INDArray flat(INDArray a) {
+    /**
+     * A 1-D view of an array's memory, element for element as it lies, where its elements are exactly the first
+     * {@code length()} of its buffer (dense, row-major or channels-last, at offset 0); else null.
+     */
+    static INDArray flatOrNull(INDArray a) {
+        if (a.offset() != 0 || !(denseRowMajor(a) || channelsLast(a))) {
+            return null;
+        }
         return Nd4j.create(a.data(), new long[] {a.length()}, new long[] {1}, 0, 'c', a.dataType());
     }
 

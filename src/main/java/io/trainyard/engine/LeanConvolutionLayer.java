@@ -122,9 +122,10 @@ final class LeanConvolutionLayer extends ConvolutionLayer {
         if (copy != null) {
             copy.assign(z);
         }
-        if (z.offset() == 0 && (Arrays4j.denseRowMajor(z) || Arrays4j.channelsLast(z))) {
+        INDArray flat = Arrays4j.flatOrNull(z);
+        if (flat != null) {
             // Element-wise over the memory as it lies: a flat view, which libnd4j walks linearly.
-            layerConf().getActivationFn().getActivation(Arrays4j.flat(z), training);
+            layerConf().getActivationFn().getActivation(flat, training);
             return z;
         }
         return layerConf().getActivationFn().getActivation(z, training);

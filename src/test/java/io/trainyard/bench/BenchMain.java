@@ -178,12 +178,12 @@ public final class BenchMain {
 
     /** One of the benchmark's nets by name (mlp, cnn, lstm), for benchmarks outside this package. */
     public static Network network(Path specs, String net) throws IOException {
-        return network(specs, BenchNets.valueOf(net.toUpperCase(java.util.Locale.ROOT)), 1);
+        return network(specs, BenchNets.named(net), 1);
     }
 
     /** One batch of random features and labels for the named net, in the engine's input layout. */
     public static Batch randomBatch(String net, long seed) {
-        BenchNets n = BenchNets.valueOf(net.toUpperCase(java.util.Locale.ROOT));
+        BenchNets n = BenchNets.named(net);
         java.util.Random random = new java.util.Random(seed);
         float[] x = new float[n.batchSize * n.exampleSize()];
         float[] y = new float[n.batchSize * n.classes];

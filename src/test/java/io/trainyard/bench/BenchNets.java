@@ -77,7 +77,12 @@ enum BenchNets {
     }
 
     static List<BenchNets> parse(String csv) {
-        return java.util.Arrays.stream(csv.split(",")).map(s -> valueOf(s.trim().toUpperCase())).toList();
+        return java.util.Arrays.stream(csv.split(",")).map(BenchNets::named).toList();
+    }
+
+    /** The net called {@code name} (mlp, cnn, lstm; any case). */
+    static BenchNets named(String name) {
+        return valueOf(name.trim().toUpperCase(java.util.Locale.ROOT));
     }
 
     /** Random features in [0, 1) and labels in [0, classes), the same for every column (fixed seed per net). */
