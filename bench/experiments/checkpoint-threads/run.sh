@@ -9,7 +9,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 cd "$root"
 export BENCH_ROOT="$root" BENCH_PORT="${BENCH_PORT:-18182}" BENCH_REPEATS=1 BENCH_EPOCHS=4 BENCH_INTERLEAVED_EPOCHS=10
-export BENCH_N_MLP=12288 BENCH_N_CNN=3072 BENCH_N_LSTM=64
+export BENCH_N_MLP=12288 BENCH_N_CNN=3072 BENCH_N_LSTM="${BENCH_N_LSTM:-64}"
 export BENCH_WORK="$(mktemp -d)"
 unset OPENBLAS_CORETYPE
 . bin/native-env.sh
@@ -17,7 +17,7 @@ unset OPENBLAS_CORETYPE
 ./mvnw -B -o -q dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=runtime
 export BENCH_CP="target/test-classes:target/classes:$(cat target/bench-classpath.txt)"
 jar="$(ls target/trainyard-*.jar | grep -v -e '-plain.jar' -e '.original' | head -1)"
-java -cp "$BENCH_CP" io.trainyard.bench.BenchMain data "$BENCH_WORK/data" 12288 3072 64 2>/dev/null
+java -cp "$BENCH_CP" io.trainyard.bench.BenchMain data "$BENCH_WORK/data" 12288 3072 "$BENCH_N_LSTM" 2>/dev/null
 mkdir -p "$BENCH_WORK/service"
 (cd "$BENCH_WORK/service" && JAVA_OPTS="${JAVA_OPTS:-}" TRAINYARD_JAR="$root/$jar" exec "$root/bin/trainyard" --server.address=127.0.0.1 \
   --server.port="$BENCH_PORT" --trainyard.jobs.workers=1 --trainyard.jobs.poll-interval=PT0.2S \
