@@ -75,7 +75,7 @@ class Sampler(threading.Thread):
         return by_name
 
 
-data = driver.upload(os.path.join(driver.DATA, f"{NET}.npz"))["id"]
+data = driver.upload(os.path.join(driver.DATA, f"{NET}.npz"), "sequence" if NET == "lstm" else None)["id"]
 driver.service_job(NET, data, 100, "warm-up", epochs=2)
 # PROBE_WARMUP=N: N more unmeasured jobs of 4 epochs with a checkpoint after each first, as bench/run's service has
 # run before its measured jobs (what the JIT still compiles per checkpoint in a service that has checkpointed).

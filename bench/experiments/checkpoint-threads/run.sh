@@ -2,7 +2,7 @@
 # Where a checkpoint's CPU goes in the service (docs/performance.md, "Zen 4 (fifth)"): starts the packaged jar as
 # bench/run does, then probe.py beside this script runs MLP jobs with a checkpoint every epoch and without, taking
 # turns, and prints each thread's (and each other process's) CPU per job and per checkpoint.
-# Usage: bench/experiments/checkpoint-threads/run.sh [ROUNDS (4)] [EPOCHS (8)] [NET (mlp; or cnn)]   (after ./mvnw -DskipTests package)
+# Usage: bench/experiments/checkpoint-threads/run.sh [ROUNDS (4)] [EPOCHS (8)] [NET (mlp; cnn; lstm with BENCH_N_LSTM=2048)]   (after ./mvnw -DskipTests package)
 # PROBE_WARMUP=N runs N unmeasured 4-epoch jobs with a checkpoint every epoch first; PROBE_GAPS=1 prints each job's
 # intervals between epoch ends (probe.py).
 set -euo pipefail
@@ -38,4 +38,4 @@ if [ -n "${COMPILER_NICE:-}" ]; then
     case "$(cat $t/comm)" in "C1 CompilerThre"*|"C2 CompilerThre"*) renice -n "$COMPILER_NICE" -p "${t##*/}" >/dev/null;; esac
   done
 fi
-python3 bench/experiments/checkpoint-threads/probe.py "$jvm" "${1:-4}" "${2:-8}" "${3:-mlp}" 2>/dev/null
+python3 bench/experiments/checkpoint-threads/probe.py "$jvm" "${1:-4}" "${2:-8}" "${3:-mlp}" 2>"$BENCH_WORK/probe.err" || { tail -40 "$BENCH_WORK/probe.err" >&2; exit 1; }
