@@ -7,12 +7,14 @@ stdout, bench/results/latest.md and (raw measurements) bench/results/latest.json
 import json
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
 import time
 import urllib.request
 import uuid
+from collections import defaultdict
 from datetime import datetime
 
 E = os.environ
@@ -135,11 +137,33 @@ def service_job(net, dataset_id, checkpoint_every, rep, epochs=None):
     epoch_seconds = [i["metrics"]["epochSeconds"] for i in items]
     n = round(items[-1]["metrics"]["samplesPerSecond"] * epoch_seconds[-1])
     recorded = [parse_time(i["recordedAt"]) for i in items]
-    return {"kind": "train", "net": net, "column": column, "rep": rep, "n": n, "epochSeconds": epoch_seconds,
+    return {"kind": "train", "net": net, "column": column, "rep": rep, "jobId": job["id"], "n": n,
+            "epochSeconds": epoch_seconds,
             # wall time from the end of epoch 1 to the end of the last: training + metrics + checkpoints
             "cycleSeconds": recorded[-1] - recorded[0], "epochEnds": recorded,
             "checkpointBytes": [c["sizeBytes"] for c in ckpts],
             "checkpoints": len(ckpts), "jobSeconds": parse_time(job["finishedAt"]) - parse_time(job["startedAt"])}
+
+
+WRITER_LINE = re.compile(r"Job (\S+): checkpoint at epoch \d+ committed, \d+ bytes; training paused ([\d.]+) s "
+                         r"for the snapshot; written in the background in ([\d.]+) s using ([\d.]+) s of CPU")
+
+
+def add_writer_accounts(service_log):
+    """Each measured job's checkpoints as the service logs them: [pause, background write, writer CPU] seconds.
+    Unlike the wall-time measures, the writer's CPU and the pause do not move with the machine's other load."""
+    by_job = defaultdict(list)
+    try:
+        with open(service_log, errors="replace") as f:
+            for line in f:
+                m = WRITER_LINE.search(line)
+                if m:
+                    by_job[m.group(1)].append([float(m.group(2)), float(m.group(3)), float(m.group(4))])
+    except FileNotFoundError:
+        return
+    for r in RECORDS:
+        if r.get("kind") == "train" and r.get("jobId") in by_job:
+            r["writer"] = by_job[r["jobId"]]
 
 
 def steady(r):
@@ -224,6 +248,7 @@ def main():
     for r in run_lines(java(JAVA_CP, "ckpt", "bench/specs", "mlp,cnn,lstm", "5", os.path.join(WORK, "ckpt")),
                        "checkpoints"):
         record(r)
+    add_writer_accounts(os.path.join(WORK, "service.log"))
     record({"kind": "machine-end", "loadavgEnd": open("/proc/loadavg").read().split()[:3],
             "minutes": (time.time() - T0) / 60})
     results = os.path.join(ROOT, "bench", "results")

@@ -233,6 +233,32 @@ def main():
           f"{max(0, med(per)) / 0.035:.0f} s | {mm(overhead(net), '{:.0f}')} % | {mm(interleaved(net), '{:.1f}')} % | "
           f"{mm(pause, '{:.3f}')} s | {(size or 0) / 1e6:.1f} MB | {med(c.get('writeSeconds', [])) or 0:.3f} s | "
           f"{med(c.get('restoreSeconds', [])) or 0:.3f} s |")
+    accounts = {net: [r for c in ("service", "service-every2") for r in train[(net, c)].values() if r.get("writer")]
+                for net in NETS}
+    if any(accounts.values()):
+        w("\nWhat each checkpoint cost by the service's own account (its log line per checkpoint, the measured jobs "
+          "with checkpoints: every epoch, and every 2nd): the writer thread's CPU and training's pause for the "
+          "snapshot, which the machine's other load barely moves, unlike the wall-time measures above. *Share of an "
+          "epoch*: per repeat, the medians of writer CPU and pause over the median training epoch of the job with a "
+          "checkpoint every epoch: what a checkpoint per epoch would cost if the writer's CPU were taken from training "
+          "one for one, as on two cores that training keeps busy it is, before what it does to caches and to the "
+          "JIT.\n")
+        w("| net | checkpoints | writer CPU per checkpoint | pause per checkpoint | writer CPU + pause, share of an "
+          "epoch |")
+        w("|---|---:|---:|---:|---:|")
+        for net, rs in accounts.items():
+            if not rs:
+                continue
+            cpu = [x[2] for r in rs for x in r["writer"]]
+            pause = [x[0] for r in rs for x in r["writer"]]
+            share = []
+            for rep, r in train[(net, "service")].items():
+                mine = [x for q in rs if q["rep"] == rep for x in q["writer"]]
+                if mine:
+                    cost = statistics.median(x[2] for x in mine) + statistics.median(x[0] for x in mine)
+                    share.append(cost / statistics.median(r["epochSeconds"][1:]) * 100)
+            w(f"| {NAMES[net]} | {len(cpu)} | {mm([c * 1000 for c in cpu], '{:.0f}')} ms | "
+              f"{mm([p * 1000 for p in pause], '{:.0f}')} ms | {mm(share, '{:.1f}')} % |")
     w("\n## Goals\n")
     w("| goal | measured (median, min–max) | met |")
     w("|---|---|---|")

@@ -21,7 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
  * (newest 3 plus the best by validation loss, as a job's defaults), one job, through a Hikari pool as in the
  * service, against the embedded default's H2 file database or the test PostgreSQL
  * ({@code TRAINYARD_TEST_DB_URL}). The object alone is timed as well, to tell the store's share from the
- * database's. Medians over the rounds after the warm-up.
+ * database's. Medians over the second half of the rounds, and of the first 30 (code not yet compiled).
  * <pre>
  * java -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
  *     io.trainyard.checkpoints.CheckpointCommitBench h2|postgres [ROUNDS (600)]
@@ -31,6 +31,8 @@ import tools.jackson.databind.json.JsonMapper;
 public final class CheckpointCommitBench {
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    /** The first rounds, in a JVM that has not run this code before: how much of it is the JIT's warm-up. */
+    private static final int COLD = 30;
 
     private CheckpointCommitBench() {
     }
@@ -65,10 +67,11 @@ public final class CheckpointCommitBench {
                 object[i] = t3 - t2;
             }
             int from = rounds / 2;
-            System.out.printf("%s, %d rounds (medians of the last %d), CPU per checkpoint: commit %.0f µs, "
-                            + "retain %.0f µs, of which the 1-KB object's write and delete alone %.0f µs; "
-                            + "%d rows left%n", database, rounds, rounds - from, median(commit, from),
-                    median(retain, from), median(object, from), store.list(job).size());
+            System.out.printf("%s, %d rounds, CPU per checkpoint: commit %.0f µs, retain %.0f µs, of which the 1-KB "
+                            + "object's write and delete alone %.0f µs (medians of the last %d); commit and retain "
+                            + "%.0f µs in the first %d; %d rows left%n", database, rounds, median(commit, from, rounds),
+                    median(retain, from, rounds), median(object, from, rounds), rounds - from,
+                    median(sum(commit, retain), 0, COLD), COLD, store.list(job).size());
         } finally {
             try (var files = Files.walk(dir)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -109,8 +112,14 @@ public final class CheckpointCommitBench {
         return m;
     }
 
-    private static double median(long[] nanos, int from) {
-        long[] tail = Arrays.copyOfRange(nanos, from, nanos.length);
+    private static long[] sum(long[] a, long[] b) {
+        long[] s = new long[a.length];
+        Arrays.setAll(s, i -> a[i] + b[i]);
+        return s;
+    }
+
+    private static double median(long[] nanos, int from, int to) {
+        long[] tail = Arrays.copyOfRange(nanos, from, Math.min(to, nanos.length));
         Arrays.sort(tail);
         return tail[tail.length / 2] / 1e3;
     }
