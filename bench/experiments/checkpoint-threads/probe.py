@@ -3,6 +3,7 @@ kernel threads included), over MLP jobs with a checkpoint every epoch and jobs w
 run.sh beside it, with bench/run's environment; prints, per thread or process name, the CPU seconds per job of
 each kind and the difference per checkpoint. Nothing here is part of the product."""
 import collections
+import json
 import os
 import re
 import sys
@@ -104,3 +105,14 @@ for k in set(totals[1]) | set(totals[100]):
         rows.append((k, a, b, 1000 * (a - b) / (checkpoints - 1)))
 for k, a, b, d in sorted(rows, key=lambda x: -abs(x[3])):
     print(f"{k:32s} {a:16.3f} {b:8.3f} {d:12.1f}")
+# PROBE_EVERY2=N: then N jobs of twice EPOCHS epochs with a checkpoint every 2nd epoch, bench/run's interleaved job;
+# their epoch ends (Unix seconds) go to target/checkpoint-threads-every2.jsonl, for jit_intervals.py beside this.
+every2 = int(os.environ.get("PROBE_EVERY2", "0"))
+if every2:
+    with open(os.path.join(os.environ["BENCH_ROOT"], "target", "checkpoint-threads-every2.jsonl"), "w") as out:
+        for i in range(every2):
+            rec = driver.service_job(NET, data, 2, f"every2 {i}", epochs=2 * EPOCHS)
+            out.write(json.dumps({"job": rec["jobId"], "epochEnds": rec["epochEnds"]}) + "\n")
+            ends = rec["epochEnds"]
+            print(f"ckpt every   2: " + " ".join(f"{b - a:.3f}" for a, b in zip(ends, ends[1:])), flush=True)
+
