@@ -161,6 +161,9 @@ def add_writer_accounts(service_log):
                     by_job[m.group(1)].append([float(m.group(2)), float(m.group(3)), float(m.group(4))])
     except FileNotFoundError:
         return
+    if not by_job:
+        log("WARNING: no checkpoint lines in the service's log (has their format changed? WRITER_LINE in "
+            "bench/driver.py): the report goes without the writer's account")
     for r in RECORDS:
         if r.get("kind") == "train" and r.get("jobId") in by_job:
             r["writer"] = by_job[r["jobId"]]

@@ -114,5 +114,4 @@ if every2:
             rec = driver.service_job(NET, data, 2, f"every2 {i}", epochs=2 * EPOCHS)
             out.write(json.dumps({"job": rec["jobId"], "epochEnds": rec["epochEnds"]}) + "\n")
             ends = rec["epochEnds"]
-            print(f"ckpt every   2: " + " ".join(f"{b - a:.3f}" for a, b in zip(ends, ends[1:])), flush=True)
-
+            print("ckpt every   2: " + " ".join(f"{b - a:.3f}" for a, b in zip(ends, ends[1:])), flush=True)
