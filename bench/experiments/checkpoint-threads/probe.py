@@ -107,10 +107,17 @@ for k, a, b, d in sorted(rows, key=lambda x: -abs(x[3])):
     print(f"{k:32s} {a:16.3f} {b:8.3f} {d:12.1f}")
 # PROBE_EVERY2=N: then N jobs of twice EPOCHS epochs with a checkpoint every 2nd epoch, bench/run's interleaved job;
 # their epoch ends (Unix seconds) go to target/checkpoint-threads-every2.jsonl, for jit_intervals.py beside this.
+# PROBE_OTHERS=1: before each, a 4-epoch job of each other net with a checkpoint every epoch, as in bench/run, where
+# the three nets' jobs take turns.
 every2 = int(os.environ.get("PROBE_EVERY2", "0"))
+others = [n for n in ("mlp", "cnn", "lstm") if n != NET] if os.environ.get("PROBE_OTHERS") else []
+other_data = {n: driver.upload(os.path.join(driver.DATA, f"{n}.npz"), "sequence" if n == "lstm" else None)["id"]
+              for n in others}
 if every2:
     with open(os.path.join(os.environ["BENCH_ROOT"], "target", "checkpoint-threads-every2.jsonl"), "w") as out:
         for i in range(every2):
+            for n in others:
+                driver.service_job(n, other_data[n], 1, f"other {i}", epochs=4)
             rec = driver.service_job(NET, data, 2, f"every2 {i}", epochs=2 * EPOCHS)
             out.write(json.dumps({"job": rec["jobId"], "epochEnds": rec["epochEnds"]}) + "\n")
             ends = rec["epochEnds"]

@@ -4,7 +4,8 @@
 # turns, and prints each thread's (and each other process's) CPU per job and per checkpoint.
 # Usage: bench/experiments/checkpoint-threads/run.sh [ROUNDS (4)] [EPOCHS (8)] [NET (mlp; cnn; lstm with BENCH_N_LSTM=2048)]   (after ./mvnw -DskipTests package)
 # PROBE_WARMUP=N runs N unmeasured 4-epoch jobs with a checkpoint every epoch first; PROBE_GAPS=1 prints each job's
-# intervals between epoch ends (probe.py).
+# intervals between epoch ends; PROBE_EVERY2=N then runs N jobs of 2×EPOCHS epochs with a checkpoint every 2nd
+# (bench/run's interleaved job; PROBE_OTHERS=1 puts a job of each other net before each), for jit_intervals.py (probe.py).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 cd "$root"
