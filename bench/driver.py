@@ -151,22 +151,26 @@ WRITER_LINE = re.compile(r"Job (\S+): checkpoint at epoch \d+ committed, \d+ byt
 
 def add_writer_accounts(service_log):
     """Each measured job's checkpoints as the service logs them: [pause, background write, writer CPU] seconds.
-    Unlike the wall-time measures, the writer's CPU and the pause do not move with the machine's other load."""
+    Unlike the wall-time measures, the writer's CPU and the pause do not move with the machine's other load.
+    Returns the log lines themselves, every job's (warm-up included), from "Job " on."""
     by_job = defaultdict(list)
+    lines = []
     try:
         with open(service_log, errors="replace") as f:
             for line in f:
                 m = WRITER_LINE.search(line)
                 if m:
+                    lines.append(line[m.start():])
                     by_job[m.group(1)].append([float(m.group(2)), float(m.group(3)), float(m.group(4))])
     except FileNotFoundError:
-        return
+        return lines
     if not by_job:
         log("WARNING: no checkpoint lines in the service's log (has their format changed? WRITER_LINE in "
             "bench/driver.py): the report goes without the writer's account")
     for r in RECORDS:
         if r.get("kind") == "train" and r.get("jobId") in by_job:
             r["writer"] = by_job[r["jobId"]]
+    return lines
 
 
 def steady(r):
@@ -251,7 +255,7 @@ def main():
     for r in run_lines(java(JAVA_CP, "ckpt", "bench/specs", "mlp,cnn,lstm", "5", os.path.join(WORK, "ckpt")),
                        "checkpoints"):
         record(r)
-    add_writer_accounts(os.path.join(WORK, "service.log"))
+    writer_lines = add_writer_accounts(os.path.join(WORK, "service.log"))
     record({"kind": "machine-end", "loadavgEnd": open("/proc/loadavg").read().split()[:3],
             "minutes": (time.time() - T0) / 60})
     results = os.path.join(ROOT, "bench", "results")
@@ -259,6 +263,9 @@ def main():
     with open(os.path.join(results, "latest.jsonl"), "w") as f:
         for r in RECORDS:
             f.write(json.dumps(r) + "\n")
+    # The service's own account of each checkpoint: training pause, background write time and its CPU.
+    with open(os.path.join(results, "latest-checkpoints.log"), "w") as f:
+        f.writelines(writer_lines)
     md = subprocess.run([PY, os.path.join(ROOT, "bench", "report.py"), os.path.join(results, "latest.jsonl")],
                         capture_output=True, text=True, check=True).stdout
     with open(os.path.join(results, "latest.md"), "w") as f:

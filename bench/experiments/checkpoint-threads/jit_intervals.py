@@ -35,8 +35,7 @@ def method(e):
 tool = sys.argv[3] if len(sys.argv) > 3 else "jfr"
 compiles = [(instant(e["values"]["startTime"]), seconds(e["values"]["duration"]), e["values"]["compiler"], method(e))
             for e in events(sys.argv[1], tool, "jdk.Compilation")]
-deopts = [(instant(e["values"]["startTime"]), method(e), e["values"].get("reason"))
-          for e in events(sys.argv[1], tool, "jdk.Deoptimization")]
+deopts = [instant(e["values"]["startTime"]) for e in events(sys.argv[1], tool, "jdk.Deoptimization")]
 jobs = [json.loads(l) for l in open(sys.argv[2])]
 totals = {True: collections.Counter(), False: collections.Counter()}
 methods = {True: collections.Counter(), False: collections.Counter()}
@@ -51,10 +50,7 @@ for job in jobs:
                 totals[after][compiler + " s"] += d
                 totals[after][compiler + " compilations"] += 1
                 methods[after][m] += d
-        for t, m, reason in deopts:
-            if a <= t < b:
-                totals[after]["deoptimizations"] += 1
-                methods[after]["deopt " + m + " (" + str(reason) + ")"] += 0
+        totals[after]["deoptimizations"] += sum(1 for t in deopts if a <= t < b)
 print(f"{len(jobs)} jobs; per interval, with a checkpoint ({intervals[True]}) and without ({intervals[False]}):")
 for k in sorted(set(totals[True]) | set(totals[False])):
     a, b = totals[True][k] / max(1, intervals[True]), totals[False][k] / max(1, intervals[False])

@@ -66,7 +66,8 @@ class TrainingJobRunner implements JobRunner {
     @Override
     public Outcome run(ClaimedJob job, JobContext ctx) throws Exception {
         warmUp.stop();
-        // Every job, not once: it is cheap, and it catches a compiler thread the JVM added without inheriting it.
+        // Every job, not once: it is cheap (one /proc listing), and it does not rely on the JVM starting every later
+        // compiler thread from one that already has the value (ThreadPriority.niceCompilerThreads).
         if (properties.compilerThreadsNice() != 0) {
             int threads = ThreadPriority.niceCompilerThreads(properties.compilerThreadsNice());
             if (threads > 0 && !compilerThreadsLogged) {
