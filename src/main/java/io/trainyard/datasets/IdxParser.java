@@ -33,10 +33,12 @@ final class IdxParser {
         if (count == 0) {
             throw new BadDataException("images", "the images file holds no images");
         }
-        long size = (long) count * imageDims[1] * imageDims[2];
+        // Each factor is below 2^31, so neither product overflows a long once the first is bounded.
+        long perImage = (long) imageDims[1] * imageDims[2];
+        long size = perImage > FloatList.MAX_SIZE ? Long.MAX_VALUE : count * perImage;
         if (size > FloatList.MAX_SIZE) {
-            throw new BadDataException("images", "too many pixels for one dataset (" + size + "; at most "
-                    + FloatList.MAX_SIZE + ")");
+            throw new BadDataException("images", "the header announces " + count + " images of " + imageDims[1]
+                    + "x" + imageDims[2] + ", too many pixels for one dataset (at most " + FloatList.MAX_SIZE + ")");
         }
         byte[] pixels = body(images, (int) size, "images", count + " images of " + imageDims[1] + "x" + imageDims[2]);
         byte[] labelBytes = body(labels, count, "labels", count + " labels");

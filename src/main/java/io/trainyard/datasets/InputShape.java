@@ -39,7 +39,7 @@ public record InputShape(Kind kind, List<Integer> shape, List<String> featureNam
     public int size() {
         int size = 1;
         for (int d : shape) {
-            size *= d;
+            size = Math.multiplyExact(size, d);
         }
         return size;
     }

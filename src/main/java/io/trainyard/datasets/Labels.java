@@ -12,6 +12,9 @@ record Labels(int[] classes, List<String> classNames, float[] targets) {
 
     static final Labels NONE = new Labels(null, null, null);
 
+    /** Class names are stored with the dataset and returned by every prediction: short text, no NUL. */
+    static final int MAX_NAME_LENGTH = 1000;
+
     boolean present() {
         return classes != null || targets != null;
     }
@@ -62,6 +65,16 @@ record Labels(int[] classes, List<String> classNames, float[] targets) {
     /** Text labels are classes only, indexed in alphabetical order of their names. */
     static Labels ofText(String[] values, int maxClasses, String field, String what) {
         String[] distinct = Arrays.stream(values).distinct().sorted().toArray(String[]::new);
+        for (String name : distinct) {
+            if (name.length() > MAX_NAME_LENGTH) {
+                throw new BadDataException(field, what + " has a text label of " + name.length() + " characters "
+                        + "(it starts '" + name.substring(0, 40) + "'); labels are class names of at most "
+                        + MAX_NAME_LENGTH + " characters");
+            }
+            if (name.indexOf('\0') >= 0) {
+                throw new BadDataException(field, what + " has a text label with a NUL character; labels are text");
+            }
+        }
         if (distinct.length > maxClasses) {
             throw new BadDataException(field, what + " has " + distinct.length + " distinct text labels; at most "
                     + maxClasses + " classes are allowed (trainyard.datasets.max-classes). Use numeric labels for "

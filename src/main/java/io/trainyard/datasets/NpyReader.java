@@ -23,8 +23,14 @@ final class NpyReader {
     private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
     private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
     private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
-    private static final Pattern DTYPE = Pattern.compile("([<>|=])?([a-zA-Z])(\\d*)");
+    // At most six digits: wider items are no dtype numpy writes for labels or features, and the width is parsed.
+    private static final Pattern DTYPE = Pattern.compile("([<>|=])?([a-zA-Z])(\\d{0,6})");
     private static final int CHUNK = 1 << 16;
+    /**
+     * Arrays start at most this long and grow with the bytes that actually arrive, so a header announcing billions
+     * of values in a small file cannot make the reader allocate them up front.
+     */
+    private static final int FIRST_ALLOCATION = 1 << 20;
 
     private NpyReader() {
     }
@@ -133,11 +139,15 @@ final class NpyReader {
                     case 'f' -> size == 4 || size == 8;
                     case 'i', 'u' -> size == 1 || size == 2 || size == 4 || size == 8;
                     case 'b' -> size == 1;
-                    case 'U', 'S' -> size > 0;
+                    case 'U', 'S' -> size > 0 && size <= Labels.MAX_NAME_LENGTH;
                     default -> false;
                 };
                 if (numeric) {
                     return new Dtype(text, order, kind, size);
+                }
+                if ((kind == 'U' || kind == 'S') && size > Labels.MAX_NAME_LENGTH) {
+                    throw new BadDataException(field, what + ": text of up to " + size + " characters (dtype '"
+                            + text + "'); labels are at most " + Labels.MAX_NAME_LENGTH + " characters");
                 }
                 if (kind == 'O') {
                     throw new BadDataException(field, what + ": object arrays (dtype 'O', e.g. sequences of "
@@ -159,13 +169,16 @@ final class NpyReader {
 
     private static float[] readNumbers(DataInputStream in, int n, Dtype dtype, String field, String what)
             throws IOException {
-        float[] out = new float[n];
+        float[] out = new float[Math.min(n, FIRST_ALLOCATION)];
         int item = dtype.itemSize();
         byte[] buffer = new byte[CHUNK - CHUNK % item];
         int done = 0;
         while (done < n) {
             int items = Math.min(buffer.length / item, n - done);
             fill(in, buffer, items * item, done, n, field, what);
+            if (done + items > out.length) {
+                out = Arrays.copyOf(out, (int) Math.min(n, 2L * out.length));
+            }
             ByteBuffer b = ByteBuffer.wrap(buffer, 0, items * item).order(dtype.byteOrder());
             for (int i = 0; i < items; i++) {
                 out[done + i] = switch (dtype.kind) {
@@ -204,10 +217,13 @@ final class NpyReader {
 
     private static String[] readText(DataInputStream in, int n, Dtype dtype, String field, String what)
             throws IOException {
-        String[] out = new String[n];
+        String[] out = new String[Math.min(n, FIRST_ALLOCATION)];
         byte[] item = new byte[dtype.itemSize()];
         for (int i = 0; i < n; i++) {
             fill(in, item, item.length, i, n, field, what);
+            if (i == out.length) {
+                out = Arrays.copyOf(out, (int) Math.min(n, 2L * out.length));
+            }
             if (dtype.kind == 'U') {
                 StringBuilder s = new StringBuilder();
                 ByteBuffer b = ByteBuffer.wrap(item).order(dtype.byteOrder());

@@ -127,6 +127,8 @@ record UploadPlan(String name, DatasetFormat format, String label, List<String> 
         }
         if (name.length() > 200) {
             problems.add(Violation.at("name", "at most 200 characters; got " + name.length()));
+        } else if (name.chars().anyMatch(Character::isISOControl)) {
+            problems.add(Violation.at("name", "must be printable text: no control characters (NUL, tab, newline)"));
         }
         return name;
     }

@@ -40,6 +40,7 @@ class JobRepository {
     private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {
     };
     private static final String LEASED = "('RUNNING','CANCELLING')";
+    private static final String UNFINISHED = "('QUEUED','RUNNING','CANCELLING')";
     private static final int CLAIM_CANDIDATES = 8;
 
     private final JdbcClient jdbc;
@@ -164,9 +165,19 @@ class JobRepository {
 
     /** Deletes a job that no worker holds. False when it does not exist or is leased. */
     boolean deleteUnleased(UUID id, String team) {
-        // job_labels, job_metrics and checkpoints rows go by ON DELETE CASCADE
-        return jdbc.sql("DELETE FROM jobs WHERE id = :id AND team_id = :team AND state NOT IN " + LEASED)
+        // job_labels, job_metrics and checkpoints rows go by ON DELETE CASCADE; a continuation that has not ended
+        // still needs this job's checkpoint, so the job stays while one exists
+        return jdbc.sql("DELETE FROM jobs WHERE id = :id AND team_id = :team AND state NOT IN " + LEASED
+                        + " AND NOT EXISTS (SELECT 1 FROM jobs c WHERE c.parent_job_id = :id AND c.state IN "
+                        + UNFINISHED + ")")
                 .param("id", id).param("team", team).update() == 1;
+    }
+
+    /** Jobs that continue from {@code id}'s checkpoint and have not ended, oldest first. */
+    List<UUID> activeContinuations(UUID id) {
+        return jdbc.sql("SELECT id FROM jobs WHERE parent_job_id = :id AND state IN " + UNFINISHED
+                        + " ORDER BY created_at, id")
+                .param("id", id).query(UUID.class).list();
     }
 
     // ---- the worker side: claim, then fenced writes ---------------------------------------------------------

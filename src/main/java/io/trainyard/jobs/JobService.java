@@ -100,6 +100,8 @@ class JobService {
             problems.add(Violation.at("/name", "required: a non-blank name"));
         } else if (request.name().strip().length() > 200) {
             problems.add(Violation.at("/name", "must be at most 200 characters"));
+        } else if (request.name().chars().anyMatch(Character::isISOControl)) {
+            problems.add(Violation.at("/name", "must be printable text: no control characters (NUL, tab, newline)"));
         }
         if (request.datasetId() == null) {
             problems.add(Violation.at("/datasetId", "required: the id of an uploaded dataset"));
@@ -107,7 +109,7 @@ class JobService {
         if (request.spec() == null || request.spec().isNull()) {
             problems.add(Violation.at("/spec", "required: the training spec"));
         }
-        if (request.priority() != null && Math.abs(request.priority()) > MAX_PRIORITY) {
+        if (request.priority() != null && (request.priority() < -MAX_PRIORITY || request.priority() > MAX_PRIORITY)) {
             problems.add(Violation.at("/priority", "must be from -" + MAX_PRIORITY + " to " + MAX_PRIORITY));
         }
         if (request.labels() != null) {
@@ -205,6 +207,14 @@ class JobService {
         JobRow job = get(id, team);
         if (job.state().isLeased() || !jobs.deleteUnleased(id, team)) {
             JobRow now = get(id, team);
+            if (!now.state().isLeased()) {
+                List<UUID> continuations = jobs.activeContinuations(id);
+                if (!continuations.isEmpty()) {
+                    throw ApiException.conflict("Job " + continuations.get(0) + " continues from a checkpoint of job "
+                            + id + " and has not finished; its checkpoints go with this job, so delete it once "
+                            + "that job has ended (or cancel it first).");
+                }
+            }
             throw ApiException.conflict("Job " + id + " is " + now.state() + "; cancel it first (POST /api/v1/jobs/"
                     + id + "/cancel) and delete it once it has ended.");
         }
@@ -233,13 +243,9 @@ class JobService {
             throw ApiException.conflict("Job " + id + " is " + source.state() + "; only a finished, failed or cancelled "
                     + "job can be continued (cancel it first).");
         }
-        List<Violation> problems = new ArrayList<>();
-        if (request.epochs() == null || request.epochs() < 1 || request.epochs() > MinimalJobSpecValidator.MAX_EPOCHS) {
-            problems.add(Violation.at("/epochs", "required: how many more epochs to train, from 1 to "
-                    + MinimalJobSpecValidator.MAX_EPOCHS));
-        }
-        if (!problems.isEmpty()) {
-            throw ApiException.invalid(problems);
+        int maxEpochs = specs.maxEpochs();
+        if (request.epochs() == null || request.epochs() < 1 || request.epochs() > maxEpochs) {
+            throw ApiException.invalid("/epochs", "required: how many more epochs to train, from 1 to " + maxEpochs);
         }
         JobLinks.CheckpointRef checkpoint = links.checkpointOf(id, request.checkpointId()).orElseThrow(() ->
                 request.checkpointId() != null
@@ -247,6 +253,15 @@ class JobService {
                                 + "them with GET /api/v1/jobs/" + id + "/checkpoints")
                         : ApiException.conflict("Job " + id + " has no checkpoint to continue from; submit a new job "
                                 + "instead."));
+        if (checkpoint.epoch() + request.epochs() > maxEpochs) {
+            throw ApiException.invalid("/epochs", "at most " + (maxEpochs - checkpoint.epoch()) + ": the checkpoint is "
+                    + "at epoch " + checkpoint.epoch() + " and a job trains at most " + maxEpochs + " epochs in all "
+                    + "(trainyard.spec.max-epochs)");
+        }
+        if (!links.datasetExists(team, source.datasetId())) {
+            throw ApiException.conflict("Dataset " + source.datasetId() + ", which job " + id + " trained on, has been "
+                    + "deleted; continuing needs it. Upload the data again and submit a new job.");
+        }
         int totalEpochs = checkpoint.epoch() + request.epochs();
         tools.jackson.databind.node.ObjectNode spec = (tools.jackson.databind.node.ObjectNode) json.readTree(source.spec());
         spec.withObjectProperty("training").put("epochs", totalEpochs);

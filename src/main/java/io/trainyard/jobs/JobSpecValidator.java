@@ -19,4 +19,9 @@ public interface JobSpecValidator {
      *         spec, 422 for a well-formed one that exceeds a limit
      */
     ValidatedSpec validate(JsonNode spec, java.util.UUID datasetId, String team, String pointerPrefix);
+
+    /** The most epochs one job may train in all; "continue" holds the sum of its parent's and its own to it. */
+    default int maxEpochs() {
+        return MinimalJobSpecValidator.MAX_EPOCHS;
+    }
 }

@@ -101,10 +101,16 @@ class ModelController {
     }
 
     private static String decode(String cursor) {
+        String name;
         try {
-            return new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+            name = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
+            name = null;
+        }
+        // A cursor is a model's name: anything that cannot be one was not issued here.
+        if (name == null || !ModelRegistry.NAME.matcher(name).matches()) {
             throw ApiException.invalid("cursor", "is not a cursor this API returned; pass nextCursor unchanged");
         }
+        return name;
     }
 }

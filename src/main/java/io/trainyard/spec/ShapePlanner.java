@@ -16,6 +16,11 @@ final class ShapePlanner {
 
     static final int MAX_UNITS = 65_536;
     static final int MAX_KERNEL = 1024;
+    /**
+     * Values one example may hold at the input and after any layer (4 GiB of floats). Far beyond what trains on a
+     * server, and small enough that no parameter or FLOP count derived from two such shapes overflows a long.
+     */
+    static final long MAX_VALUES_PER_EXAMPLE = 1L << 30;
 
     private final Checks checks;
     private final TrainingSpec spec;
@@ -28,7 +33,7 @@ final class ShapePlanner {
     /** The plan, or null when a problem was found (and recorded). */
     NetworkPlan plan() {
         int before = checks.count();
-        Shape input = input();
+        Shape input = bounded("/input", "the input", input());
         List<LayerSpec> layers = spec.layersOrEmpty();
         if (layers.isEmpty()) {
             checks.add("/layers", "must list at least one layer; allowed types: " + Checks.list(LayerSpec.TYPES));
@@ -40,6 +45,9 @@ final class ShapePlanner {
             LayerSpec layer = layers.get(i);
             String at = "/layers/" + i;
             Step step = layer(at, i, layer, shape, i == 0 ? null : layers.get(i - 1));
+            if (step != null && bounded(at, "layer " + i, step.out) == null) {
+                step = null;
+            }
             shape = step == null ? null : step.out;
             if (step != null) {
                 rows.add(new PlannedLayer(i, layer.name(), typeOf(layer), step.out, step.params, step.flops));
@@ -59,6 +67,15 @@ final class ShapePlanner {
                 : spec.optimizer().typeOrDefault();
         long memory = 4L * (params * (2 + updaterStates(optimizer)) + 2L * batch * activations);
         return new NetworkPlan(input, output.outputShape(), List.copyOf(rows), params, flops, batch, memory, bottleneck);
+    }
+
+    private Shape bounded(String at, String what, Shape shape) {
+        if (shape != null && shape.elements() > MAX_VALUES_PER_EXAMPLE) {
+            checks.add(at, what + " holds " + shape.elements() + " values per example (" + shape + "); at most "
+                    + MAX_VALUES_PER_EXAMPLE + ": use fewer units or filters, pool or stride sooner, or a smaller input");
+            return null;
+        }
+        return shape;
     }
 
     static String typeOf(LayerSpec layer) {

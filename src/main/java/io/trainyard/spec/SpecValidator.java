@@ -25,6 +25,11 @@ public class SpecValidator {
      *
      * @throws ApiException 400 with one violation per problem, or 422 naming each exceeded limit
      */
+    /** The operator's ceiling on {@code training.epochs} ({@code trainyard.spec.max-epochs}). */
+    public int maxEpochs() {
+        return limits.maxEpochs();
+    }
+
     public NetworkPlan validate(TrainingSpec spec, String pointerPrefix) {
         Checks checks = new Checks(pointerPrefix);
         if (spec == null) {

@@ -7,6 +7,9 @@ import java.util.UUID;
 /** Checks {@code training}; the configured ceilings are {@link SpecValidator}'s (422, not 400). */
 final class TrainingRules {
 
+    /** Longer intervals are "never" in practice, and a year stays far inside what nanosecond clocks can add. */
+    private static final Duration MAX_DURATION = Duration.ofDays(365);
+
     private final Checks checks;
 
     TrainingRules(Checks checks) {
@@ -42,7 +45,7 @@ final class TrainingRules {
         var c = t.checkpoints();
         if (c != null) {
             checks.range("/training/checkpoints/everyEpochs", c.everyEpochs(), 1, 1_000_000);
-            atLeastOneSecond("/training/checkpoints/every", c.every());
+            oneSecondToOneYear("/training/checkpoints/every", c.every());
             checks.range("/training/checkpoints/keepLast", c.keepLast(), 1, 1000);
             if (c.everyEpochs() == null && c.every() == null) {
                 checks.add("/training/checkpoints", "give \"everyEpochs\" and/or \"every\" (an ISO-8601 duration such as PT10M)");
@@ -74,15 +77,17 @@ final class TrainingRules {
         }
         checks.range(at + "/patience", e.patience(), 1, 100_000);
         checks.range(at + "/minDelta", e.minDelta(), 0, true, 1e9, true);
-        atLeastOneSecond(at + "/maxRuntime", e.maxRuntime());
+        oneSecondToOneYear(at + "/maxRuntime", e.maxRuntime());
         if (e.patience() == null && e.maxRuntime() == null) {
             checks.add(at, "give \"patience\" (epochs without improvement) and/or \"maxRuntime\"");
         }
     }
 
-    private void atLeastOneSecond(String at, Duration d) {
+    private void oneSecondToOneYear(String at, Duration d) {
         if (d != null && d.compareTo(Duration.ofSeconds(1)) < 0) {
             checks.add(at, "must be at least PT1S; got " + d);
+        } else if (d != null && d.compareTo(MAX_DURATION) > 0) {
+            checks.add(at, "must be at most " + MAX_DURATION + " (365 days); got " + d);
         }
     }
 }

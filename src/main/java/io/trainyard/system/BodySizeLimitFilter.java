@@ -10,9 +10,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
@@ -53,11 +51,9 @@ class BodySizeLimitFilter extends OncePerRequestFilter {
     }
 
     private void reject(HttpServletResponse response) throws IOException {
-        ProblemDetail problem = Problems.of(ApiException.tooLarge("The request body is larger than the configured "
-                + "maximum of " + limit + " bytes (trainyard.web.max-json-body). Upload data sets as multipart files."));
-        response.setStatus(HttpStatus.CONTENT_TOO_LARGE.value());
-        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        json.writeValue(response.getOutputStream(), problem);
+        Problems.write(response, Problems.of(ApiException.tooLarge("The request body is larger than the configured "
+                + "maximum of " + limit + " bytes (trainyard.web.max-json-body). Upload data sets as multipart files.")),
+                json);
     }
 
     /** Thrown by the wrapped stream; surfaces through Spring as an unreadable body, mapped to 413. */

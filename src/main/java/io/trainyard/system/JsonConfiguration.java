@@ -1,5 +1,6 @@
 package io.trainyard.system;
 
+import com.fasterxml.jackson.annotation.Nulls;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -8,7 +9,8 @@ import tools.jackson.databind.cfg.EnumFeature;
 
 /**
  * Strict JSON reading (DESIGN.md §4): a misspelt field, a null where a number belongs, 1.5 where an
- * integer belongs or 3 where an enum name belongs is an error with a pointer, never silently accepted.
+ * integer belongs, 3 where an enum name belongs or a null inside an array ({@code "layers": [null]}) is an error
+ * with a pointer, never silently accepted.
  */
 @Configuration(proxyBeanMethods = false)
 class JsonConfiguration {
@@ -20,6 +22,7 @@ class JsonConfiguration {
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-                .enable(EnumFeature.FAIL_ON_NUMBERS_FOR_ENUMS);
+                .enable(EnumFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
+                .changeDefaultNullHandling(n -> n.withContentNulls(Nulls.FAIL));
     }
 }

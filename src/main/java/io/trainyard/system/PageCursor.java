@@ -11,6 +11,10 @@ import java.util.UUID;
  */
 public record PageCursor(Instant createdAt, UUID id) {
 
+    /** Creation times this service writes; both databases and {@code java.sql.Timestamp} take every one of them. */
+    private static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
+
     public String encode() {
         String raw = "v1|" + createdAt + "|" + id;
         return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
@@ -23,7 +27,11 @@ public record PageCursor(Instant createdAt, UUID id) {
             if (parts.length != 3 || !"v1".equals(parts[0])) {
                 throw new IllegalArgumentException("not a page cursor");
             }
-            return new PageCursor(Instant.parse(parts[1]), UUID.fromString(parts[2]));
+            Instant createdAt = Instant.parse(parts[1]);
+            if (createdAt.isBefore(EARLIEST) || createdAt.isAfter(LATEST)) {
+                throw new IllegalArgumentException("not a creation time of this service");
+            }
+            return new PageCursor(createdAt, UUID.fromString(parts[2]));
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("not a page cursor", e);
         }

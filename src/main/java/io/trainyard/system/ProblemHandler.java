@@ -28,7 +28,9 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.multipart.support.MissingServletRequestPartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.multipart.MultipartException;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.InputCoercionException;
 import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.exc.InvalidFormatException;
 import tools.jackson.databind.exc.InvalidNullException;
@@ -57,6 +59,17 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return problem(Problems.of(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request",
                 "Parameter '" + e.getName() + "' must be " + expected + ".",
                 List.of(Violation.at(e.getName(), "must be " + expected + "; got '" + e.getValue() + "'"))));
+    }
+
+    /** A body that says it is multipart but cannot be parsed as such (no boundary, cut off); 413s have their own. */
+    @ExceptionHandler(MultipartException.class)
+    ResponseEntity<Object> multipart(MultipartException e) {
+        String reason = e.getMostSpecificCause() == e || e.getMostSpecificCause().getMessage() == null ? ""
+                : " (" + e.getMostSpecificCause().getMessage() + ")";
+        return problem(Problems.of(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request",
+                "The multipart/form-data body could not be read" + reason + ". Send a complete multipart body with "
+                        + "the boundary its Content-Type names, as curl -F does.",
+                List.of(Violation.at("", "malformed multipart/form-data body"))));
     }
 
     @ExceptionHandler(Exception.class)
@@ -101,6 +114,10 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             String expected = m.getTargetType() == null ? "a different JSON type" : describe(m.getTargetType());
             violations.add(Violation.at(pointer(m), "must be " + expected));
             detail = "Wrong JSON type at " + pointer(m) + ": must be " + expected + ".";
+        } else if (cause instanceof InputCoercionException c) {
+            String expected = range(c.getTargetType());
+            violations.add(Violation.at(pointer(c), "must be " + expected));
+            detail = "Number out of range at " + pointer(c) + ": " + c.getOriginalMessage() + ".";
         } else if (cause instanceof StreamReadException r) {
             String where = r.getLocation() == null ? ""
                     : " at line " + r.getLocation().getLineNr() + ", column " + r.getLocation().getColumnNr();
@@ -223,6 +240,16 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     private static String pointer(JacksonException e) {
         return Problems.pointer(e);
+    }
+
+    private static String range(Class<?> type) {
+        if (type == Integer.class || type == int.class) {
+            return "an integer from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE;
+        }
+        if (type == Long.class || type == long.class) {
+            return "an integer from " + Long.MIN_VALUE + " to " + Long.MAX_VALUE;
+        }
+        return type == null ? "a smaller number" : describe(type);
     }
 
     private static String describe(Class<?> type) {

@@ -57,6 +57,11 @@ class SpecJobValidator implements JobSpecValidator {
         return new ValidatedSpec(json.valueToTree(spec), epochs);
     }
 
+    @Override
+    public int maxEpochs() {
+        return specs.maxEpochs();
+    }
+
     private TrainingSpec parse(JsonNode node, String prefix) {
         try {
             return json.treeToValue(node, TrainingSpec.class);

@@ -107,6 +107,12 @@ class TrainingJobRunner implements JobRunner {
                     : checkpoints.loadVerified(job.parentJobId(), job.parentCheckpointId());
         }
         Map<String, Object> note = new LinkedHashMap<>();
+        if (found.isEmpty() && own.isEmpty() && job.parentJobId() != null) {
+            // Training from scratch would register a "next version" that continues nothing.
+            throw new JobFailedException("The checkpoint this job continues from (job " + job.parentJobId()
+                    + (job.parentCheckpointId() == null ? "" : ", checkpoint " + job.parentCheckpointId())
+                    + ") can no longer be loaded; submit a new job or continue from another checkpoint.", false);
+        }
         if (found.isEmpty()) {
             if (job.epoch() > 0) {
                 note.put("restartedFromScratch", "no checkpoint of the " + job.epoch()

@@ -79,6 +79,25 @@ class MalformedUploadTest {
                 row("NPY labels of another length", () -> new Multipart().file("file", "x.npy", x)
                         .file("labels", "y.npy", NpyWriter.npy("<i4", new int[] {3}, new double[3])), 400, "labels",
                         "x has 2 examples but y has 3 labels"),
+                row("IDX header whose sizes overflow a long", () -> new Multipart()
+                        .file("images", "i-idx3-ubyte", idx(0x803, new int[] {3, Integer.MAX_VALUE, Integer.MAX_VALUE}, 3))
+                        .file("labels", "l-idx1-ubyte", idx(0x801, new int[] {3}, 3)), 400, "images",
+                        "too many pixels for one dataset"),
+                row("dtype width past any integer", () -> new Multipart().file("file", "d.npy",
+                        NpyWriter.npy("<f99999999999", new int[] {1, 1}, false, new byte[4])), 400, "file",
+                        "unsupported dtype '<f99999999999'"),
+                row("text labels wider than a class name", () -> new Multipart().file("file", "x.npy", x)
+                        .file("labels", "y.npy", NpyWriter.npy("<U5000", new int[] {2}, false, new byte[40_000])),
+                        400, "labels", "labels are at most 1000 characters"),
+                row("a header announcing 2e9 values in a small file", () -> new Multipart().file("file", "d.npy",
+                        NpyWriter.npy("<f4", new int[] {1_000_000_000, 2}, false, new byte[64])), 400, "file",
+                        "the data ends after about 0 of the 2000000000 values its shape announces"),
+                row("CSV label longer than a class name", () -> csv("a,y\n1,0\n2," + "z".repeat(70_000) + "\n"), 400,
+                        "label", "has a text label of 70000 characters"),
+                row("CSV label with a NUL", () -> csv("a,y\n1,cat\n2,d\u0000g\n"), 400, "label",
+                        "has a text label with a NUL character"),
+                row("dataset name with a control character", () -> csv("a,y\n1,0\n2,1\n").field("name", "a\u0000b"),
+                        400, "name", "no control characters"),
                 row("unknown format value", () -> csv("a,y\n1,0\n").field("format", "xlsx"), 400, "format",
                         "must be one of csv, idx, npz, npy; got 'xlsx'"),
                 row("format not inferable", () -> new Multipart().file("file", "data.bin", x), 400, "format",
@@ -114,6 +133,27 @@ class MalformedUploadTest {
         }
         assertThat(rows()).as("no row").isEqualTo(rowsBefore);
         assertThat(store.list("datasets/")).as("no orphan object").isEqualTo(objectsBefore);
+    }
+
+    static Stream<Arguments> unreadableMultipartBodies() {
+        return Stream.of(
+                Arguments.of("no boundary", "multipart/form-data",
+                        "--x\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\na\r\n--x--\r\n"),
+                Arguments.of("cut off", "multipart/form-data; boundary=x",
+                        "--x\r\nContent-Disposition: form-data; name=\"file\"; filename=\"d.csv\"\r\n\r\na,y"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("unreadableMultipartBodies")
+    void anUnreadableMultipartBodyIs400(String title, String contentType, String body) throws IOException {
+        long rowsBefore = rows();
+        Http http = new Http(port);
+        Http.Response response = http.send("POST", "/api/v1/datasets", contentType, body);
+
+        assertThat(response.status()).as(response.body()).isEqualTo(400);
+        assertThat(response.contentType()).startsWith("application/problem+json");
+        assertThat(response.json().get("detail").asString()).contains("multipart/form-data body could not be read");
+        assertThat(rows()).as("no row").isEqualTo(rowsBefore);
     }
 
     private static Arguments row(String title, Supplier<Multipart> form, int status, String pointer, String message) {

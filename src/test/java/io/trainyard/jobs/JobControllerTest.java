@@ -170,11 +170,41 @@ class JobControllerTest {
         assertThat(unknownDataset.json().get("errors").get(0).get("message").asString())
                 .contains("POST /api/v1/datasets");
 
+        Http.Response lowestPriority = submit(body("x", 1).replace("\"labels\"", "\"priority\": -2147483648, \"labels\""));
+        assertThat(lowestPriority.status()).as("Math.abs(MIN_VALUE) is negative").isEqualTo(400);
+        assertThat(pointers(lowestPriority)).containsExactly("/priority");
+
+        Http.Response hugePriority = submit(body("x", 1).replace("\"labels\"", "\"priority\": 3000000000, \"labels\""));
+        assertThat(hugePriority.status()).isEqualTo(400);
+        assertThat(pointers(hugePriority)).containsExactly("/priority");
+        assertThat(hugePriority.json().get("errors").get(0).get("message").asString())
+                .contains("from -2147483648 to 2147483647");
+
+        Http.Response nulName = submit(body("a\\u0000b", 1));
+        assertThat(nulName.status()).as("PostgreSQL text cannot hold NUL").isEqualTo(400);
+        assertThat(pointers(nulName)).containsExactly("/name");
+
         UUID deleted = new JobFixtures(jdbc).newDataset("default");
         jdbc.sql("UPDATE datasets SET deleted_at = now() WHERE id = :id").param("id", deleted).update();
         Http.Response deletedDataset = submit(body("x", 1).replace(dataset.toString(), deleted.toString()));
         assertThat(deletedDataset.status()).as("a deleted dataset cannot be trained on").isEqualTo(400);
         assertThat(pointers(deletedDataset)).containsExactly("/datasetId");
+    }
+
+    @Test
+    void aJobStaysWhileAContinuationOfItHasNotEnded() {
+        UUID parent = submitted("parent", 2);
+        http.postJson("/api/v1/jobs/" + parent + "/cancel", "");
+        JobRow child = jobs.create(new NewJob(UUID.randomUUID(), "default", "child", dataset,
+                "{\"training\":{\"epochs\":3}}", java.util.Map.of("suite", suite), null, 0, 3, 3, parent, null));
+
+        Http.Response refused = http.send("DELETE", "/api/v1/jobs/" + parent, null, null);
+        assertThat(refused.status()).as(refused.body()).isEqualTo(409);
+        assertThat(refused.json().get("detail").asString()).contains(child.id().toString()).contains("continues");
+        assertThat(state(parent)).isEqualTo("CANCELLED");
+
+        http.postJson("/api/v1/jobs/" + child.id() + "/cancel", "");
+        assertThat(http.send("DELETE", "/api/v1/jobs/" + parent, null, null).status()).isEqualTo(204);
     }
 
     @Test
@@ -216,6 +246,15 @@ class JobControllerTest {
         Http.Response badCursor = http.get("/api/v1/jobs?cursor=bm9wZQ");
         assertThat(badCursor.status()).isEqualTo(400);
         assertThat(pointers(badCursor)).containsExactly("cursor");
+        String farFuture = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                ("v1|+1000000000-01-01T00:00:00Z|" + new UUID(0, 0)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Http.Response outOfRange = http.get("/api/v1/jobs?cursor=" + farFuture);
+        assertThat(outOfRange.status()).as("a well-formed cursor no page could have issued").isEqualTo(400);
+        assertThat(pointers(outOfRange)).containsExactly("cursor");
+        Http.Response nul = http.get("/api/v1/jobs?label=suite:" + suite + "&name=a%00b");
+        assertThat(nul.status()).as("PostgreSQL text cannot hold NUL").isEqualTo(400);
+        assertThat(nul.contentType()).startsWith("application/problem+json");
+        assertThat(pointers(nul)).containsExactly("name");
         Http.Response badState = http.get("/api/v1/jobs?state=SLEEPING");
         assertThat(badState.status()).isEqualTo(400);
         assertThat(pointers(badState)).containsExactly("state");

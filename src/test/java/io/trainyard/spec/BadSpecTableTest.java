@@ -167,6 +167,19 @@ class BadSpecTableTest {
                         "must be one of [xavier, xavier_uniform, he"),
                 bad(withTraining("{\"checkpoints\":{\"keepLast\":0,\"everyEpochs\":1}}"), "/training/checkpoints/keepLast",
                         "must be between 1 and 1000; got 0"),
+                bad(withTraining("{\"earlyStopping\":{\"metric\":\"loss\",\"maxRuntime\":\"PT2562047788015215H\"}}"),
+                        "/training/earlyStopping/maxRuntime", "must be at most PT8760H (365 days)"),
+                bad(withTraining("{\"checkpoints\":{\"every\":\"P200000D\"}}"), "/training/checkpoints/every",
+                        "must be at most PT8760H (365 days)"),
+                bad(mlp("[null]"), "/layers/0", "must not be null"),
+                bad(mlp("[{\"type\":\"dense\",\"units\":4}, null]"), "/layers/1", "must not be null"),
+                bad("{\"input\":{\"type\":\"image\",\"height\":16384,\"width\":16384,\"channels\":1},"
+                        + "\"task\":{\"type\":\"classification\",\"classes\":1000000},\"layers\":[{\"type\":"
+                        + "\"convolution2d\",\"filters\":65536,\"kernel\":1,\"convolutionMode\":\"same\"}]}",
+                        "/layers/0", "holds 17592186044416 values per example"),
+                bad("{\"input\":{\"type\":\"image\",\"height\":16384,\"width\":16384,\"channels\":4096},"
+                        + "\"task\":{\"type\":\"classification\",\"classes\":2},\"layers\":" + DENSE + "}",
+                        "/input", "the input holds 1099511627776 values per example"),
                 // limits: 422
                 limit(withTraining("{\"epochs\":20000}"), "/training/epochs", "the limit trainyard.spec.max-epochs is 10000"),
                 limit(withTraining("{\"batchSize\":10000}"), "/training/batchSize", "the limit trainyard.spec.max-batch-size is 8192"),

@@ -132,6 +132,23 @@ class ProblemHandlerTest {
     }
 
     @Test
+    void aNumberPastTheTypesRangeNamesTheFieldAndTheRange() throws Exception {
+        ResultActions r = postJson("{\"name\":\"a\",\"count\":3000000000,\"inner\":{\"size\":2}}");
+        isProblem(r, 400, "invalid-request");
+        r.andExpect(jsonPath("$.errors[0].pointer").value("/count"))
+                .andExpect(jsonPath("$.errors[0].message", containsString("from -2147483648 to 2147483647")))
+                .andExpect(jsonPath("$.detail", containsString("3000000000")));
+    }
+
+    @Test
+    void aNullInsideAnArrayIsRefusedWithItsPointer() throws Exception {
+        ResultActions r = postJson("{\"name\":\"a\",\"count\":3,\"inner\":{\"size\":2},\"more\":[{\"size\":1},null]}");
+        isProblem(r, 400, "invalid-request");
+        r.andExpect(jsonPath("$.errors[0].pointer").value("/more/1"))
+                .andExpect(jsonPath("$.errors[0].message", containsString("must not be null")));
+    }
+
+    @Test
     void unknownEnumValuesListTheAllowedOnes() throws Exception {
         ResultActions r = postJson("{\"name\":\"a\",\"count\":3,\"inner\":{\"size\":2,\"colour\":\"blue\"}}");
         isProblem(r, 400, "invalid-request");

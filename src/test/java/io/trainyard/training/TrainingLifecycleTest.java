@@ -34,6 +34,8 @@ class TrainingLifecycleTest {
 
     @LocalServerPort
     int port;
+    @org.springframework.beans.factory.annotation.Autowired
+    io.trainyard.storage.ObjectStore objects;
 
     Http http;
 
@@ -239,6 +241,39 @@ class TrainingLifecycleTest {
         assertThat(http.postJson("/api/v1/jobs/" + id + "/continue", "{}").status()).isEqualTo(400);
         assertThat(http.postJson("/api/v1/jobs/" + id + "/continue",
                 "{\"epochs\":1,\"checkpointId\":\"" + UUID.randomUUID() + "\"}").status()).isEqualTo(400);
+        Http.Response pastTheLimit = http.postJson("/api/v1/jobs/" + id + "/continue", "{\"epochs\":9990}");
+        assertThat(pastTheLimit.status()).as("12 + 9990 epochs is past trainyard.spec.max-epochs (10000)")
+                .isEqualTo(400);
+        assertThat(pastTheLimit.json().at("/errors/0/pointer").asString()).isEqualTo("/epochs");
+        assertThat(pastTheLimit.json().at("/errors/0/message").asString()).contains("at most 9988");
+
+        // Without its dataset there is nothing to continue on.
+        assertThat(http.send("DELETE", "/api/v1/datasets/" + dataset, null, null).status()).isEqualTo(204);
+        Http.Response noData = http.postJson("/api/v1/jobs/" + id + "/continue", "{\"epochs\":1}");
+        assertThat(noData.status()).as(noData.body()).isEqualTo(409);
+        assertThat(noData.json().get("detail").asString()).contains("has been deleted");
+        assertThat(http.send("DELETE", "/api/v1/jobs/" + id, null, null).status()).isEqualTo(204);
+    }
+
+    @Test
+    void aContinuationWhoseCheckpointIsLostFailsInsteadOfStartingOver() throws Exception {
+        String dataset = uploadIris();
+        String id = submit("iris-lost-" + UUID.randomUUID().toString().substring(0, 6), dataset, """
+                {"task":{"type":"classification"},"layers":[{"type":"dense","units":8,"activation":"relu"}],
+                 "training":{"epochs":1,"batchSize":16,"seed":1}}""");
+        assertThat(awaitState(id, "SUCCEEDED", "FAILED", "CANCELLED").get("state").asString()).isEqualTo("SUCCEEDED");
+        for (var object : objects.list("checkpoints/" + id + "/")) {
+            objects.delete(object.key());
+        }
+
+        Http.Response continued = http.postJson("/api/v1/jobs/" + id + "/continue", "{\"epochs\":2}");
+        assertThat(continued.status()).as(continued.body()).isEqualTo(201);
+        JsonNode done = awaitState(continued.json().get("id").asString(), "SUCCEEDED", "FAILED", "CANCELLED");
+
+        assertThat(done.get("state").asString()).as("a fresh network is not a next version of the model")
+                .isEqualTo("FAILED");
+        assertThat(done.get("failureReason").asString()).contains("can no longer be loaded").contains(id);
+        assertThat(done.get("attempt").asInt()).as("not retried: the bytes will not come back").isEqualTo(1);
     }
 
     @Test
