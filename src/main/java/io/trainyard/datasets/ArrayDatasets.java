@@ -85,6 +85,10 @@ final class ArrayDatasets {
         if (mask != null && layout == Layout.IMAGE) {
             throw new BadDataException("layout", "a mask marks sequence steps; it cannot go with layout=image");
         }
+        if (mask != null && s.length != 3) {
+            throw new BadDataException(xField, "a mask marks the steps of sequences, x of shape [N, T, F]; x has shape "
+                    + x.describeShape() + ", so leave the mask out");
+        }
         if (layout == Layout.SEQUENCE && s.length != 3) {
             throw new BadDataException("layout", "layout=sequence needs x of shape [N, T, F]; x has shape "
                     + x.describeShape());

@@ -82,7 +82,16 @@ class DatasetRepository {
      * an API for this question, the datasets module asks the table directly.
      */
     List<UUID> activeJobs(UUID datasetId) {
-        return jdbc.sql("SELECT id FROM jobs WHERE dataset_id = :id AND state IN ('QUEUED', 'RUNNING', 'CANCELLING') "
+        return idsUsing("jobs", "'QUEUED', 'RUNNING', 'CANCELLING'", datasetId);
+    }
+
+    /** Batch predictions over the dataset that have not ended; the inference module's table, asked the same way. */
+    List<UUID> activeBatchPredictions(UUID datasetId) {
+        return idsUsing("batch_predictions", "'QUEUED', 'RUNNING'", datasetId);
+    }
+
+    private List<UUID> idsUsing(String table, String states, UUID datasetId) {
+        return jdbc.sql("SELECT id FROM " + table + " WHERE dataset_id = :id AND state IN (" + states + ") "
                         + "ORDER BY created_at")
                 .param("id", datasetId)
                 .query((rs, n) -> rs.getObject(1, UUID.class))

@@ -135,6 +135,11 @@ class DatasetService {
             throw ApiException.conflict("Dataset " + id + " is used by " + jobs.size() + " queued or running "
                     + "job(s) " + jobs + "; cancel them or wait until they finish, then delete it.");
         }
+        List<UUID> predictions = repository.activeBatchPredictions(id);
+        if (!predictions.isEmpty()) {
+            throw ApiException.conflict("Dataset " + id + " is being read by " + predictions.size() + " batch "
+                    + "prediction(s) " + predictions + "; delete it once they have finished.");
+        }
         if (!repository.delete(team, id)) {
             throw ApiException.notFound("Dataset", id);
         }

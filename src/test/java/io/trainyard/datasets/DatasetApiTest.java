@@ -232,6 +232,24 @@ class DatasetApiTest {
         assertThat(rows(id)).as("the finished job's foreign key keeps a tombstone").isEqualTo(1);
     }
 
+    @Test
+    void refusesToDeleteWhileABatchPredictionReadsTheData() {
+        String id = upload(new Multipart().field("label", "y").file("file", "d.csv", "a,y\n1,0\n")).json()
+                .get("id").asString();
+        UUID task = UUID.randomUUID();
+        jdbc.sql("INSERT INTO batch_predictions (id, team_id, model_name, model_version, dataset_id, state, examples, "
+                        + "created_at) VALUES (:id, 'default', 'm', 1, :dataset, 'QUEUED', 1, :now)")
+                .param("id", task).param("dataset", UUID.fromString(id)).param("now", OffsetDateTime.now()).update();
+
+        Http.Response refused = http().send("DELETE", "/api/v1/datasets/" + id, null, null);
+        assertThat(refused.status()).isEqualTo(409);
+        assertThat(refused.json().get("detail").asString()).contains(task.toString()).contains("batch prediction");
+        assertThat(objects(id)).isEqualTo(2);
+
+        jdbc.sql("UPDATE batch_predictions SET state = 'FAILED' WHERE id = :id").param("id", task).update();
+        assertThat(http().send("DELETE", "/api/v1/datasets/" + id, null, null).status()).isEqualTo(204);
+    }
+
     private long rows(String id) {
         return jdbc.sql("SELECT COUNT(*) FROM datasets WHERE id = :id").param("id", UUID.fromString(id))
                 .query(Long.class).single();

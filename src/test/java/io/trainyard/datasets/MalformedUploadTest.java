@@ -98,6 +98,9 @@ class MalformedUploadTest {
                         "has a text label with a NUL character"),
                 row("dataset name with a control character", () -> csv("a,y\n1,0\n2,1\n").field("name", "a\u0000b"),
                         400, "name", "no control characters"),
+                row("a mask beside features", () -> new Multipart().file("file", "d.npz", NpyWriter.npz(Map.of(
+                        "x", x, "mask", NpyWriter.npy("<f4", new int[] {2, 2}, new double[] {1, 1, 1, 0})), true)),
+                        400, "file", "a mask marks the steps of sequences, x of shape [N, T, F]; x has shape [2, 2]"),
                 row("unknown format value", () -> csv("a,y\n1,0\n").field("format", "xlsx"), 400, "format",
                         "must be one of csv, idx, npz, npy; got 'xlsx'"),
                 row("format not inferable", () -> new Multipart().file("file", "data.bin", x), 400, "format",
