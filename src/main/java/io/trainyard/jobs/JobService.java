@@ -210,9 +210,9 @@ class JobService {
             if (!now.state().isLeased()) {
                 List<UUID> continuations = jobs.activeContinuations(id);
                 if (!continuations.isEmpty()) {
-                    throw ApiException.conflict("Job " + continuations.get(0) + " continues from a checkpoint of job "
-                            + id + " and has not finished; its checkpoints go with this job, so delete it once "
-                            + "that job has ended (or cancel it first).");
+                    throw ApiException.conflict("Job " + id + " cannot be deleted yet: job " + continuations.get(0)
+                            + " continues from its checkpoint and has not ended. Delete it once that job has ended "
+                            + "(or cancel that job first).");
                 }
             }
             throw ApiException.conflict("Job " + id + " is " + now.state() + "; cancel it first (POST /api/v1/jobs/"
