@@ -21,6 +21,8 @@ import tools.jackson.databind.JsonNode;
 final class Instances {
 
     static final int MAX_VIOLATIONS = 10;
+    /** Values one request's instances may fill (256 MiB of floats), padding included. */
+    static final int MAX_VALUES = 1 << 26;
 
     private Instances() {
     }
@@ -58,17 +60,50 @@ final class Instances {
         // Instances that are all arrays holding exactly the shape's numbers are already in the buffer in the layout
         // wanted (document order is row-major): the buffer, when it holds nothing else, is the result, and filling
         // it from itself only checks the structure.
-        float[] out = holdsExactly(instances, list, size) ? instances.values() : new float[list.size() * size];
+        // A body too short to hold its instances (a thousand empty arrays for an image model) is refused without
+        // first allocating room for all of them: each instance is then checked in one instance's scratch space.
+        float[] out = holdsExactly(instances, list, size) ? instances.values()
+                : instances.count() >= leastNumbers(list, shape) ? new float[values(list.size(), shape)] : null;
+        float[] scratch = out == null ? new float[size] : null;
         int[] lengths = new int[list.size()];
         List<Violation> violations = new ArrayList<>();
         for (int i = 0; i < list.size() && violations.size() < MAX_VIOLATIONS; i++) {
-            lengths[i] = instance(instances.values(), list.get(i), shape, out, i * size, "/instances/" + i,
-                    violations);
+            lengths[i] = instance(instances.values(), list.get(i), shape, out == null ? scratch : out,
+                    out == null ? 0 : i * size, "/instances/" + i, violations);
         }
         if (!violations.isEmpty()) {
             throw ApiException.invalid(violations);
         }
+        if (out == null) {
+            throw new IllegalStateException("instances passed with fewer numbers than their arrays need");
+        }
         return new Parsed(out, mask(lengths, shape));
+    }
+
+    /** Room for {@code instances} whole instances; padding short sequences can ask for far more than was sent. */
+    private static int values(int instances, InputShape shape) {
+        long values = (long) instances * shape.size();
+        if (values > MAX_VALUES) {
+            throw ApiException.tooLarge("These " + instances + " instances need " + values + " values as the model's "
+                    + "input (" + shape.size() + " each, short sequences padded to full length); at most "
+                    + MAX_VALUES + " go in one request. Send fewer instances per request.");
+        }
+        return (int) values;
+    }
+
+    /**
+     * The fewest numbers the buffer holds when every instance given as an array is valid: the whole shape each, or
+     * for sequences one step (shorter ones are padded). Objects keyed by feature name carry their numbers elsewhere.
+     */
+    private static long leastNumbers(RawArray.Arr list, InputShape shape) {
+        long perArray = shape.kind() == InputShape.Kind.SEQUENCE ? shape.shape().get(1) : shape.size();
+        long arrays = 0;
+        for (int i = 0; i < list.size(); i++) {
+            if (list.get(i) instanceof RawArray.Arr) {
+                arrays++;
+            }
+        }
+        return arrays * perArray;
     }
 
     /**

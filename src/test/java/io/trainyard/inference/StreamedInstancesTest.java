@@ -231,4 +231,37 @@ class StreamedInstancesTest {
         assertThatThrownBy(() -> OpenInference.data(JSON.readValue("{}", Tensor.class).data(), 4))
                 .hasMessageContaining("must be an array of 4 numbers");
     }
+
+    @Test
+    void instancesFarShorterThanTheModelsInputAreRefusedWithoutRoomForAllOfThem() {
+        // Room for 1,024 instances of a 512x512 image is 1 GiB; a 3-KB body of empty arrays must not cost that.
+        InputShape large = new InputShape(InputShape.Kind.IMAGE, List.of(1, 512, 512), null);
+        String empties = "[" + String.join(",", java.util.Collections.nCopies(1024, "[]")) + "]";
+        RawArray instances = JSON.readValue("{\"instances\": " + empties + "}", Body.class).instances();
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+
+        assertThatThrownBy(() -> Instances.parseAll(instances, large, 1024))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.status().value()).isEqualTo(400);
+                    assertThat(e.violations()).hasSize(Instances.MAX_VIOLATIONS);
+                    assertThat(e.violations().get(0).pointer()).isEqualTo("/instances/0");
+                });
+        assertThat(threads.getCurrentThreadAllocatedBytes() - before).as("bytes allocated")
+                .isLessThan(64L << 20);
+    }
+
+    @Test
+    void shortSequencesPaddedPastTheRequestLimitAre413() {
+        // One step each of a 1,000,000-step sequence: 1024 x 1e6 values once padded.
+        InputShape longSequence = new InputShape(InputShape.Kind.SEQUENCE, List.of(1_000_000, 1), null);
+        String steps = "[" + String.join(",", java.util.Collections.nCopies(1024, "[[1]]")) + "]";
+        RawArray instances = JSON.readValue("{\"instances\": " + steps + "}", Body.class).instances();
+
+        assertThatThrownBy(() -> Instances.parseAll(instances, longSequence, 1024))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.status().value()).isEqualTo(413);
+                    assertThat(e.getMessage()).contains("1024000000 values").contains("Send fewer instances");
+                });
+    }
 }
