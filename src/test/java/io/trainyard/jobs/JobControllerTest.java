@@ -255,6 +255,9 @@ class JobControllerTest {
         assertThat(nul.status()).as("PostgreSQL text cannot hold NUL").isEqualTo(400);
         assertThat(nul.contentType()).startsWith("application/problem+json");
         assertThat(pointers(nul)).containsExactly("name");
+        Http.Response notUtf8 = http.get("/api/v1/jobs?cursor=%ff");
+        assertThat(notUtf8.status()).as("the container would throw on reading it").isEqualTo(400);
+        assertThat(pointers(notUtf8)).containsExactly("cursor");
         Http.Response badState = http.get("/api/v1/jobs?state=SLEEPING");
         assertThat(badState.status()).isEqualTo(400);
         assertThat(pointers(badState)).containsExactly("state");
