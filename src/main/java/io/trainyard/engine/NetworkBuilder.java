@@ -133,30 +133,22 @@ final class NetworkBuilder {
 
     private Layer output(boolean perTimeStep) {
         TaskSpec task = spec.task();
-        io.trainyard.spec.Activation activation;
-        TaskSpec.Loss loss;
         WeightInitSpec init;
         int n;
         if (task instanceof TaskSpec.Classification c) {
             n = c.classes();
-            activation = c.activation() == null ? io.trainyard.spec.Activation.SOFTMAX : c.activation();
-            loss = c.loss() == null ? TaskSpec.Loss.MCXENT : c.loss();
             init = c.weightInit();
         } else if (task instanceof TaskSpec.Regression r) {
             n = r.outputs();
-            activation = r.activation() == null ? io.trainyard.spec.Activation.IDENTITY : r.activation();
-            loss = r.loss() == null ? TaskSpec.Loss.MSE : r.loss();
             init = r.weightInit();
         } else {
             TaskSpec.Autoencoder a = (TaskSpec.Autoencoder) task;
             n = (int) plan.input().width();
-            activation = a.activation() == null ? io.trainyard.spec.Activation.IDENTITY : a.activation();
-            loss = a.loss() == null ? TaskSpec.Loss.MSE : a.loss();
             init = a.weightInit();
         }
-        LossFunction lf = Dl4jOptions.loss(loss);
+        LossFunction lf = Dl4jOptions.loss(task.lossOrDefault());
         BaseLayer.Builder<?> b = perTimeStep ? new RnnOutputLayer.Builder(lf).nOut(n) : new OutputLayer.Builder(lf).nOut(n);
-        b.activation(Dl4jOptions.activation(activation));
+        b.activation(Dl4jOptions.activation(task.activationOrDefault()));
         b.weightInit(Dl4jOptions.weightInit(init != null ? init : weightInitOrDefault(null)));
         regularize(b, null, null, null);
         DropoutSpec dropout = defaults.dropout();

@@ -224,6 +224,9 @@ final class ShapePlanner {
             checks.add("/task/type", "must be one of \"classification\", \"regression\", \"autoencoder\"");
             return null;
         }
+        if (!outputFits(task, n)) {
+            return null;
+        }
         boolean perStep = per == TaskSpec.OutputPer.TIME_STEP;
         if (perStep && last.kind() != Shape.Kind.SEQUENCE) {
             checks.add("/task/per", "\"time_step\" needs the last layer to output a sequence; it outputs " + last);
@@ -241,6 +244,35 @@ final class ShapePlanner {
         long in = last.width();
         Shape out = perStep ? Shape.sequence(n, last.dims().get(1)) : Shape.features(n);
         return new PlannedLayer(index, "output", "output", out, in * n + n, 2 * in * n * last.steps());
+    }
+
+    /**
+     * The pairs DL4J refuses when it builds the network (its OutputLayerUtil), caught here so that a job is not
+     * queued only to fail: losses over probabilities need an activation that yields them, and softmax one output.
+     */
+    private boolean outputFits(TaskSpec task, int outputs) {
+        Activation activation = task.activationOrDefault();
+        TaskSpec.Loss loss = task.lossOrDefault();
+        String pair = "\"" + activation + "\" with \"" + loss + "\"";
+        if ((loss == TaskSpec.Loss.MCXENT || loss == TaskSpec.Loss.NEGATIVELOGLIKELIHOOD)
+                && activation != Activation.SOFTMAX) {
+            checks.add(task.activation() == null ? "/task/loss" : "/task/activation", pair + ": " + loss + " compares "
+                    + "probability distributions over the classes, which only \"softmax\" outputs; use softmax, or "
+                    + "\"xent\" with \"sigmoid\" for independent yes/no outputs");
+            return false;
+        }
+        if (loss == TaskSpec.Loss.XENT && activation != Activation.SIGMOID && activation != Activation.HARDSIGMOID) {
+            checks.add(task.activation() == null ? "/task/loss" : "/task/activation", pair + ": xent scores each "
+                    + "output as a probability between 0 and 1, which \"sigmoid\" or \"hardsigmoid\" outputs; for "
+                    + "classes that exclude each other use \"softmax\" with \"mcxent\"");
+            return false;
+        }
+        if (activation == Activation.SOFTMAX && outputs == 1) {
+            checks.add("/task/activation", "softmax over one output is always exactly 1; use \"sigmoid\" (with "
+                    + "\"xent\") for one yes/no output, or \"identity\" for a number");
+            return false;
+        }
+        return true;
     }
 
     // ---- layers -------------------------------------------------------------------------------

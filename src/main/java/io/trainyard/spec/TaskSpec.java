@@ -18,6 +18,15 @@ public sealed interface TaskSpec {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Classification(Integer classes, OutputPer per, Activation activation, Loss loss, WeightInitSpec weightInit)
             implements TaskSpec {
+        @Override
+        public Activation activationOrDefault() {
+            return activation == null ? Activation.SOFTMAX : activation;
+        }
+
+        @Override
+        public Loss lossOrDefault() {
+            return loss == null ? Loss.MCXENT : loss;
+        }
     }
 
     /** Identity + mean squared error unless overridden. */
@@ -25,6 +34,15 @@ public sealed interface TaskSpec {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Regression(Integer outputs, OutputPer per, Activation activation, Loss loss, WeightInitSpec weightInit)
             implements TaskSpec {
+        @Override
+        public Activation activationOrDefault() {
+            return activation == null ? Activation.IDENTITY : activation;
+        }
+
+        @Override
+        public Loss lossOrDefault() {
+            return loss == null ? Loss.MSE : loss;
+        }
     }
 
     /**
@@ -35,10 +53,42 @@ public sealed interface TaskSpec {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Autoencoder(String bottleneck, Activation activation, Loss loss, WeightInitSpec weightInit)
             implements TaskSpec {
+        @Override
+        public Activation activationOrDefault() {
+            return activation == null ? Activation.IDENTITY : activation;
+        }
+
+        @Override
+        public Loss lossOrDefault() {
+            return loss == null ? Loss.MSE : loss;
+        }
     }
 
     record Unknown() implements TaskSpec {
+        @Override
+        public Activation activation() {
+            return null;
+        }
+
+        @Override
+        public Activation activationOrDefault() {
+            return null;
+        }
+
+        @Override
+        public Loss lossOrDefault() {
+            return null;
+        }
     }
+
+    /** The output layer's activation as the spec gives it, or null. */
+    Activation activation();
+
+    /** The output layer's activation: the spec's, or the task's default. */
+    Activation activationOrDefault();
+
+    /** The loss: the spec's, or the task's default. */
+    Loss lossOrDefault();
 
     /** For sequence networks: one output per sequence (default) or one per time step. */
     enum OutputPer implements SpecEnum {

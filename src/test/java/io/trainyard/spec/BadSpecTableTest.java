@@ -180,6 +180,18 @@ class BadSpecTableTest {
                 bad("{\"input\":{\"type\":\"image\",\"height\":16384,\"width\":16384,\"channels\":4096},"
                         + "\"task\":{\"type\":\"classification\",\"classes\":2},\"layers\":" + DENSE + "}",
                         "/input", "the input holds 1099511627776 values per example"),
+                // output pairs DL4J refuses at build time
+                bad("{\"input\":{\"type\":\"features\",\"size\":4},\"task\":{\"type\":\"classification\",\"classes\":3,"
+                        + "\"activation\":\"identity\",\"loss\":\"negativeloglikelihood\"},\"layers\":" + DENSE + "}",
+                        "/task/activation", "which only \"softmax\" outputs"),
+                bad("{\"input\":{\"type\":\"features\",\"size\":4},\"task\":{\"type\":\"classification\",\"classes\":3,"
+                        + "\"activation\":\"sigmoid\"},\"layers\":" + DENSE + "}", "/task/activation",
+                        "\"sigmoid\" with \"mcxent\""),
+                bad("{\"input\":{\"type\":\"features\",\"size\":4},\"task\":{\"type\":\"classification\",\"classes\":3,"
+                        + "\"loss\":\"xent\"},\"layers\":" + DENSE + "}", "/task/loss", "xent scores each output"),
+                bad("{\"input\":{\"type\":\"features\",\"size\":4},\"task\":{\"type\":\"regression\",\"outputs\":1,"
+                        + "\"activation\":\"softmax\"},\"layers\":" + DENSE + "}", "/task/activation",
+                        "softmax over one output is always exactly 1"),
                 // limits: 422
                 limit(withTraining("{\"epochs\":20000}"), "/training/epochs", "the limit trainyard.spec.max-epochs is 10000"),
                 limit(withTraining("{\"batchSize\":10000}"), "/training/batchSize", "the limit trainyard.spec.max-batch-size is 8192"),
