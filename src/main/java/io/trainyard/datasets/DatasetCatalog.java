@@ -23,4 +23,12 @@ public class DatasetCatalog {
     public boolean exists(String team, UUID id) {
         return repository.exists(team, id);
     }
+
+    /**
+     * Whether the team has this dataset, holding its row until the caller's transaction ends: a delete that starts
+     * meanwhile waits, then sees the job the transaction committed and refuses. Call inside a transaction.
+     */
+    public boolean hold(String team, UUID id) {
+        return repository.lockLive(team, id);
+    }
 }

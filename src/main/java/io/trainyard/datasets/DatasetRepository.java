@@ -64,6 +64,12 @@ class DatasetRepository {
                 .param("id", id).param("team", team).query(Integer.class).single() > 0;
     }
 
+    /** Locks the live dataset's row for the rest of the transaction; false when there is none. */
+    boolean lockLive(String team, UUID id) {
+        return jdbc.sql("SELECT id FROM datasets WHERE id = :id AND team_id = :team AND deleted_at IS NULL FOR UPDATE")
+                .param("id", id).param("team", team).query(UUID.class).optional().isPresent();
+    }
+
     /** Newest first; {@code after} is the last item of the previous page, or null for the first page. */
     List<DatasetInfo> page(String team, PageCursor after, int limit) {
         String where = after == null ? "" : " AND (created_at < :at OR (created_at = :at AND id < :after))";
@@ -82,16 +88,18 @@ class DatasetRepository {
      * an API for this question, the datasets module asks the table directly.
      */
     List<UUID> activeJobs(UUID datasetId) {
-        return idsUsing("jobs", "'QUEUED', 'RUNNING', 'CANCELLING'", datasetId);
+        // A job's validation dataset is in its stored spec only ("validation":{"dataset":"<id>"}).
+        return jdbc.sql("SELECT id FROM jobs WHERE (dataset_id = :id OR spec LIKE :inSpec) "
+                        + "AND state IN ('QUEUED', 'RUNNING', 'CANCELLING') ORDER BY created_at")
+                .param("id", datasetId)
+                .param("inSpec", "%\"" + datasetId + "\"%")
+                .query((rs, n) -> rs.getObject(1, UUID.class))
+                .list();
     }
 
     /** Batch predictions over the dataset that have not ended; the inference module's table, asked the same way. */
     List<UUID> activeBatchPredictions(UUID datasetId) {
-        return idsUsing("batch_predictions", "'QUEUED', 'RUNNING'", datasetId);
-    }
-
-    private List<UUID> idsUsing(String table, String states, UUID datasetId) {
-        return jdbc.sql("SELECT id FROM " + table + " WHERE dataset_id = :id AND state IN (" + states + ") "
+        return jdbc.sql("SELECT id FROM batch_predictions WHERE dataset_id = :id AND state IN ('QUEUED', 'RUNNING') "
                         + "ORDER BY created_at")
                 .param("id", datasetId)
                 .query((rs, n) -> rs.getObject(1, UUID.class))

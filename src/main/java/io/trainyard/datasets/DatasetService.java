@@ -130,6 +130,9 @@ class DatasetService {
 
     private DatasetInfo removeRow(String team, UUID id) {
         DatasetInfo found = get(team, id);
+        // Held until the delete commits: a job being submitted for this dataset either committed first (and is
+        // counted below) or waits and then finds the dataset gone.
+        repository.lockLive(team, id);
         List<UUID> jobs = repository.activeJobs(id);
         if (!jobs.isEmpty()) {
             throw ApiException.conflict("Dataset " + id + " is used by " + jobs.size() + " queued or running "

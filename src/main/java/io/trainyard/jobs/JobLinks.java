@@ -21,6 +21,14 @@ public interface JobLinks {
     /** Whether {@code team} has a dataset with this id (jobs are only queued against an existing one). */
     boolean datasetExists(String team, UUID datasetId);
 
+    /**
+     * Like {@link #datasetExists}, and holds the dataset until the caller's transaction ends so that it cannot be
+     * deleted before the job that needs it is committed.
+     */
+    default boolean holdDataset(String team, UUID datasetId) {
+        return datasetExists(team, datasetId);
+    }
+
     Optional<ModelRef> modelOf(String team, UUID jobId);
 
     /** The checkpoint of {@code jobId} with this id, or its newest one when {@code checkpointId} is null. */

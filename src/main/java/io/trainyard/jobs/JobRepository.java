@@ -59,8 +59,18 @@ class JobRepository {
 
     /** @throws org.springframework.dao.DuplicateKeyException when the team already used the idempotency key */
     JobRow create(NewJob job) {
+        return create(job, () -> { });
+    }
+
+    /**
+     * Inserts the job in one transaction with {@code precondition}, which runs first and may take row locks (the
+     * dataset, a parent job) that keep what the job needs from being deleted until it is committed; an exception
+     * it throws leaves nothing behind.
+     */
+    JobRow create(NewJob job, Runnable precondition) {
         OffsetDateTime now = now();
         tx.executeWithoutResult(status -> {
+            precondition.run();
             jdbc.sql("""
                     INSERT INTO jobs (id, team_id, name, dataset_id, spec, labels, idempotency_key, state, priority,
                                       attempt, max_attempts, lease_epoch, cancel_requested, epoch, total_epochs,
@@ -165,12 +175,19 @@ class JobRepository {
 
     /** Deletes a job that no worker holds. False when it does not exist or is leased. */
     boolean deleteUnleased(UUID id, String team) {
-        // job_labels, job_metrics and checkpoints rows go by ON DELETE CASCADE; a continuation that has not ended
-        // still needs this job's checkpoint, so the job stays while one exists
-        return jdbc.sql("DELETE FROM jobs WHERE id = :id AND team_id = :team AND state NOT IN " + LEASED
-                        + " AND NOT EXISTS (SELECT 1 FROM jobs c WHERE c.parent_job_id = :id AND c.state IN "
-                        + UNFINISHED + ")")
-                .param("id", id).param("team", team).update() == 1;
+        // job_labels, job_metrics and checkpoints rows go by ON DELETE CASCADE. A continuation that has not ended
+        // still needs this job's checkpoint, so the job stays while one exists; the row lock first makes a
+        // "continue" that is inserting one either commit before the check below sees it, or wait and find no job.
+        return Boolean.TRUE.equals(tx.execute(status -> lock(id)
+                && activeContinuations(id).isEmpty()
+                && jdbc.sql("DELETE FROM jobs WHERE id = :id AND team_id = :team AND state NOT IN " + LEASED)
+                        .param("id", id).param("team", team).update() == 1));
+    }
+
+    /** Locks the job's row for the rest of the transaction; false when there is no such job. */
+    boolean lock(UUID id) {
+        return jdbc.sql("SELECT id FROM jobs WHERE id = :id FOR UPDATE").param("id", id).query(UUID.class).optional()
+                .isPresent();
     }
 
     /** Jobs that continue from {@code id}'s checkpoint and have not ended, oldest first. */

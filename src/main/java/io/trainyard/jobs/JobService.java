@@ -57,7 +57,7 @@ class JobService {
             throw ApiException.invalid(problems);
         }
         if (!links.datasetExists(team, request.datasetId())) {
-            throw ApiException.invalid("/datasetId", "no dataset with this id; upload one with POST /api/v1/datasets");
+            throw noDataset();
         }
         ValidatedSpec spec = specs.validate(request.spec(), request.datasetId(), team, "/spec");
         String name = request.name().strip();
@@ -72,12 +72,20 @@ class JobService {
             }
         }
         try {
-            return new Submitted(jobs.create(job), true);
+            return new Submitted(jobs.create(job, () -> {
+                if (!links.holdDataset(team, request.datasetId())) {
+                    throw noDataset();
+                }
+            }), true);
         } catch (DuplicateKeyException e) {
             // a concurrent request with the same key won the insert
             JobRow earlier = jobs.findByIdempotencyKey(team, idempotencyKey).orElseThrow(() -> e);
             return replay(earlier, job, spec.spec());
         }
+    }
+
+    private static ApiException noDataset() {
+        return ApiException.invalid("/datasetId", "no dataset with this id; upload one with POST /api/v1/datasets");
     }
 
     /** The same key with the same request returns the first job; with a different request it is an error. */
@@ -258,16 +266,20 @@ class JobService {
                     + "at epoch " + checkpoint.epoch() + " and a job trains at most " + maxEpochs + " epochs in all "
                     + "(trainyard.spec.max-epochs)");
         }
-        if (!links.datasetExists(team, source.datasetId())) {
-            throw ApiException.conflict("Dataset " + source.datasetId() + ", which job " + id + " trained on, has been "
-                    + "deleted; continuing needs it. Upload the data again and submit a new job.");
-        }
         int totalEpochs = checkpoint.epoch() + request.epochs();
         tools.jackson.databind.node.ObjectNode spec = (tools.jackson.databind.node.ObjectNode) json.readTree(source.spec());
         spec.withObjectProperty("training").put("epochs", totalEpochs);
         NewJob job = new NewJob(UUID.randomUUID(), team, source.name(), source.datasetId(),
                 json.writeValueAsString(spec), source.labels(), null, source.priority(), properties.maxAttempts(),
                 totalEpochs, id, checkpoint.id());
-        return jobs.create(job);
+        return jobs.create(job, () -> {
+            if (!jobs.lock(id)) {
+                throw ApiException.conflict("Job " + id + " was deleted while this continuation was being created.");
+            }
+            if (!links.holdDataset(team, source.datasetId())) {
+                throw ApiException.conflict("Dataset " + source.datasetId() + ", which job " + id + " trained on, "
+                        + "has been deleted; continuing needs it. Upload the data again and submit a new job.");
+            }
+        });
     }
 }

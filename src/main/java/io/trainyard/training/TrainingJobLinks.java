@@ -29,6 +29,11 @@ class TrainingJobLinks implements JobLinks {
     }
 
     @Override
+    public boolean holdDataset(String team, UUID datasetId) {
+        return datasets.hold(team, datasetId);
+    }
+
+    @Override
     public Optional<ModelRef> modelOf(String team, UUID jobId) {
         return models.versionForJob(team, jobId).map(v -> new ModelRef(v.model(), v.version()));
     }

@@ -233,6 +233,27 @@ class DatasetApiTest {
     }
 
     @Test
+    void refusesToDeleteWhileAJobValidatesOnTheData() {
+        String training = upload(new Multipart().field("label", "y").file("file", "t.csv", "a,y\n1,0\n")).json()
+                .get("id").asString();
+        String validation = upload(new Multipart().field("label", "y").file("file", "v.csv", "a,y\n1,0\n")).json()
+                .get("id").asString();
+        UUID job = UUID.randomUUID();
+        jdbc.sql("INSERT INTO jobs (id, team_id, name, dataset_id, spec, state, total_epochs, created_at, updated_at) "
+                        + "VALUES (:id, 'default', 'j', :dataset, :spec, 'QUEUED', 1, :now, :now)")
+                .param("id", job).param("dataset", UUID.fromString(training))
+                .param("spec", "{\"training\":{\"validation\":{\"dataset\":\"" + validation + "\"}}}")
+                .param("now", OffsetDateTime.now()).update();
+
+        Http.Response refused = http().send("DELETE", "/api/v1/datasets/" + validation, null, null);
+        assertThat(refused.status()).as("the job would fail when it starts").isEqualTo(409);
+        assertThat(refused.json().get("detail").asString()).contains(job.toString());
+
+        jdbc.sql("UPDATE jobs SET state = 'CANCELLED' WHERE id = :id").param("id", job).update();
+        assertThat(http().send("DELETE", "/api/v1/datasets/" + validation, null, null).status()).isEqualTo(204);
+    }
+
+    @Test
     void refusesToDeleteWhileABatchPredictionReadsTheData() {
         String id = upload(new Multipart().field("label", "y").file("file", "d.csv", "a,y\n1,0\n")).json()
                 .get("id").asString();

@@ -33,6 +33,8 @@ class JobControllerTest {
     JobEvents jobEvents;
     @Autowired
     RecordedJobEvents events;
+    @Autowired
+    JobLinks links;
 
     Http http;
     UUID dataset;
@@ -205,6 +207,80 @@ class JobControllerTest {
 
         http.postJson("/api/v1/jobs/" + child.id() + "/cancel", "");
         assertThat(http.send("DELETE", "/api/v1/jobs/" + parent, null, null).status()).isEqualTo(204);
+    }
+
+    /**
+     * Runs {@code racer} while a job's creation holds its transaction open after its precondition, then lets the
+     * creation commit once the racer has either finished or is waiting on a row lock in the database.
+     */
+    Http.Response racing(NewJob job, Runnable precondition, java.util.function.Supplier<Http.Response> racer)
+            throws Exception {
+        var held = new java.util.concurrent.CountDownLatch(1);
+        var release = new java.util.concurrent.CountDownLatch(1);
+        var executor = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var creation = executor.submit(() -> jobs.create(job, () -> {
+                precondition.run();
+                held.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
+            held.await();
+            var raced = executor.submit(racer::get);
+            await().atMost(PATIENCE).until(() -> raced.isDone() || waitingOnALock());
+            release.countDown();
+            creation.get();
+            return raced.get();
+        } finally {
+            release.countDown();
+            executor.shutdownNow();
+        }
+    }
+
+    boolean waitingOnALock() {
+        return jdbc.sql("SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'").query(Long.class)
+                .single() > 0;
+    }
+
+    @Test
+    void aDatasetCannotBeDeletedUnderAJobBeingSubmitted() throws Exception {
+        Http.Response uploaded = http.send(new io.trainyard.support.Multipart().field("label", "y")
+                .file("file", "d.csv", "a,y\n1,0\n2,1\n").post(http.uri("/api/v1/datasets")));
+        assertThat(uploaded.status()).as(uploaded.body()).isEqualTo(201);
+        UUID data = UUID.fromString(uploaded.json().get("id").asString());
+        // A finished job keeps the row as a tombstone, so the delete is an UPDATE that a held row alone cannot stop.
+        JobRow finished = jobs.create(new NewJob(UUID.randomUUID(), "default", "earlier", data,
+                "{\"training\":{\"epochs\":1}}", java.util.Map.of("suite", suite), null, 0, 3, 1, null, null));
+        http.postJson("/api/v1/jobs/" + finished.id() + "/cancel", "");
+        NewJob job = new NewJob(UUID.randomUUID(), "default", "racer", data, "{\"training\":{\"epochs\":1}}",
+                java.util.Map.of("suite", suite), null, 0, 3, 1, null, null);
+
+        Http.Response delete = racing(job, () -> assertThat(links.holdDataset("default", data)).isTrue(),
+                () -> http.send("DELETE", "/api/v1/datasets/" + data, null, null));
+
+        assertThat(delete.status()).as("the delete waited for the job and then saw it: " + delete.body())
+                .isEqualTo(409);
+        assertThat(state(job.id())).isEqualTo("QUEUED");
+        http.postJson("/api/v1/jobs/" + job.id() + "/cancel", "");
+        assertThat(http.send("DELETE", "/api/v1/datasets/" + data, null, null).status()).isEqualTo(204);
+    }
+
+    @Test
+    void aJobCannotBeDeletedUnderAContinuationBeingCreated() throws Exception {
+        UUID parent = submitted("parent", 2);
+        http.postJson("/api/v1/jobs/" + parent + "/cancel", "");
+        NewJob child = new NewJob(UUID.randomUUID(), "default", "child", dataset, "{\"training\":{\"epochs\":3}}",
+                java.util.Map.of("suite", suite), null, 0, 3, 3, parent, null);
+
+        Http.Response delete = racing(child, () -> assertThat(jobs.lock(parent)).isTrue(),
+                () -> http.send("DELETE", "/api/v1/jobs/" + parent, null, null));
+
+        assertThat(delete.status()).as("the delete waited for the continuation and then saw it: " + delete.body())
+                .isEqualTo(409);
+        assertThat(state(child.id())).isEqualTo("QUEUED");
     }
 
     @Test
