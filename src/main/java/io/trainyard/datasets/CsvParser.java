@@ -161,6 +161,10 @@ final class CsvParser {
         try {
             f = Float.parseFloat(value);
         } catch (NumberFormatException e) {
+            f = Float.NaN;
+        }
+        // Java also reads "1f", "2d" and hex floats ("0x1p3"), which no CSV writer means as numbers.
+        if (Float.isFinite(f) && !decimal(value) || Float.isNaN(f) && !value.equalsIgnoreCase("nan")) {
             throw new BadDataException("file", "line " + line + ", column '" + column + "': '" + abbreviate(value)
                     + "' is not a number; feature columns must be numeric");
         }
@@ -169,6 +173,17 @@ final class CsvParser {
                     + "' is not a finite number");
         }
         return f;
+    }
+
+    /** Only the characters of a decimal number: digits, a sign, a point, an exponent. */
+    private static boolean decimal(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (!(c >= '0' && c <= '9' || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Labels labels(List<String> distinct, int[] rowIds, int rows, int maxClasses, String column) {

@@ -224,21 +224,27 @@ final class NpyReader {
             if (i == out.length) {
                 out = Arrays.copyOf(out, (int) Math.min(n, 2L * out.length));
             }
+            // NUL pads an item to the dtype's width, so only trailing ones go, as numpy strips them; one inside the
+            // text is kept and refused with the labels rather than silently cutting the label short.
             if (dtype.kind == 'U') {
-                StringBuilder s = new StringBuilder();
+                int[] codePoints = new int[dtype.size];
                 ByteBuffer b = ByteBuffer.wrap(item).order(dtype.byteOrder());
-                for (int c = 0; c < dtype.size; c++) {
-                    int codePoint = b.getInt();
-                    if (codePoint == 0) {
-                        break;
-                    }
-                    s.appendCodePoint(codePoint);
-                }
-                out[i] = s.toString();
-            } else {
                 int end = 0;
-                while (end < item.length && item[end] != 0) {
-                    end++;
+                for (int c = 0; c < dtype.size; c++) {
+                    codePoints[c] = b.getInt();
+                    if (!Character.isValidCodePoint(codePoints[c])) {
+                        throw new BadDataException(field, what + ": item " + i + " is not Unicode text (code point "
+                                + Integer.toHexString(codePoints[c]) + "); write the labels with numpy's str dtype");
+                    }
+                    if (codePoints[c] != 0) {
+                        end = c + 1;
+                    }
+                }
+                out[i] = new String(codePoints, 0, end);
+            } else {
+                int end = item.length;
+                while (end > 0 && item[end - 1] == 0) {
+                    end--;
                 }
                 out[i] = new String(item, 0, end, StandardCharsets.UTF_8);
             }

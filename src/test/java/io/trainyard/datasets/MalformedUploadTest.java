@@ -42,6 +42,10 @@ class MalformedUploadTest {
                         "line 3: expected 3 values (one per header column), found 2"),
                 row("non-numeric CSV value", () -> csv("a,b,y\n1,2,0\n3,x4,1\n"), 400, "file",
                         "line 3, column 'b': 'x4' is not a number"),
+                row("Java's float suffixes are not CSV numbers", () -> csv("a,b,y\n1f,2,0\n3,4,1\n"), 400, "file",
+                        "line 2, column 'a': '1f' is not a number"),
+                row("nor are hex floats", () -> csv("a,b,y\n1,0x1p3,0\n3,4,1\n"), 400, "file",
+                        "line 2, column 'b': '0x1p3' is not a number"),
                 row("label column not in the header", () -> new Multipart().field("label", "target")
                         .file("file", "d.csv", "a,b,y\n1,2,0\n"), 400, "label",
                         "column 'target' is not in the header; available columns: [a, b, y]"),
@@ -92,6 +96,12 @@ class MalformedUploadTest {
                 row("a header announcing 2e9 values in a small file", () -> new Multipart().file("file", "d.npy",
                         NpyWriter.npy("<f4", new int[] {1_000_000_000, 2}, false, new byte[64])), 400, "file",
                         "the data ends after about 0 of the 2000000000 values its shape announces"),
+                row("NPY text labels with a NUL inside", () -> new Multipart().file("file", "x.npy", x)
+                        .file("labels", "y.npy", NpyWriter.npyText(new int[] {2}, 6, "cat\u0000A", "cat\u0000B")), 400,
+                        "labels", "has a text label with a NUL character"),
+                row("NPY text that is not Unicode", () -> new Multipart().file("file", "x.npy", x)
+                        .file("labels", "y.npy", NpyWriter.npy("<U1", new int[] {2}, false,
+                                new byte[] {0, 0, 0x20, 0, 0x61, 0, 0, 0})), 400, "labels", "is not Unicode text"),
                 row("CSV label longer than a class name", () -> csv("a,y\n1,0\n2," + "z".repeat(70_000) + "\n"), 400,
                         "label", "has a text label of 70000 characters"),
                 row("CSV label with a NUL", () -> csv("a,y\n1,cat\n2,d\u0000g\n"), 400, "label",

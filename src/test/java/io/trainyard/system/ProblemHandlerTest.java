@@ -141,6 +141,17 @@ class ProblemHandlerTest {
     }
 
     @Test
+    void textWhereANumberBelongsIsRefusedNotConverted() throws Exception {
+        ResultActions quoted = postJson("{\"name\":\"a\",\"count\":\"3\",\"inner\":{\"size\":2}}");
+        isProblem(quoted, 400, "invalid-request");
+        quoted.andExpect(jsonPath("$.errors[0].pointer").value("/count"));
+
+        ResultActions empty = postJson("{\"name\":\"a\",\"count\":3,\"inner\":{\"size\":\"\"}}");
+        isProblem(empty, 400, "invalid-request");
+        empty.andExpect(jsonPath("$.errors[0].pointer").value("/inner/size"));
+    }
+
+    @Test
     void aNullInsideAnArrayIsRefusedWithItsPointer() throws Exception {
         ResultActions r = postJson("{\"name\":\"a\",\"count\":3,\"inner\":{\"size\":2},\"more\":[{\"size\":1},null]}");
         isProblem(r, 400, "invalid-request");
