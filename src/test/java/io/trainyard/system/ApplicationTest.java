@@ -61,6 +61,15 @@ class ApplicationTest {
     }
 
     @Test
+    void theErrorPathAskedForDirectlyIsNotFoundNotAnError() {
+        for (String method : new String[] {"GET", "PUT"}) {
+            Http.Response r = http.send(method, "/error", null, null);
+            assertThat(r.status()).as(method).isEqualTo(404);
+            assertThat(r.contentType()).startsWith("application/problem+json");
+        }
+    }
+
+    @Test
     void prometheusMetricsAreExposed() {
         Http.Response r = http.get("/actuator/prometheus");
 
