@@ -70,6 +70,21 @@ class ApplicationTest {
     }
 
     @Test
+    void whatTomcatRefusesBeforeAnyServletIsAProblemToo() throws Exception {
+        // java.net.URI will not send these paths, so the request is written by hand.
+        for (String path : new String[] {"/api/v1/datasets/%00", "/api/v1/datasets/a%2Fb"}) {
+            try (var socket = new java.net.Socket("127.0.0.1", port)) {
+                socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close"
+                        + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                assertThat(answer).as(path).startsWith("HTTP/1.1 400")
+                        .containsIgnoringCase("Content-Type: application/problem+json")
+                        .contains("\"type\":\"urn:trainyard:problem:bad-request\"").contains("\"status\":400");
+            }
+        }
+    }
+
+    @Test
     void prometheusMetricsAreExposed() {
         Http.Response r = http.get("/actuator/prometheus");
 
