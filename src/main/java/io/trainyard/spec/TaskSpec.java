@@ -18,15 +18,6 @@ public sealed interface TaskSpec {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Classification(Integer classes, OutputPer per, Activation activation, Loss loss, WeightInitSpec weightInit)
             implements TaskSpec {
-        @Override
-        public Activation activationOrDefault() {
-            return activation == null ? Activation.SOFTMAX : activation;
-        }
-
-        @Override
-        public Loss lossOrDefault() {
-            return loss == null ? Loss.MCXENT : loss;
-        }
     }
 
     /** Identity + mean squared error unless overridden. */
@@ -34,15 +25,6 @@ public sealed interface TaskSpec {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Regression(Integer outputs, OutputPer per, Activation activation, Loss loss, WeightInitSpec weightInit)
             implements TaskSpec {
-        @Override
-        public Activation activationOrDefault() {
-            return activation == null ? Activation.IDENTITY : activation;
-        }
-
-        @Override
-        public Loss lossOrDefault() {
-            return loss == null ? Loss.MSE : loss;
-        }
     }
 
     /**
@@ -53,15 +35,6 @@ public sealed interface TaskSpec {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Autoencoder(String bottleneck, Activation activation, Loss loss, WeightInitSpec weightInit)
             implements TaskSpec {
-        @Override
-        public Activation activationOrDefault() {
-            return activation == null ? Activation.IDENTITY : activation;
-        }
-
-        @Override
-        public Loss lossOrDefault() {
-            return loss == null ? Loss.MSE : loss;
-        }
     }
 
     record Unknown() implements TaskSpec {
@@ -71,12 +44,7 @@ public sealed interface TaskSpec {
         }
 
         @Override
-        public Activation activationOrDefault() {
-            return null;
-        }
-
-        @Override
-        public Loss lossOrDefault() {
+        public Loss loss() {
             return null;
         }
     }
@@ -84,11 +52,20 @@ public sealed interface TaskSpec {
     /** The output layer's activation as the spec gives it, or null. */
     Activation activation();
 
-    /** The output layer's activation: the spec's, or the task's default. */
-    Activation activationOrDefault();
+    /** The loss as the spec gives it, or null. */
+    Loss loss();
 
-    /** The loss: the spec's, or the task's default. */
-    Loss lossOrDefault();
+    /** The output layer's activation: the spec's, or the task's default (softmax for classes, else identity). */
+    default Activation activationOrDefault() {
+        return activation() != null ? activation() : this instanceof Unknown ? null
+                : this instanceof Classification ? Activation.SOFTMAX : Activation.IDENTITY;
+    }
+
+    /** The loss: the spec's, or the task's default (cross-entropy for classes, else mean squared error). */
+    default Loss lossOrDefault() {
+        return loss() != null ? loss() : this instanceof Unknown ? null
+                : this instanceof Classification ? Loss.MCXENT : Loss.MSE;
+    }
 
     /** For sequence networks: one output per sequence (default) or one per time step. */
     enum OutputPer implements SpecEnum {
