@@ -219,9 +219,14 @@ class OpenInference {
         List<String> wanted = new ArrayList<>();
         for (int i = 0; i < request.outputs().size(); i++) {
             RequestedOutput o = request.outputs().get(i);
-            if (o == null || !names.contains(o.name())) {
-                throw ApiException.invalid("/outputs/" + i + "/name", "unknown output " + (o == null ? "null"
-                        : "'" + o.name() + "'") + "; this model's outputs are " + names);
+            // List.contains(null) throws on an immutable list, so a missing name is answered before the lookup
+            if (o == null || o.name() == null) {
+                throw ApiException.invalid("/outputs/" + i + "/name", "is required: one of this model's outputs "
+                        + names);
+            }
+            if (!names.contains(o.name())) {
+                throw ApiException.invalid("/outputs/" + i + "/name", "unknown output '" + o.name()
+                        + "'; this model's outputs are " + names);
             }
             wanted.add(o.name());
         }

@@ -11,6 +11,7 @@ import io.trainyard.inference.ServingFixtures.Served;
 import io.trainyard.models.ModelRegistry;
 import io.trainyard.support.Http;
 import io.trainyard.support.PostgresIntegrationTest;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -156,5 +157,22 @@ class OpenInferenceProtocolTest {
         assertThat(badOutput.json().get("error").asString()).contains("probabilities");
 
         assertThat(http.get("/v2/models/" + model.name() + "/versions/x/ready").status()).isEqualTo(404);
+    }
+
+    @Test
+    void aRequestedOutputWithoutANameIsNamedNotAFailure() {
+        Served model = model(Family.MLP);
+        String infer = "/v2/models/" + model.name() + "/infer";
+        String input = "{\"name\": \"input\", \"shape\": [1, 4], \"datatype\": \"FP32\", \"data\": [1,2,3,4]}";
+
+        Map<String, String> cases = Map.of("[{}]", "/outputs/0/name", "[{\"name\": null}]", "/outputs/0/name",
+                "[{\"name\": \"label\"}, {}]", "/outputs/1/name");
+        cases.forEach((outputs, pointer) -> {
+            Http.Response r = http.postJson(infer, "{\"inputs\": [" + input + "], \"outputs\": " + outputs + "}");
+
+            assertThat(r.status()).as(outputs + ": " + r.body()).isEqualTo(400);
+            assertThat(r.json().get("error").asString()).contains(pointer + ": ")
+                    .contains("one of this model's outputs [probabilities, label]");
+        });
     }
 }
