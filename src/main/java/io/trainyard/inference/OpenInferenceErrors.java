@@ -11,6 +11,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -20,7 +21,7 @@ import tools.jackson.core.JacksonException;
  * Errors of the v2 endpoints in the protocol's own shape, {@code {"error": "..."}}, instead of problem+json: v2
  * clients (KServe, Triton's client libraries) parse that field. The message carries what problem+json would put
  * in {@code detail} and {@code errors[]}. Statuses follow KServe: invalid input 400, unknown model 404, model
- * not ready 503.
+ * not ready 503; an {@code Accept} that rules out JSON is 406, as elsewhere in the API.
  */
 @RestControllerAdvice(assignableTypes = OpenInferenceController.class)
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -54,6 +55,16 @@ class OpenInferenceErrors {
     @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
     ResponseEntity<Map<String, String>> mediaType(HttpMediaTypeNotSupportedException e) {
         return error(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "send the inference request as application/json");
+    }
+
+    /**
+     * An {@code Accept} header that rules out JSON: 406, as the rest of the API answers it, and the body in JSON
+     * all the same (the rest of the API writes its problem+json then too): a v2 client reads no other format.
+     */
+    @ExceptionHandler(HttpMediaTypeNotAcceptableException.class)
+    ResponseEntity<Map<String, String>> notAcceptable(HttpMediaTypeNotAcceptableException e) {
+        return error(HttpStatus.NOT_ACCEPTABLE, "the Open Inference Protocol answers in application/json, which "
+                + "this request's Accept header rules out; accept application/json (or */*)");
     }
 
     @ExceptionHandler(Exception.class)

@@ -11,6 +11,8 @@ import io.trainyard.inference.ServingFixtures.Served;
 import io.trainyard.models.ModelRegistry;
 import io.trainyard.support.Http;
 import io.trainyard.support.PostgresIntegrationTest;
+import java.net.http.HttpRequest;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
@@ -174,5 +176,27 @@ class OpenInferenceProtocolTest {
             assertThat(r.json().get("error").asString()).contains(pointer + ": ")
                     .contains("one of this model's outputs [probabilities, label]");
         });
+    }
+
+    @Test
+    void anAcceptHeaderThatCannotBeMetIs406NamingJson() {
+        Served model = model(Family.MLP);
+        String base = "/v2/models/" + model.name();
+        String body = "{\"inputs\": [{\"name\": \"input\", \"shape\": [1, 4], \"datatype\": \"FP32\", "
+                + "\"data\": [1,2,3,4]}]}";
+
+        for (String accept : List.of("application/xml", "text/plain")) {
+            for (String path : List.of("/v2/health/live", "/v2/health/ready", "/v2", base, base + "/ready",
+                    base + "/versions/1")) {
+                Http.Response r = http.send(HttpRequest.newBuilder(http.uri(path)).header("Accept", accept).GET());
+                assertThat(r.status()).as(accept + " " + path + ": " + r.body()).isEqualTo(406);
+                assertThat(r.json().get("error").asString()).contains("application/json");
+            }
+            Http.Response r = http.send(HttpRequest.newBuilder(http.uri(base + "/infer")).header("Accept", accept)
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
+            assertThat(r.status()).as(accept + " infer: " + r.body()).isEqualTo(406);
+            assertThat(r.contentType()).startsWith("application/json");
+            assertThat(r.json().get("error").asString()).contains("application/json");
+        }
     }
 }
