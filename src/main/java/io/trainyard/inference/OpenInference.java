@@ -8,6 +8,7 @@ import io.trainyard.models.ModelArtifact;
 import io.trainyard.models.ModelRegistry;
 import io.trainyard.models.ModelVersion;
 import io.trainyard.system.ApiException;
+import io.trainyard.system.Violation;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -91,7 +92,7 @@ class OpenInference {
             InputShape shape = model.metadata().inputShape();
             InferInput input = input(request, shape);
             int batch = batchSize(input, shape);
-            float[] values = data(input.data(), batch * shape.size());
+            float[] values = data(input.data(), input.shape().stream().mapToInt(Long::intValue).toArray());
             List<String> wanted = requested(request, model);
             Tensor x = ModelArtifact.features(model.metadata(), values, batch);
             List<OutputTensor> outputs = new ArrayList<>();
@@ -160,17 +161,27 @@ class OpenInference {
         return s.get(0).intValue();
     }
 
-    /** {@code data}, flat or nested in row-major order, as floats; exactly {@code count} finite numbers. */
-    static float[] data(RawArray data, int count) {
+    /**
+     * {@code data}, flat (row-major) or nested as {@code shape} is, as floats: exactly the shape's count of finite
+     * numbers. {@code shape} is the declared one, already checked against the model's input.
+     */
+    static float[] data(RawArray data, int[] shape) {
+        int count = Arrays.stream(shape).reduce(1, Math::multiplyExact);
         if (data == null || data.root() == null) {
             throw ApiException.invalid("/inputs/0/data", "must be an array of " + count
-                    + " numbers (flat or nested in row-major order)");
+                    + " numbers (flat in row-major order, or nested as the shape is)");
         }
         int[] n = {0};
         RawArray.Element bad = firstNonNumber(data.root(), n);
         if (bad != null) {
             throw ApiException.invalid("/inputs/0/data", "element " + n[0] + " (row-major) must be a finite number; "
                     + "got " + Instances.kind(bad));
+        }
+        if (!data.root().numbers()) {
+            Violation misnested = nesting(data.root(), shape, 0, "/inputs/0/data");
+            if (misnested != null) {
+                throw ApiException.invalid(List.of(misnested));
+            }
         }
         if (n[0] != count) {
             throw ApiException.invalid("/inputs/0/data", "must hold " + count + " numbers (the product of the shape); "
@@ -179,6 +190,35 @@ class OpenInference {
         // every element is a number or an array of them, so the buffer holds exactly the row-major values
         float[] values = data.values();
         return values.length == count ? values : Arrays.copyOf(values, count);
+    }
+
+    /**
+     * Where nested data strays from {@code shape} (axis {@code axis} on): the right count of numbers in the wrong
+     * nesting would otherwise be read as if it were row-major, another tensor than the client meant. Null when it
+     * follows the shape.
+     */
+    private static Violation nesting(RawArray.Element element, int[] shape, int axis, String pointer) {
+        if (axis == shape.length) {
+            return element instanceof RawArray.Num ? null : Violation.at(pointer, "must be a number (the innermost "
+                    + "axis of shape " + Arrays.toString(shape) + "); got " + Instances.kind(element)
+                    + ". Nested data must follow the shape, or be flat");
+        }
+        if (!(element instanceof RawArray.Arr array) || array.size() != shape[axis]) {
+            return Violation.at(pointer, "must be an array of " + shape[axis] + (axis + 1 < shape.length ? " arrays"
+                    : " numbers") + " (axis " + axis + " of shape " + Arrays.toString(shape) + "); got "
+                    + (element instanceof RawArray.Arr a ? "an array of " + a.size() : Instances.kind(element))
+                    + ". Nested data must follow the shape, or be flat");
+        }
+        if (array.numbers() && axis + 1 == shape.length) {
+            return null;
+        }
+        for (int j = 0; j < array.size(); j++) {
+            Violation v = nesting(array.get(j), shape, axis + 1, pointer + "/" + j);
+            if (v != null) {
+                return v;
+            }
+        }
+        return null;
     }
 
     /** The first element (in row-major order) that is neither a number nor an array; n counts the leaves before. */

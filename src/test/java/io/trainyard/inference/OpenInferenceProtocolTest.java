@@ -199,4 +199,31 @@ class OpenInferenceProtocolTest {
             assertThat(r.json().get("error").asString()).contains("application/json");
         }
     }
+
+    @Test
+    void nestedDataMustFollowTheShape() {
+        Served model = model(Family.MLP);
+        String infer = "/v2/models/" + model.name() + "/infer";
+        String request = "{\"inputs\": [{\"name\": \"input\", \"shape\": %s, \"datatype\": \"FP32\", \"data\": %s}]}";
+
+        Http.Response ragged = http.postJson(infer, request.formatted("[1, 4]", "[[5.1], [3.5, 1.4, 0.2]]"));
+        assertThat(ragged.status()).as(ragged.body()).isEqualTo(400);
+        assertThat(ragged.json().get("error").asString()).contains("/inputs/0/data").contains("[1, 4]");
+
+        Http.Response transposed = http.postJson(infer, request.formatted("[2, 4]", "[[1, 2], [3, 4], [5, 6], [7, 8]]"));
+        assertThat(transposed.status()).as(transposed.body()).isEqualTo(400);
+        assertThat(transposed.json().get("error").asString()).contains("/inputs/0/data");
+
+        Http.Response inner = http.postJson(infer, request.formatted("[2, 4]", "[[1, 2, 3, 4], [5, 6, 7]]"));
+        assertThat(inner.status()).as(inner.body()).isEqualTo(400);
+        assertThat(inner.json().get("error").asString()).contains("/inputs/0/data/1");
+
+        Http.Response mixed = http.postJson(infer, request.formatted("[2, 4]", "[1, 2, 3, 4, [5, 6, 7, 8]]"));
+        assertThat(mixed.status()).as(mixed.body()).isEqualTo(400);
+
+        assertThat(http.postJson(infer, request.formatted("[2, 4]", "[[1, 2, 3, 4], [5, 6, 7, 8]]")).status())
+                .isEqualTo(200);
+        assertThat(http.postJson(infer, request.formatted("[2, 4]", "[1, 2, 3, 4, 5, 6, 7, 8]")).status())
+                .isEqualTo(200);
+    }
 }

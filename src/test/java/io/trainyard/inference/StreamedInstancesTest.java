@@ -196,40 +196,58 @@ class StreamedInstancesTest {
     record Tensor(RawArray data) {
     }
 
-    private static float[] data(String data, int count) {
-        return OpenInference.data(JSON.readValue("{\"data\": " + data + "}", Tensor.class).data(), count);
+    private static float[] data(String data, int... shape) {
+        return OpenInference.data(JSON.readValue("{\"data\": " + data + "}", Tensor.class).data(), shape);
     }
 
-    private static String dataError(String data, int count) {
+    private static String dataError(String data, int... shape) {
+        return dataError("/inputs/0/data", data, shape);
+    }
+
+    private static String dataError(String pointer, String data, int... shape) {
         try {
-            data(data, count);
+            data(data, shape);
         } catch (ApiException e) {
-            assertThat(e.violations().get(0).pointer()).isEqualTo("/inputs/0/data");
+            assertThat(e.violations().get(0).pointer()).isEqualTo(pointer);
             return e.violations().get(0).message();
         }
         throw new AssertionError("no error for " + data);
     }
 
     @Test
-    void tensorDataFlatOrNestedRowMajor() {
-        assertThat(data("[1, 2, 3, 4, 5, 6]", 6)).containsExactly(1, 2, 3, 4, 5, 6);
-        assertThat(data("[[1, 2, 3], [4, 5, 6]]", 6)).containsExactly(1, 2, 3, 4, 5, 6);
-        assertThat(data("[[[1], [2, 3]], 4, [5, [6]]]", 6)).containsExactly(1, 2, 3, 4, 5, 6);
+    void tensorDataFlatOrNestedAsTheShapeIs() {
+        assertThat(data("[1, 2, 3, 4, 5, 6]", 2, 3)).containsExactly(1, 2, 3, 4, 5, 6);
+        assertThat(data("[[1, 2, 3], [4, 5, 6]]", 2, 3)).containsExactly(1, 2, 3, 4, 5, 6);
+        assertThat(data("[[[1, 2], [3, 4], [5, 6]]]", 1, 3, 2)).containsExactly(1, 2, 3, 4, 5, 6);
     }
 
     @Test
     void tensorDataMistakes() {
-        assertThat(dataError("[1, 2, 3]", 4)).isEqualTo("must hold 4 numbers (the product of the shape); got 3");
-        assertThat(dataError("[1, 2, 3, 4, 5]", 4)).contains("got 5");
-        assertThat(dataError("[[1, 2], [\"x\", 4]]", 4))
+        assertThat(dataError("[1, 2, 3]", 1, 4)).isEqualTo("must hold 4 numbers (the product of the shape); got 3");
+        assertThat(dataError("[1, 2, 3, 4, 5]", 1, 4)).contains("got 5");
+        assertThat(dataError("[[1, 2], [\"x\", 4]]", 2, 2))
                 .isEqualTo("element 2 (row-major) must be a finite number; got the string \"x\"");
-        assertThat(dataError("[1, null, 3]", 4)).startsWith("element 1 (row-major)");
-        assertThat(dataError("[1, 2, 3, 1e39]", 4)).contains("outside the 32-bit float range");
-        assertThat(dataError("[1, {\"a\": 2}, 3, 4]", 4)).endsWith("got an object");
-        assertThat(dataError("{\"a\": 1}", 4)).startsWith("must be an array of 4 numbers");
-        assertThat(dataError("5", 4)).startsWith("must be an array of 4 numbers");
-        assertThatThrownBy(() -> OpenInference.data(JSON.readValue("{}", Tensor.class).data(), 4))
+        assertThat(dataError("[1, null, 3]", 1, 4)).startsWith("element 1 (row-major)");
+        assertThat(dataError("[1, 2, 3, 1e39]", 1, 4)).contains("outside the 32-bit float range");
+        assertThat(dataError("[1, {\"a\": 2}, 3, 4]", 1, 4)).endsWith("got an object");
+        assertThat(dataError("{\"a\": 1}", 1, 4)).startsWith("must be an array of 4 numbers");
+        assertThat(dataError("5", 1, 4)).startsWith("must be an array of 4 numbers");
+        assertThatThrownBy(() -> OpenInference.data(JSON.readValue("{}", Tensor.class).data(), new int[] {1, 4}))
                 .hasMessageContaining("must be an array of 4 numbers");
+    }
+
+    @Test
+    void nestedTensorDataMustFollowTheShape() {
+        // six numbers each time, as the shape's product asks; only the nesting is wrong
+        assertThat(dataError("[[[1], [2, 3]], 4, [5, [6]]]", 2, 3))
+                .isEqualTo("must be an array of 2 arrays (axis 0 of shape [2, 3]); got an array of 3. "
+                        + "Nested data must follow the shape, or be flat");
+        assertThat(dataError("/inputs/0/data/0", "[[1, 2], [3, 4, 5, 6]]", 2, 3))
+                .startsWith("must be an array of 3 numbers (axis 1 of shape [2, 3]); got an array of 2.");
+        assertThat(dataError("/inputs/0/data/1/2", "[[1, 2, 3], [4, 5, [6]]]", 2, 3))
+                .startsWith("must be a number (the innermost axis of shape [2, 3]); got an array.");
+        assertThat(dataError("/inputs/0/data/1", "[[1, 2, 3], 4, 5, 6]", 4, 3)).endsWith("got a number. "
+                + "Nested data must follow the shape, or be flat");
     }
 
     @Test
