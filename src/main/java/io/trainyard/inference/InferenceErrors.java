@@ -1,6 +1,7 @@
 package io.trainyard.inference;
 
 import io.trainyard.system.ApiException;
+import io.trainyard.system.Violation;
 import java.util.List;
 import org.springframework.http.HttpStatus;
 
@@ -25,6 +26,17 @@ final class InferenceErrors {
         return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "timeout", "Inference timed out",
                 "Model '" + key.model() + "' version " + key.version() + " did not answer within " + timeout
                         + " (trainyard.inference.request-timeout); retry shortly.", List.of());
+    }
+
+    /**
+     * A well-formed instance the model has no finite answer for: NaN or an infinity is no JSON number (a client got
+     * the string "NaN"), and no retry helps, so 422 like other well-formed requests that cannot be served.
+     */
+    static ApiException notFinite(String pointer, int instance) {
+        String message = "the model's output for instance " + instance + " is not finite (NaN or infinite): its "
+                + "values are far outside what the model was trained on; send values in the range of its training data";
+        return new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "output-not-finite", "Output not finite",
+                pointer + ": " + message, List.of(Violation.at(pointer, message)));
     }
 
     static ApiException unsupported(String model, String task, String operation) {

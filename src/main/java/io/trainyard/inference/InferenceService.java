@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 import org.springframework.stereotype.Service;
 
 /**
@@ -55,12 +56,15 @@ class InferenceService {
             Tensor input = ModelArtifact.featuresInPlace(model.metadata(), parsed.values(),
                     parsed.values().length / model.metadata().inputShape().size());
             Tensor mask = parsed.mask();
+            IntFunction<String> where = i -> "/instances/" + i;
             return new Served(model.key(), switch (operation) {
-                case ENCODE -> Outputs.latents(run(model, Batcher.Operation.ENCODE, input));
-                case RECONSTRUCT -> Outputs.reconstructions(model, input, run(model, Batcher.Operation.OUTPUT, input));
+                case ENCODE -> Outputs.latents(answer(model, Batcher.Operation.ENCODE, input, null, where));
+                case RECONSTRUCT -> Outputs.reconstructions(model, input,
+                        answer(model, Batcher.Operation.OUTPUT, input, null, where), where);
                 case PREDICT -> model.autoencoder()
-                        ? Outputs.reconstructions(model, input, run(model, Batcher.Operation.OUTPUT, input))
-                        : Outputs.predictions(model, run(model, Batcher.Operation.OUTPUT, input, mask), topK);
+                        ? Outputs.reconstructions(model, input,
+                                answer(model, Batcher.Operation.OUTPUT, input, null, where), where)
+                        : Outputs.predictions(model, answer(model, Batcher.Operation.OUTPUT, input, mask, where), topK);
             });
         });
     }
@@ -112,6 +116,18 @@ class InferenceService {
         } finally {
             meters.request(System.nanoTime() - start, ok);
         }
+    }
+
+    /**
+     * The network's answer to a request, {@link #run} refusing (422) one that is not finite for some instance
+     * ({@link Outputs#requireFinite}); {@code where} says how the request names instance {@code i}. The REST API
+     * and the Open Inference Protocol answer through here; batch predictions call {@link #run}.
+     */
+    Tensor answer(LoadedModel model, Batcher.Operation operation, Tensor input, Tensor mask,
+            IntFunction<String> where) {
+        Tensor output = run(model, operation, input, mask);
+        Outputs.requireFinite(output.data(), output.batchSize(), where);
+        return output;
     }
 
     /** Queues {@code input} on the model's batcher and waits for its rows of the output. */

@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 import java.util.stream.IntStream;
 import org.springframework.stereotype.Component;
 
@@ -96,21 +97,20 @@ class OpenInference {
             List<String> wanted = requested(request, model);
             Tensor x = ModelArtifact.features(model.metadata(), values, batch);
             List<OutputTensor> outputs = new ArrayList<>();
+            // the instances are rows of the one input tensor, which has no pointer per row when its data is flat
+            IntFunction<String> where = i -> "/inputs/0/data";
             Tensor y = wanted.stream().anyMatch(n -> !n.equals("latent"))
-                    ? inference.run(model, Batcher.Operation.OUTPUT, x) : null;
+                    ? inference.answer(model, Batcher.Operation.OUTPUT, x, null, where) : null;
             for (String name : wanted) {
                 List<Integer> outShape = withBatch(batch, outputShape(model, name));
                 outputs.add(switch (name) {
                     case "probabilities", "values" -> new OutputTensor(name, outShape, FP32, y.data());
                     case "label" -> new OutputTensor(name, outShape, BYTES, labels(model, y));
-                    case "reconstruction" -> {
-                        float[] natural = Outputs.naturalLayout(shape, y);
-                        Outputs.denormalize(model.metadata().normalizer(), natural);
-                        yield new OutputTensor(name, outShape, FP32, natural);
-                    }
-                    case "reconstruction_error" -> new OutputTensor(name, outShape, FP32, Outputs.errors(x, y));
+                    case "reconstruction" -> new OutputTensor(name, outShape, FP32, Outputs.natural(model, y, where));
+                    case "reconstruction_error" -> new OutputTensor(name, outShape, FP32,
+                            Outputs.errors(x, y, where));
                     case "latent" -> new OutputTensor(name, outShape, FP32,
-                            inference.run(model, Batcher.Operation.ENCODE, x).data());
+                            inference.answer(model, Batcher.Operation.ENCODE, x, null, where).data());
                     default -> throw new IllegalStateException(name);
                 });
             }

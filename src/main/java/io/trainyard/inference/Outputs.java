@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 /** Network outputs → the JSON predictions of the REST API, one per instance. */
 final class Outputs {
@@ -73,10 +74,10 @@ final class Outputs {
         return out;
     }
 
-    static List<Object> reconstructions(LoadedModel model, Tensor input, Tensor reconstruction) {
-        float[] errors = errors(input, reconstruction);
-        float[] natural = naturalLayout(model.metadata().inputShape(), reconstruction);
-        denormalize(model.metadata().normalizer(), natural);
+    static List<Object> reconstructions(LoadedModel model, Tensor input, Tensor reconstruction,
+            IntFunction<String> where) {
+        float[] errors = errors(input, reconstruction, where);
+        float[] natural = natural(model, reconstruction, where);
         int[] dims = model.metadata().inputShape().dims();
         int size = model.metadata().inputShape().size();
         List<Object> out = new ArrayList<>(reconstruction.batchSize());
@@ -84,6 +85,40 @@ final class Outputs {
             out.add(new Reconstruction(nest(Arrays.copyOfRange(natural, i * size, (i + 1) * size), dims), errors[i]));
         }
         return out;
+    }
+
+    /**
+     * The reconstructions in the input's own layout and units; 422 ({@link #requireFinite}) where one is not finite,
+     * which undoing the normalisation can make of a finite network output.
+     */
+    static float[] natural(LoadedModel model, Tensor reconstruction, IntFunction<String> where) {
+        float[] natural = naturalLayout(model.metadata().inputShape(), reconstruction);
+        denormalize(model.metadata().normalizer(), natural);
+        requireFinite(natural, reconstruction.batchSize(), where);
+        return natural;
+    }
+
+    /** {@link #errors(Tensor, Tensor)}, 422 where one is not finite: squaring the difference can overflow alone. */
+    static float[] errors(Tensor input, Tensor reconstruction, IntFunction<String> where) {
+        float[] errors = errors(input, reconstruction);
+        requireFinite(errors, input.batchSize(), where);
+        return errors;
+    }
+
+    /**
+     * Refuses an answer that holds NaN or an infinity, naming the first instance that does ({@code where} says how
+     * the request names instance {@code i}): JSON has no such numbers, so a client would get the strings "NaN" or
+     * "Infinity". Inputs are finite float32 by then, so only values far outside the training data get here (an
+     * input that overflows once normalised, or a product that overflows in the network). The REST API and the Open
+     * Inference Protocol both check their answers here; batch predictions keep writing what the network says.
+     */
+    static void requireFinite(float[] values, int batch, IntFunction<String> where) {
+        for (int j = 0; j < values.length; j++) {
+            if (!Float.isFinite(values[j])) {
+                int instance = j / (values.length / batch);
+                throw InferenceErrors.notFinite(where.apply(instance), instance);
+            }
+        }
     }
 
     /** Per example: mean squared difference, both in the engine's layout and the normalised space. */

@@ -17,7 +17,10 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
-/** Every malformed predict request is a 400 or 413 problem+json that points at the culprit and names the shape. */
+/**
+ * Every malformed predict request is a 400 or 413 problem+json that points at the culprit and names the shape; one
+ * the model has no finite answer for is a 422 pointing at the instance.
+ */
 @PostgresIntegrationTest
 class BadInputTest {
 
@@ -64,7 +67,12 @@ class BadInputTest {
                 Arguments.of(Family.LSTM, "{\"instances\": [" + image(1, 8, 2).substring(1, image(1, 8, 2).length() - 1)
                         + "]}", 400, "/instances/0/0", "must be an array of 3 numbers"),
                 Arguments.of(Family.LSTM, "{\"instances\": [{\"x\": 1}]}", 400, "/instances/0",
-                        "objects keyed by feature name need a model trained on CSV"));
+                        "objects keyed by feature name need a model trained on CSV"),
+                // finite float32, but so far outside the training data that the answer would be NaN or infinite
+                Arguments.of(Family.MLP, "{\"instances\": [[5.1,3.5,1.4,0.2], [3.4e38,-3.4e38,3.4e38,-3.4e38]]}",
+                        422, "/instances/1", "not finite"),
+                Arguments.of(Family.AUTOENCODER, "{\"instances\": [[1,2,3,4,5,6,7,8,9,10,11,3.4e38]]}", 422,
+                        "/instances/0", "far outside"));
     }
 
     @ParameterizedTest(name = "[{index}] {0} {1} → {2} {3}")

@@ -84,7 +84,12 @@ class DirectPredictFilterTest {
                 Arguments.of("/api/v1/models/" + mlp + "/encode", four, 400),
                 Arguments.of("/api/v1/models/" + mlp + "/versions/7/predict", four, 404),
                 Arguments.of("/api/v1/models/" + mlp + "/aliases/nightly/predict", four, 404),
-                Arguments.of("/api/v1/models/no-such-model/predict", four, 404));
+                Arguments.of("/api/v1/models/no-such-model/predict", four, 404),
+                // an answer that is not finite, refused after the network ran
+                Arguments.of("/api/v1/models/" + mlp + "/predict",
+                        "{\"instances\": [[3.4e38, -3.4e38, 3.4e38, -3.4e38]]}", 422),
+                Arguments.of("/api/v1/models/" + autoencoder + "/reconstruct",
+                        "{\"instances\": [[1,2,3,4,5,6,7,8,9,10,11,3.4e38]]}", 422));
     }
 
     @ParameterizedTest(name = "[{index}] {0} {1} → {2}")

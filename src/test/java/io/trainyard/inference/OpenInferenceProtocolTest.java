@@ -201,6 +201,33 @@ class OpenInferenceProtocolTest {
     }
 
     @Test
+    void inputsFarOutsideTheTrainingDataAre422NotNaN() {
+        Served mlp = model(Family.MLP);
+        Http.Response r = http.postJson("/v2/models/" + mlp.name() + "/infer", """
+                {"inputs": [{"name": "input", "shape": [2, 4], "datatype": "FP32",
+                             "data": [5.1, 3.5, 1.4, 0.2, 3.4e38, -3.4e38, 3.4e38, -3.4e38]}]}""");
+        assertThat(r.status()).as(r.body()).isEqualTo(422);
+        assertThat(r.json().get("error").asString()).contains("/inputs/0/data").contains("instance 1")
+                .contains("not finite");
+
+        Http.Response labelOnly = http.postJson("/v2/models/" + mlp.name() + "/infer", """
+                {"inputs": [{"name": "input", "shape": [1, 4], "datatype": "FP32",
+                             "data": [3.4e38, -3.4e38, 3.4e38, -3.4e38]}],
+                 "outputs": [{"name": "label"}]}""");
+        assertThat(labelOnly.status()).as(labelOnly.body()).isEqualTo(422);
+
+        // The network's output stays finite here; squaring its difference from the input does not.
+        Served autoencoder = model(Family.AUTOENCODER);
+        for (String outputs : List.of("", ", \"outputs\": [{\"name\": \"reconstruction_error\"}]")) {
+            Http.Response ae = http.postJson("/v2/models/" + autoencoder.name() + "/infer", """
+                    {"inputs": [{"name": "input", "shape": [1, 12], "datatype": "FP32",
+                                 "data": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 3.4e38]}]%s}""".formatted(outputs));
+            assertThat(ae.status()).as(outputs + ": " + ae.body()).isEqualTo(422);
+            assertThat(ae.json().get("error").asString()).contains("/inputs/0/data").contains("instance 0");
+        }
+    }
+
+    @Test
     void nestedDataMustFollowTheShape() {
         Served model = model(Family.MLP);
         String infer = "/v2/models/" + model.name() + "/infer";
