@@ -148,6 +148,16 @@ class MalformedUploadTest {
         assertThat(store.list("datasets/")).as("no orphan object").isEqualTo(objectsBefore);
     }
 
+    @org.junit.jupiter.api.Test
+    void aLongFileNameIsNoReasonToRefuseAnUpload() {
+        Http http = new Http(port);
+        String longName = "x".repeat(600) + ".csv";
+        Http.Response named = http.send(new Multipart().field("label", "y").field("name", "long-file")
+                .file("file", longName, "a,y\n1,0\n2,1\n").post(http.uri("/api/v1/datasets")));
+        assertThat(named.status()).as(named.body()).isEqualTo(201);
+        assertThat(named.json().at("/files/0/fileName").asString()).isEqualTo(longName);
+    }
+
     static Stream<Arguments> unreadableMultipartBodies() {
         return Stream.of(
                 Arguments.of("no boundary", "multipart/form-data",
