@@ -76,11 +76,27 @@ class JobService {
                 if (!links.holdDataset(team, request.datasetId())) {
                     throw noDataset();
                 }
+                validationDataset(spec.spec()).ifPresent(id -> {
+                    if (!links.holdDataset(team, id)) {
+                        throw ApiException.invalid("/spec/training/validation/dataset", "no dataset with this id "
+                                + "(it was deleted just now); upload one with POST /api/v1/datasets");
+                    }
+                });
             }), true);
         } catch (DuplicateKeyException e) {
             // a concurrent request with the same key won the insert
             JobRow earlier = jobs.findByIdempotencyKey(team, idempotencyKey).orElseThrow(() -> e);
             return replay(earlier, job, spec.spec());
+        }
+    }
+
+    /** The spec's {@code training.validation.dataset}, which the validated spec holds as a dataset id. */
+    private static Optional<UUID> validationDataset(JsonNode spec) {
+        JsonNode id = spec.at("/training/validation/dataset");
+        try {
+            return id.isString() ? Optional.of(UUID.fromString(id.asString())) : Optional.empty();
+        } catch (IllegalArgumentException e) {
+            return Optional.empty(); // not an id the spec validator let through; nothing to hold
         }
     }
 
