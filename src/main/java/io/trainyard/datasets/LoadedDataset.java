@@ -43,6 +43,30 @@ public record LoadedDataset(InputShape.Kind kind, int[] exampleShape, int count,
         return classNames == null ? 0 : classNames.size();
     }
 
+    /**
+     * The same examples with their classes numbered as {@code names} numbers them, matched by name: another
+     * dataset's classes are indexed in the order of its own names, so index 0 here need not be index 0 there.
+     *
+     * @throws IllegalArgumentException naming a class of this dataset that {@code names} lacks
+     */
+    public LoadedDataset withClassesOf(List<String> names) {
+        if (labels == null || classNames.equals(names)) {
+            return this;
+        }
+        int[] index = new int[classNames.size()];
+        for (int k = 0; k < index.length; k++) {
+            index[k] = names.indexOf(classNames.get(k));
+            if (index[k] < 0) {
+                throw new IllegalArgumentException("class '" + classNames.get(k) + "' is not among " + names);
+            }
+        }
+        int[] y = new int[count];
+        for (int i = 0; i < count; i++) {
+            y[i] = index[labels[i]];
+        }
+        return new LoadedDataset(kind, exampleShape, count, features, y, names, targets, mask);
+    }
+
     /** The examples at {@code indices}, in that order (a copy). */
     public LoadedDataset subset(int[] indices) {
         int size = exampleSize();

@@ -131,5 +131,19 @@ class SpecJobValidator implements JobSpecValidator {
             throw ApiException.invalid(pointer, "holds " + DatasetInputs.describe(validation.inputShape())
                     + " but the training dataset holds " + DatasetInputs.describe(training.inputShape()));
         }
+        if (spec.task() instanceof TaskSpec.Classification) {
+            List<String> known = classNames(training);
+            List<String> unknown = classNames(validation).stream().filter(n -> !known.contains(n)).toList();
+            if (!unknown.isEmpty()) {
+                throw ApiException.invalid(pointer, "holds classes " + unknown + " that the training dataset does "
+                        + "not have (its classes are " + known + "); classes are matched by name");
+            }
+        }
+    }
+
+    private static List<String> classNames(DatasetInfo dataset) {
+        List<io.trainyard.datasets.TaskHints.ClassCount> classes = dataset.taskHints().classes();
+        return classes == null ? List.of() : classes.stream().map(io.trainyard.datasets.TaskHints.ClassCount::name)
+                .toList();
     }
 }

@@ -48,6 +48,14 @@ class TrainingDataLoader {
         LoadedDataset held = null;
         if (validation != null && validation.dataset() != null) {
             held = loader.load(dataset(job.team(), UUID.fromString(validation.dataset()), "validation"));
+            if (task == TrainingData.Task.CLASSIFICATION) {
+                try {
+                    held = held.withClassesOf(all.classNames());
+                } catch (IllegalArgumentException e) {
+                    throw new JobFailedException("The validation dataset's " + e.getMessage() + ", the training "
+                            + "dataset's classes; validate on data with the same classes.", false);
+                }
+            }
         } else {
             double fraction = validation != null && validation.fraction() != null ? validation.fraction()
                     : properties.defaultValidationFraction();

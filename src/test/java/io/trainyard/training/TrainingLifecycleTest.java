@@ -256,6 +256,28 @@ class TrainingLifecycleTest {
     }
 
     @Test
+    void anotherDatasetCanBeTheValidationData() throws Exception {
+        String training = uploadIris();
+        String numbered = uploadIris(false);
+        Http.Response otherClasses = http.postJson("/api/v1/jobs", "{\"name\":\"x\",\"datasetId\":\"" + training
+                + "\",\"spec\":{\"task\":{\"type\":\"classification\"},\"layers\":[{\"type\":\"dense\",\"units\":4}],"
+                + "\"training\":{\"validation\":{\"dataset\":\"" + numbered + "\"}}}}");
+        assertThat(otherClasses.status()).as("classes are matched by name: 0, 1, 2 are not setosa ...").isEqualTo(400);
+        assertThat(otherClasses.json().at("/errors/0/pointer").asString())
+                .isEqualTo("/spec/training/validation/dataset");
+        assertThat(otherClasses.json().at("/errors/0/message").asString()).contains("holds classes [0, 1, 2]");
+        String validation = uploadIris();
+        String id = submit("iris-held-out-" + UUID.randomUUID().toString().substring(0, 6), training, """
+                {"task":{"type":"classification"},"layers":[{"type":"dense","units":8,"activation":"relu"}],
+                 "optimizer":{"type":"adam","learningRate":0.05},
+                 "training":{"epochs":3,"batchSize":16,"seed":1,"validation":{"dataset":"%s"}}}""".formatted(validation));
+
+        JsonNode done = awaitState(id, "SUCCEEDED", "FAILED", "CANCELLED");
+        assertThat(done.get("state").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
+        assertThat(history(id).get(2).toString()).contains("validationAccuracy");
+    }
+
+    @Test
     void aContinuationWhoseCheckpointIsLostFailsInsteadOfStartingOver() throws Exception {
         String dataset = uploadIris();
         String id = submit("iris-lost-" + UUID.randomUUID().toString().substring(0, 6), dataset, """
