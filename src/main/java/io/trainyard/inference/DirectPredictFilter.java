@@ -24,6 +24,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.http.MediaType;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.http.server.ServletServerHttpRequest;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.filter.ServerHttpObservationFilter;
 import org.springframework.web.servlet.DispatcherServlet;
@@ -108,8 +110,10 @@ final class DirectPredictFilter extends OncePerRequestFilter implements Ordered 
         try {
             read = request.getInputStream().readNBytes(body, 0, length);
         } catch (IOException e) {
-            // A body that stopped arriving: MVC reads the stream again and answers as for any unreadable body.
-            chain.doFilter(request, response);
+            // A body that stopped arriving (the client stalled past the read timeout, or reset): answered as MVC
+            // answers an unreadable body, without handing MVC the stream to wait on for another timeout.
+            answerError(request, response, new HttpMessageNotReadableException("The request body could not be read: "
+                    + e.getMessage(), e, new ServletServerHttpRequest(request)));
             return;
         }
         PredictRequest predict = PredictBodyConverter.scan(body, read);
@@ -129,19 +133,32 @@ final class DirectPredictFilter extends OncePerRequestFilter implements Ordered 
         try {
             answer = controller.serve(selector, route.group(4), predict);
         } catch (Exception e) {
-            // As DispatcherServlet.processHandlerException does for a handler's exception. The application's handlers
-            // write the problem themselves (an empty ModelAndView); a view to render would need MVC.
-            ModelAndView handled = errors.resolveException(request, response, null, e);
-            if (handled == null || !handled.isEmpty()) {
-                throw e;
-            }
-            request.setAttribute(DispatcherServlet.EXCEPTION_ATTRIBUTE, e);
+            answerError(request, response, e);
             return;
         }
         byte[] out = json.writeValueAsBytes(answer);
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);
         response.setContentLength(out.length);
         response.getOutputStream().write(out);
+    }
+
+    /**
+     * As DispatcherServlet.processHandlerException does for a handler's exception. The application's handlers write
+     * the problem themselves (an empty ModelAndView); a view to render would need MVC.
+     */
+    private void answerError(HttpServletRequest request, HttpServletResponse response, Exception e)
+            throws ServletException, IOException {
+        ModelAndView handled = errors.resolveException(request, response, null, e);
+        if (handled == null || !handled.isEmpty()) {
+            if (e instanceof IOException io) {
+                throw io;
+            }
+            if (e instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new ServletException(e);
+        }
+        request.setAttribute(DispatcherServlet.EXCEPTION_ATTRIBUTE, e);
     }
 
     /**
