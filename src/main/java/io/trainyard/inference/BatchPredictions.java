@@ -38,6 +38,8 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Predictions for a whole dataset, as a background task: the dataset runs through the model's batcher in chunks
@@ -73,6 +75,7 @@ class BatchPredictions implements DisposableBean {
     private final DatasetLoader loader;
     private final ObjectStore objects;
     private final BatchPredictionRepository repository;
+    private final TransactionTemplate transaction;
     private final InferenceProperties.BatchPredictionSettings settings;
     private final String owner;
     private final Semaphore wake = new Semaphore(0);
@@ -84,8 +87,10 @@ class BatchPredictions implements DisposableBean {
     private volatile Task current;
 
     BatchPredictions(InferenceService inference, DatasetCatalog catalog, DatasetLoader loader, ObjectStore objects,
-            BatchPredictionRepository repository, InferenceProperties properties) {
+            BatchPredictionRepository repository, InferenceProperties properties,
+            PlatformTransactionManager transactions) {
         this.inference = inference;
+        this.transaction = new TransactionTemplate(transactions);
         this.catalog = catalog;
         this.loader = loader;
         this.objects = objects;
@@ -119,7 +124,13 @@ class BatchPredictions implements DisposableBean {
         }
         Task task = new Task(UUID.randomUUID(), team, version.model(), version.version(), datasetId, State.QUEUED,
                 dataset.exampleCount(), 0, null, 0, Instant.now(), null, null);
-        repository.insert(task, settings.enabled() ? owner : null, Instant.now().plus(settings.leaseDuration()));
+        transaction.executeWithoutResult(status -> {
+            // Held until the task is committed, so a delete of the dataset waits and then sees the task (409).
+            if (!catalog.hold(team, datasetId)) {
+                throw ApiException.notFound("Dataset", datasetId);
+            }
+            repository.insert(task, settings.enabled() ? owner : null, Instant.now().plus(settings.leaseDuration()));
+        });
         wake.release();
         return task;
     }

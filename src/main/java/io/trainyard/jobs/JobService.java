@@ -296,6 +296,12 @@ class JobService {
                 throw ApiException.conflict("Dataset " + source.datasetId() + ", which job " + id + " trained on, "
                         + "has been deleted; continuing needs it. Upload the data again and submit a new job.");
             }
+            validationDataset(spec).ifPresent(validation -> {
+                if (!links.holdDataset(team, validation)) {
+                    throw ApiException.conflict("Dataset " + validation + ", which job " + id + " validated on, has "
+                            + "been deleted; continuing needs it. Submit a new job with other validation data.");
+                }
+            });
         });
     }
 }

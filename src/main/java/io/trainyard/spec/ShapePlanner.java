@@ -267,6 +267,12 @@ final class ShapePlanner {
                     + "classes that exclude each other use \"softmax\" with \"mcxent\"");
             return false;
         }
+        if (loss == TaskSpec.Loss.POISSON && activation != Activation.SOFTPLUS && activation != Activation.SIGMOID
+                && activation != Activation.SOFTMAX) {
+            checks.add(task.activation() == null ? "/task/loss" : "/task/activation", pair + ": poisson takes the log "
+                    + "of each output, so outputs must be positive; use \"softplus\" (or \"sigmoid\", \"softmax\")");
+            return false;
+        }
         if (activation == Activation.SOFTMAX && outputs == 1) {
             checks.add("/task/activation", "softmax over one output is always exactly 1; use \"sigmoid\" (with "
                     + "\"xent\") for one yes/no output, or \"identity\" for a number");
@@ -412,6 +418,13 @@ final class ShapePlanner {
         if (!ok || kernel == null || stride == null || padding == null || !needsImage(at, in, "pooling2d")) {
             return null;
         }
+        for (int i = 0; i < 2; i++) {
+            if (padding[i] >= kernel[i]) {
+                // A window of padding alone has nothing to pool: max gives -infinity, average fails to build.
+                checks.add(at + "/padding", "must be smaller than the kernel (" + kernel[i] + "); got " + padding[i]);
+                return null;
+            }
+        }
         if (p.stride() == null) {
             stride = kernel.clone();
         }
@@ -427,12 +440,22 @@ final class ShapePlanner {
     private int[] spatial(String at, Shape in, int[] k, int[] s, int[] p, int[] d, ConvolutionMode mode) {
         int h = in.dims().get(0);
         int w = in.dims().get(1);
-        if (mode == ConvolutionMode.SAME) {
-            return new int[] {ceilDiv(h, s[0]), ceilDiv(w, s[1])};
-        }
         int[] size = {h, w};
-        int[] out = new int[2];
         int[] eff = {d[0] * (k[0] - 1) + 1, d[1] * (k[1] - 1) + 1};
+        if (mode == ConvolutionMode.SAME) {
+            int[] out = {ceilDiv(h, s[0]), ceilDiv(w, s[1])};
+            for (int i = 0; i < 2; i++) {
+                // The padding "same" needs, (out - 1) * stride + kernel - input, cannot be negative (DL4J refuses it).
+                if ((long) (out[i] - 1) * s[i] + eff[i] < size[i]) {
+                    checks.add(at + "/stride", "with \"convolutionMode\": \"same\", a stride of " + s[i] + " over "
+                            + size[i] + " with a kernel of " + eff[i] + " skips input the output cannot cover; use a "
+                            + "stride no larger than the kernel");
+                    return null;
+                }
+            }
+            return out;
+        }
+        int[] out = new int[2];
         if (eff[0] > h + 2 * p[0] || eff[1] > w + 2 * p[1]) {
             String kernel = eff[0] + "x" + eff[1];
             String input = h + "x" + w;

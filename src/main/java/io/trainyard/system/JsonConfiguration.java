@@ -13,7 +13,8 @@ import tools.jackson.databind.cfg.EnumFeature;
 
 /**
  * Strict JSON reading (DESIGN.md §4): a misspelt field, a null where a number belongs, 1.5 where an
- * integer belongs, 3 where an enum name belongs, "3" where a number belongs or a null inside an array
+ * integer belongs, 3 where an enum name belongs, "3" where a number belongs, "" or "  " where an id, a number or
+ * an enum belongs (Jackson's default reads it as null: "use the default") or a null inside an array
  * ({@code "layers": [null]}) is an error with a pointer, never silently accepted.
  */
 @Configuration(proxyBeanMethods = false)
@@ -28,6 +29,8 @@ class JsonConfiguration {
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
                 .enable(EnumFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
                 .changeDefaultNullHandling(n -> n.withContentNulls(Nulls.FAIL))
+                .withCoercionConfigDefaults(config -> config.setAcceptBlankAsEmpty(true)
+                        .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail))
                 .withCoercionConfig(LogicalType.Integer, JsonConfiguration::numbersAreNotText)
                 .withCoercionConfig(LogicalType.Float, JsonConfiguration::numbersAreNotText)
                 .withCoercionConfig(LogicalType.Boolean, JsonConfiguration::numbersAreNotText);

@@ -131,6 +131,13 @@ class SpecJobValidator implements JobSpecValidator {
             throw ApiException.invalid(pointer, "holds " + DatasetInputs.describe(validation.inputShape())
                     + " but the training dataset holds " + DatasetInputs.describe(training.inputShape()));
         }
+        List<String> trainingFeatures = training.inputShape().featureNames();
+        List<String> validationFeatures = validation.inputShape().featureNames();
+        if (trainingFeatures != null && validationFeatures != null && !trainingFeatures.equals(validationFeatures)) {
+            throw ApiException.invalid(pointer, "holds the features " + validationFeatures + " but the training "
+                    + "dataset holds " + trainingFeatures + "; features are read by position, so upload the validation "
+                    + "data with the same columns in the same order (the upload's features field picks and orders them)");
+        }
         if (spec.task() instanceof TaskSpec.Classification) {
             List<String> known = classNames(training);
             List<String> unknown = classNames(validation).stream().filter(n -> !known.contains(n)).toList();

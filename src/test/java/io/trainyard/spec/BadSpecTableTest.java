@@ -192,6 +192,12 @@ class BadSpecTableTest {
                 bad("{\"input\":{\"type\":\"features\",\"size\":4},\"task\":{\"type\":\"regression\",\"outputs\":1,"
                         + "\"activation\":\"softmax\"},\"layers\":" + DENSE + "}", "/task/activation",
                         "softmax over one output is always exactly 1"),
+                bad("{\"input\":{\"type\":\"features\",\"size\":4},\"task\":{\"type\":\"regression\",\"outputs\":1,"
+                        + "\"loss\":\"poisson\"},\"layers\":" + DENSE + "}", "/task/loss", "outputs must be positive"),
+                bad(img("[{\"type\":\"convolution2d\",\"filters\":2,\"kernel\":3,\"stride\":6,\"convolutionMode\":\"same\"}]"),
+                        "/layers/0/stride", "use a stride no larger than the kernel"),
+                bad(img("[{\"type\":\"pooling2d\",\"pooling\":\"avg\",\"kernel\":2,\"padding\":2}]"),
+                        "/layers/0/padding", "must be smaller than the kernel (2); got 2"),
                 // limits: 422
                 limit(withTraining("{\"epochs\":20000}"), "/training/epochs", "the limit trainyard.spec.max-epochs is 10000"),
                 limit(withTraining("{\"batchSize\":10000}"), "/training/batchSize", "the limit trainyard.spec.max-batch-size is 8192"),

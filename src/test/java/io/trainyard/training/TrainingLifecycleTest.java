@@ -241,6 +241,9 @@ class TrainingLifecycleTest {
         assertThat(http.postJson("/api/v1/jobs/" + id + "/continue", "{}").status()).isEqualTo(400);
         assertThat(http.postJson("/api/v1/jobs/" + id + "/continue",
                 "{\"epochs\":1,\"checkpointId\":\"" + UUID.randomUUID() + "\"}").status()).isEqualTo(400);
+        Http.Response blankId = http.postJson("/api/v1/jobs/" + id + "/continue", "{\"epochs\":1,\"checkpointId\":\" \"}");
+        assertThat(blankId.status()).as("not \"the latest checkpoint\"").isEqualTo(400);
+        assertThat(blankId.json().at("/errors/0/pointer").asString()).isEqualTo("/checkpointId");
         Http.Response pastTheLimit = http.postJson("/api/v1/jobs/" + id + "/continue", "{\"epochs\":9990}");
         assertThat(pastTheLimit.status()).as("12 + 9990 epochs is past trainyard.spec.max-epochs (10000)")
                 .isEqualTo(400);
@@ -266,6 +269,14 @@ class TrainingLifecycleTest {
         assertThat(otherClasses.json().at("/errors/0/pointer").asString())
                 .isEqualTo("/spec/training/validation/dataset");
         assertThat(otherClasses.json().at("/errors/0/message").asString()).contains("holds classes [0, 1, 2]");
+        String reordered = upload(new Multipart().field("label", "species").file("file", "swapped.csv",
+                "sepal_width,sepal_length,petal_length,petal_width,species\n3.5,5.1,1.4,0.2,setosa\n"
+                        + "3.2,7.0,4.7,1.4,versicolor\n3.3,6.3,6.0,2.5,virginica\n"));
+        Http.Response swapped = http.postJson("/api/v1/jobs", "{\"name\":\"x\",\"datasetId\":\"" + training
+                + "\",\"spec\":{\"task\":{\"type\":\"classification\"},\"layers\":[{\"type\":\"dense\",\"units\":4}],"
+                + "\"training\":{\"validation\":{\"dataset\":\"" + reordered + "\"}}}}");
+        assertThat(swapped.status()).as("features are read by position").isEqualTo(400);
+        assertThat(swapped.json().at("/errors/0/message").asString()).contains("same columns in the same order");
         String validation = uploadIris();
         String id = submit("iris-held-out-" + UUID.randomUUID().toString().substring(0, 6), training, """
                 {"task":{"type":"classification"},"layers":[{"type":"dense","units":8,"activation":"relu"}],
@@ -275,6 +286,11 @@ class TrainingLifecycleTest {
         JsonNode done = awaitState(id, "SUCCEEDED", "FAILED", "CANCELLED");
         assertThat(done.get("state").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
         assertThat(history(id).get(2).toString()).contains("validationAccuracy");
+
+        assertThat(http.send("DELETE", "/api/v1/datasets/" + validation, null, null).status()).isEqualTo(204);
+        Http.Response continued = http.postJson("/api/v1/jobs/" + id + "/continue", "{\"epochs\":1}");
+        assertThat(continued.status()).as("it would fail when it starts: " + continued.body()).isEqualTo(409);
+        assertThat(continued.json().get("detail").asString()).contains(validation).contains("validated on");
     }
 
     @Test
