@@ -34,7 +34,8 @@ public class ProblemReportValve extends ErrorReportValve {
             return;
         }
         HttpStatus status = HttpStatus.resolve(code);
-        String title = status == null ? "Error " + code : status.getReasonPhrase();
+        // A 400 here is a request the API's own handlers never saw: the same type as every other invalid request.
+        String title = code == 400 ? "Invalid request" : status == null ? "Error " + code : status.getReasonPhrase();
         Map<String, Object> problem = new LinkedHashMap<>();
         problem.put("type", "urn:trainyard:problem:" + Problems.slug(title));
         problem.put("title", title);
@@ -44,6 +45,10 @@ public class ProblemReportValve extends ErrorReportValve {
                 : "The server could not read the request" + (response.getMessage() == null ? ""
                         : " (" + response.getMessage() + ")") + ". Percent-encode the path and query as UTF-8 "
                         + "text; a path segment may not hold %00, %2F or %5C.");
+        if (code == 400) {
+            problem.put("errors", java.util.List.of(Map.of("pointer", "",
+                    "message", "the request line or a header could not be read")));
+        }
         try {
             response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
             response.setCharacterEncoding("UTF-8");

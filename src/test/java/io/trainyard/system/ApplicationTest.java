@@ -79,7 +79,8 @@ class ApplicationTest {
                 String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
                 assertThat(answer).as(path).startsWith("HTTP/1.1 400")
                         .containsIgnoringCase("Content-Type: application/problem+json")
-                        .contains("\"type\":\"urn:trainyard:problem:bad-request\"").contains("\"status\":400");
+                        .contains("\"type\":\"urn:trainyard:problem:invalid-request\"").contains("\"status\":400")
+                        .contains("\"pointer\":\"\"");
             }
         }
     }
