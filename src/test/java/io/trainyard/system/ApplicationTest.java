@@ -142,6 +142,24 @@ class ApplicationTest {
     }
 
     @Test
+    void integerPathVariablesAndQueryParametersAreDecimalDigitsOnly() {
+        // Spring's own parse read each of these as version 4 or 1 (a 404 for a model that does not exist)
+        for (String version : List.of("0x4", "%234", "+1", "%201", "%EF%BC%94")) {
+            for (Http.Response r : List.of(http.get("/api/v1/models/no-such-model/versions/" + version),
+                    http.postJson("/api/v1/models/no-such-model/versions/" + version + "/predict",
+                            "{\"instances\":[[1,2]]}"))) {
+                assertThat(r.status()).as(version + ": " + r.body()).isEqualTo(400);
+                assertThat(r.json().at("/errors/0/pointer").asString()).isEqualTo("version");
+                assertThat(r.json().get("detail").asString()).isEqualTo("Parameter 'version' must be an integer.");
+            }
+        }
+        Http.Response limit = http.get("/api/v1/models?limit=0x2");
+        assertThat(limit.status()).as(limit.body()).isEqualTo(400);
+        assertThat(limit.json().at("/errors/0/pointer").asString()).isEqualTo("limit");
+        assertThat(http.get("/api/v1/models?limit=2").status()).isEqualTo(200);
+    }
+
+    @Test
     void wrongMethodsOnOperationsEndpointsAnswerProblemJson() {
         Http.Response r = http.send("DELETE", "/actuator/health", null, null);
 

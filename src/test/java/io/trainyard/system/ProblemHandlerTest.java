@@ -66,6 +66,11 @@ class ProblemHandlerTest {
             throw ApiException.notFound("Probe", id);
         }
 
+        @GetMapping("/probe-version/{version}")
+        String version(@PathVariable int version, @RequestParam(required = false) Long after) {
+            return version + " after " + after;
+        }
+
         @GetMapping("/probe-conflict")
         String conflict(@RequestParam String reason) {
             throw ApiException.conflict("cannot do that now: " + reason);
@@ -213,6 +218,31 @@ class ProblemHandlerTest {
         ResultActions missing = mvc.perform(get("/probe-conflict"));
         isProblem(missing, 400, "invalid-request");
         missing.andExpect(jsonPath("$.errors[0].pointer").value("reason"));
+    }
+
+    @Test
+    void integerParametersAreDecimalDigitsOnly() throws Exception {
+        mvc.perform(get("/probe-version/4").param("after", "-12")).andExpect(status().isOk())
+                .andExpect(content().string("4 after -12"));
+        mvc.perform(get("/probe-version/007").param("after", "")).andExpect(status().isOk())
+                .andExpect(content().string("7 after null"));
+
+        // Spring's own parse reads these as 4 or 1: hex, '#', a '+', spaces, a full-width digit
+        for (String encoded : new String[] {"0x4", "%234", "+1", "%201", "1%20", "%EF%BC%94", "-0x4", "1.0"}) {
+            ResultActions r = mvc.perform(get(java.net.URI.create("/probe-version/" + encoded)));
+            isProblem(r, 400, "invalid-request");
+            r.andExpect(jsonPath("$.detail").value("Parameter 'version' must be an integer."))
+                    .andExpect(jsonPath("$.errors[0].pointer").value("version"));
+        }
+        for (String value : new String[] {"0x4", "#4", "+1", " 1", "\uFF14", "99999999999999999999"}) {
+            ResultActions r = mvc.perform(get("/probe-version/4").param("after", value));
+            isProblem(r, 400, "invalid-request");
+            r.andExpect(jsonPath("$.errors[0].pointer").value("after"))
+                    .andExpect(jsonPath("$.errors[0].message", containsString("must be an integer")));
+        }
+        ResultActions limit = mvc.perform(get("/probe/" + java.util.UUID.randomUUID()).param("limit", "0x10"));
+        isProblem(limit, 400, "invalid-request");
+        limit.andExpect(jsonPath("$.errors[0].pointer").value("limit"));
     }
 
     @Test
