@@ -3,7 +3,9 @@ package io.trainyard.system;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trainyard.support.Http;
+import io.trainyard.support.Multipart;
 import io.trainyard.support.PostgresIntegrationTest;
+import java.net.http.HttpRequest;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -157,6 +159,40 @@ class ApplicationTest {
         assertThat(limit.status()).as(limit.body()).isEqualTo(400);
         assertThat(limit.json().at("/errors/0/pointer").asString()).isEqualTo("limit");
         assertThat(http.get("/api/v1/models?limit=2").status()).isEqualTo(200);
+    }
+
+    @Test
+    void compressedRequestBodiesAre415NotUnreadableJson() throws Exception {
+        byte[] spec;
+        try (var in = getClass().getResourceAsStream("/spec-examples/mlp-classifier.json")) {
+            spec = in.readAllBytes();
+        }
+        var gzipped = new java.io.ByteArrayOutputStream();
+        try (var out = new java.util.zip.GZIPOutputStream(gzipped)) {
+            out.write(spec);
+        }
+        for (String coding : List.of("gzip", "deflate", "br", "x-gzip", "identity, gzip")) {
+            Http.Response r = http.send(HttpRequest.newBuilder(http.uri("/api/v1/specs/validate"))
+                    .header("Content-Type", "application/json").header("Content-Encoding", coding)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(gzipped.toByteArray())));
+
+            assertThat(r.status()).as(coding + ": " + r.body()).isEqualTo(415);
+            assertThat(r.contentType()).startsWith("application/problem+json");
+            assertThat(r.json().get("type").asString()).isEqualTo("urn:trainyard:problem:unsupported-media-type");
+            assertThat(r.json().get("detail").asString()).contains("uncompressed");
+            assertThat(r.json().at("/errors/0/pointer").asString()).isEqualTo("Content-Encoding");
+            assertThat(r.headers().firstValue("Accept-Encoding")).hasValue("identity");
+        }
+
+        Http.Response upload = http.send(new Multipart().field("label", "y").file("file", "d.csv", "a,y\n1,0\n")
+                .post(http.uri("/api/v1/datasets")).header("Content-Encoding", "gzip"));
+        assertThat(upload.status()).as(upload.body()).isEqualTo(415);
+        assertThat(upload.json().at("/errors/0/pointer").asString()).isEqualTo("Content-Encoding");
+
+        Http.Response identity = http.send(HttpRequest.newBuilder(http.uri("/api/v1/specs/validate"))
+                .header("Content-Type", "application/json").header("Content-Encoding", "identity")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(spec)));
+        assertThat(identity.status()).as(identity.body()).isEqualTo(200);
     }
 
     @Test
