@@ -9,9 +9,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.commons.csv.CSVException;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
@@ -30,7 +32,8 @@ final class CsvParser {
             .setTrim(true)
             .setIgnoreSurroundingSpaces(true)
             .setIgnoreEmptyLines(true)
-            .setDuplicateHeaderMode(DuplicateHeaderMode.DISALLOW)
+            // Repeated names are refused by parse's own check, whose message is Commons CSV's advice to its caller.
+            .setDuplicateHeaderMode(DuplicateHeaderMode.ALLOW_ALL)
             .setAllowMissingColumnNames(false)
             .get();
 
@@ -54,6 +57,7 @@ final class CsvParser {
         }
         try (parser) {
             List<String> header = parser.getHeaderNames();
+            uniqueNames(header);
             int labelIndex = labelIndex(header, labelColumn);
             int[] featureIndex = featureIndexes(header, labelIndex, featureColumns);
             FloatList features = new FloatList();
@@ -103,6 +107,16 @@ final class CsvParser {
             InputShape shape = new InputShape(InputShape.Kind.FEATURES, List.of(featureIndex.length), names);
             Labels labels = labels(distinctLabels, rowLabels, rows, maxClasses, header.get(labelIndex));
             return new Parsed(shape, rows, features.toArray(), null, labels, null);
+        }
+    }
+
+    private static void uniqueNames(List<String> header) {
+        Set<String> seen = new HashSet<>();
+        for (String name : header) {
+            if (!seen.add(name)) {
+                throw new BadDataException("file", "line 1 (header): column '" + name + "' appears more than once; "
+                        + "column names must be unique");
+            }
         }
     }
 

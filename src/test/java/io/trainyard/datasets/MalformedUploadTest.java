@@ -46,6 +46,8 @@ class MalformedUploadTest {
                         "line 2, column 'a': '1f' is not a number"),
                 row("nor are hex floats", () -> csv("a,b,y\n1,0x1p3,0\n3,4,1\n"), 400, "file",
                         "line 2, column 'b': '0x1p3' is not a number"),
+                row("a column name repeated in the header", () -> csv("a, a ,y\n1,2,0\n"), 400, "file",
+                        "line 1 (header): column 'a' appears more than once; column names must be unique"),
                 row("label column not in the header", () -> new Multipart().field("label", "target")
                         .file("file", "d.csv", "a,b,y\n1,2,0\n"), 400, "label",
                         "column 'target' is not in the header; available columns: [a, b, y]"),
