@@ -92,13 +92,16 @@ class OpenInferenceController {
 
     /** v2 versions are strings; ours are positive integers, so anything else names no version. */
     private static ModelSelector selector(String name, String version) {
-        try {
-            int v = Integer.parseInt(version);
-            if (v >= 1) {
-                return ModelSelector.version(name, v);
+        // parseInt alone would also take "+1" and non-ASCII digits as a version
+        if (version.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            try {
+                int v = Integer.parseInt(version);
+                if (v >= 1) {
+                    return ModelSelector.version(name, v);
+                }
+            } catch (NumberFormatException e) {
+                // past int: names no version either
             }
-        } catch (NumberFormatException e) {
-            // fall through
         }
         throw new ApiException(HttpStatus.NOT_FOUND, "not-found", "Model version not found",
                 "Model '" + name + "' has no version '" + version + "'; versions are positive integers.", List.of());

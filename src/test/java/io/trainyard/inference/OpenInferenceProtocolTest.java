@@ -159,6 +159,10 @@ class OpenInferenceProtocolTest {
         assertThat(badOutput.json().get("error").asString()).contains("probabilities");
 
         assertThat(http.get("/v2/models/" + model.name() + "/versions/x/ready").status()).isEqualTo(404);
+        assertThat(http.get("/v2/models/" + model.name() + "/versions/+1/ready").status()).as("not version 1")
+                .isEqualTo(404);
+        assertThat(http.get("/v2/models/" + model.name() + "/versions/%EF%BC%91/ready").status())
+                .as("a full-width 1 is not version 1").isEqualTo(404);
     }
 
     @Test
