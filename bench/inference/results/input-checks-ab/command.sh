@@ -1,3 +1,5 @@
+# /tmp/base.jar: the eighteenth session's build (git worktree add /tmp/wt-base 6a32dfe; cd /tmp/wt-base; ./mvnw -o -DskipTests package)
+# /tmp/new.jar: this session's build at 6456bb6 (./mvnw -o -DskipTests package), both copied from target/
 cd /work/main
 for round in 1 2; do
   for which in base new; do
