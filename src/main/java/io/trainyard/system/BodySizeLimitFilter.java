@@ -12,7 +12,6 @@ import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
-import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -21,17 +20,16 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Component
 @Order(BodySizeLimitFilter.ORDER)
-class BodySizeLimitFilter extends OncePerRequestFilter {
+class BodySizeLimitFilter extends RefusingFilter {
 
     /** After Spring's own filters, ahead of the application's filters that read bodies (inference's direct path). */
     static final int ORDER = Ordered.LOWEST_PRECEDENCE - 100;
 
     private final long limit;
-    private final JsonMapper json;
 
     BodySizeLimitFilter(WebProperties properties, JsonMapper json) {
+        super(json);
         this.limit = properties.maxJsonBody().toBytes();
-        this.json = json;
     }
 
     @Override
@@ -51,9 +49,8 @@ class BodySizeLimitFilter extends OncePerRequestFilter {
     }
 
     private void reject(HttpServletResponse response) throws IOException {
-        Problems.write(response, Problems.of(ApiException.tooLarge("The request body is larger than the configured "
-                + "maximum of " + limit + " bytes (trainyard.web.max-json-body). Upload data sets as multipart files.")),
-                json);
+        refuse(response, ApiException.tooLarge("The request body is larger than the configured maximum of " + limit
+                + " bytes (trainyard.web.max-json-body). Upload data sets as multipart files."));
     }
 
     /** Thrown by the wrapped stream; surfaces through Spring as an unreadable body, mapped to 413. */

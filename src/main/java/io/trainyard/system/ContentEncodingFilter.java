@@ -13,7 +13,6 @@ import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
-import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -25,12 +24,10 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Component
 @Order(BodySizeLimitFilter.ORDER - 2)
-class ContentEncodingFilter extends OncePerRequestFilter {
-
-    private final JsonMapper json;
+class ContentEncodingFilter extends RefusingFilter {
 
     ContentEncodingFilter(JsonMapper json) {
-        this.json = json;
+        super(json);
     }
 
     @Override
@@ -50,12 +47,12 @@ class ContentEncodingFilter extends OncePerRequestFilter {
         }
         String sent = String.join(", ", codings);
         response.setHeader(HttpHeaders.ACCEPT_ENCODING, "identity");
-        Problems.write(response, Problems.of(new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+        refuse(response, new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE,
                 "unsupported-media-type", "Unsupported media type", "Content-Encoding " + sent + " is not accepted: "
                         + "send the request body uncompressed, with no Content-Encoding header or Content-Encoding: "
                         + "identity. A data set file may be uploaded gzip'd as the file itself (e.g. data.csv.gz).",
                 List.of(Violation.at(HttpHeaders.CONTENT_ENCODING, "must be identity or absent; got '" + sent
-                        + "'; this service takes request bodies uncompressed")))), json);
+                        + "'; this service takes request bodies uncompressed"))));
     }
 
     /** The codings named other than identity, in the order sent, across repeated headers. */

@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
-import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -23,12 +22,10 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Component
 @Order(BodySizeLimitFilter.ORDER - 1)
-class QueryTextFilter extends OncePerRequestFilter {
-
-    private final JsonMapper json;
+class QueryTextFilter extends RefusingFilter {
 
     QueryTextFilter(JsonMapper json) {
-        this.json = json;
+        super(json);
     }
 
     /** What is wrong with one query parameter, named as the client spelt it. */
@@ -49,8 +46,7 @@ class QueryTextFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        Problems.write(response, Problems.of(ApiException.invalid(problem.get().parameter(),
-                problem.get().message())), json);
+        refuse(response, ApiException.invalid(problem.get().parameter(), problem.get().message()));
     }
 
     /** The first parameter whose name or value is not text, in query order. */
