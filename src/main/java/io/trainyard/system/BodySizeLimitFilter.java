@@ -42,14 +42,14 @@ class BodySizeLimitFilter extends RefusingFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         if (request.getContentLengthLong() > limit) {
-            reject(response);
+            reject(request, response);
             return;
         }
         chain.doFilter(new LimitedRequest(request, limit), response);
     }
 
-    private void reject(HttpServletResponse response) throws IOException {
-        refuse(response, ApiException.tooLarge("The request body is larger than the configured maximum of " + limit
+    private void reject(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        refuse(request, response, ApiException.tooLarge("The request body is larger than the configured maximum of " + limit
                 + " bytes (trainyard.web.max-json-body). Upload data sets as multipart files."));
     }
 

@@ -47,7 +47,7 @@ class ContentEncodingFilter extends RefusingFilter {
         }
         String sent = String.join(", ", codings);
         response.setHeader(HttpHeaders.ACCEPT_ENCODING, "identity");
-        refuse(response, new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+        refuse(request, response, new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE,
                 "unsupported-media-type", "Unsupported media type", "Content-Encoding " + sent + " is not accepted: "
                         + "send the request body uncompressed, with no Content-Encoding header or Content-Encoding: "
                         + "identity. A data set file may be uploaded gzip'd as the file itself (e.g. data.csv.gz).",

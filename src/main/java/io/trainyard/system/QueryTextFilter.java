@@ -46,7 +46,7 @@ class QueryTextFilter extends RefusingFilter {
             chain.doFilter(request, response);
             return;
         }
-        refuse(response, ApiException.invalid(problem.get().parameter(), problem.get().message()));
+        refuse(request, response, ApiException.invalid(problem.get().parameter(), problem.get().message()));
     }
 
     /** The first parameter whose name or value is not text, in query order. */

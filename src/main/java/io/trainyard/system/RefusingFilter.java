@@ -1,13 +1,17 @@
 package io.trainyard.system;
 
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Map;
+import org.springframework.http.MediaType;
 import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A filter that refuses some requests before any handler runs, where no exception handler answers for it: it
- * writes the problem+json itself, in the shape {@link ProblemHandler} gives every other error.
+ * writes the error itself, in the shape the endpoint's own errors have (problem+json as {@link ProblemHandler}
+ * writes it, or the Open Inference Protocol's {@code {"error"}} under {@code /v2}).
  */
 abstract class RefusingFilter extends OncePerRequestFilter {
 
@@ -17,7 +21,15 @@ abstract class RefusingFilter extends OncePerRequestFilter {
         this.json = json;
     }
 
-    void refuse(HttpServletResponse response, ApiException problem) throws IOException {
+    void refuse(HttpServletRequest request, HttpServletResponse response, ApiException problem) throws IOException {
+        String path = request.getRequestURI().substring(request.getContextPath().length());
+        if (path.equals("/v2") || path.startsWith("/v2/")) {
+            // Open Inference Protocol clients read errors from {"error": "..."}, as its endpoints answer them.
+            response.setStatus(problem.status().value());
+            response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+            json.writeValue(response.getOutputStream(), Map.of("error", problem.getMessage()));
+            return;
+        }
         Problems.write(response, Problems.of(problem), json);
     }
 }

@@ -189,6 +189,13 @@ class ApplicationTest {
         assertThat(upload.status()).as(upload.body()).isEqualTo(415);
         assertThat(upload.json().at("/errors/0/pointer").asString()).isEqualTo("Content-Encoding");
 
+        Http.Response openInference = http.send(HttpRequest.newBuilder(http.uri("/v2/models/any/infer"))
+                .header("Content-Type", "application/json").header("Content-Encoding", "gzip")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(gzipped.toByteArray())));
+        assertThat(openInference.status()).isEqualTo(415);
+        assertThat(openInference.contentType()).as("the protocol's own error shape").startsWith("application/json");
+        assertThat(openInference.json().get("error").asString()).contains("uncompressed");
+
         Http.Response identity = http.send(HttpRequest.newBuilder(http.uri("/api/v1/specs/validate"))
                 .header("Content-Type", "application/json").header("Content-Encoding", "identity")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(spec)));
