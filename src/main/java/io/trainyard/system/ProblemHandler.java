@@ -29,13 +29,6 @@ import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.multipart.support.MissingServletRequestPartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import org.springframework.web.multipart.MultipartException;
-import tools.jackson.core.JacksonException;
-import tools.jackson.core.exc.InputCoercionException;
-import tools.jackson.core.exc.StreamReadException;
-import tools.jackson.databind.exc.InvalidFormatException;
-import tools.jackson.databind.exc.InvalidNullException;
-import tools.jackson.databind.exc.MismatchedInputException;
-import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 /**
  * Every error becomes RFC 9457 problem+json with a {@code type}, a {@code title}, a {@code detail}
@@ -55,7 +48,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ResponseEntity<Object> typeMismatch(MethodArgumentTypeMismatchException e) {
-        String expected = e.getRequiredType() == null ? "a different value" : describe(e.getRequiredType());
+        String expected = e.getRequiredType() == null ? "a different value" : JsonMistakes.describe(e.getRequiredType());
         return problem(Problems.of(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request",
                 "Parameter '" + e.getName() + "' must be " + expected + ".",
                 List.of(Violation.at(e.getName(), "must be " + expected + "; got '" + e.getValue() + "'"))));
@@ -88,46 +81,12 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 return problem(Problems.of(ApiException.tooLarge(t.getMessage() + ".")));
             }
         }
-        // The Jackson exception carries the path; its own cause (a DateTimeParseException, an exception thrown in
-        // a record constructor) may carry the better message.
-        Throwable innermost = ex.getMostSpecificCause();
-        Throwable cause = innermost;
-        for (Throwable t = ex; t != null; t = t.getCause()) {
-            if (t instanceof JacksonException) {
-                cause = t;
-            }
-        }
+        JsonMistakes.Mistake mistake = JsonMistakes.of(ex, "");
         List<Violation> violations = new ArrayList<>();
         String detail;
-        if (cause instanceof UnrecognizedPropertyException u) {
-            String allowed = u.getKnownPropertyIds() == null ? "" : "; allowed: " + sorted(u.getKnownPropertyIds());
-            violations.add(Violation.at(pointer(u), "unknown field '" + u.getPropertyName() + "'" + allowed));
-            detail = "Unknown field '" + u.getPropertyName() + "' at " + pointer(u) + ".";
-        } else if (cause instanceof InvalidFormatException f) {
-            String expected = describe(f.getTargetType());
-            violations.add(Violation.at(pointer(f), "must be " + expected + "; got " + quoted(f.getValue())));
-            detail = "Wrong value at " + pointer(f) + ": must be " + expected + ".";
-        } else if (cause instanceof InvalidNullException n) {
-            violations.add(Violation.at(pointer(n), "must not be null"));
-            detail = "Missing value at " + pointer(n) + ".";
-        } else if (cause instanceof MismatchedInputException m) {
-            String expected = m.getTargetType() == null ? "a different JSON type" : describe(m.getTargetType());
-            violations.add(Violation.at(pointer(m), "must be " + expected));
-            detail = "Wrong JSON type at " + pointer(m) + ": must be " + expected + ".";
-        } else if (cause instanceof InputCoercionException c) {
-            String expected = range(c.getTargetType());
-            violations.add(Violation.at(pointer(c), "must be " + expected));
-            detail = "Number out of range at " + pointer(c) + ": " + c.getOriginalMessage() + ".";
-        } else if (cause instanceof StreamReadException r) {
-            String where = r.getLocation() == null ? ""
-                    : " at line " + r.getLocation().getLineNr() + ", column " + r.getLocation().getColumnNr();
-            violations.add(Violation.at("", "malformed JSON" + where + ": " + r.getOriginalMessage()));
-            detail = "The body is not valid JSON" + where + ". Send a well-formed JSON document.";
-        } else if (cause instanceof JacksonException j) {
-            String message = innermost != j && innermost.getMessage() != null ? innermost.getMessage()
-                    : j.getOriginalMessage();
-            violations.add(Violation.at(pointer(j), message));
-            detail = "The body could not be read at " + pointer(j) + ": " + message;
+        if (mistake != null) {
+            violations.add(mistake.violation());
+            detail = mistake.detail();
         } else if (ex.getMessage() != null && ex.getMessage().startsWith("Required request body is missing")) {
             violations.add(Violation.at("", "a JSON body is required"));
             detail = "The request needs a JSON body.";
@@ -190,7 +149,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         Set<String> allowed = ex.getSupportedMethods() == null ? Set.of() : Set.of(ex.getSupportedMethods());
         ProblemDetail body = Problems.of(status, "method-not-allowed", "Method not allowed",
-                ex.getMethod() + " is not supported here; allowed: " + sorted(allowed) + ".", List.of());
+                ex.getMethod() + " is not supported here; allowed: " + JsonMistakes.sorted(allowed) + ".", List.of());
         return problem(body, headers);
     }
 
@@ -237,59 +196,4 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return ResponseEntity.status(body.getStatus()).headers(headers)
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(body);
     }
-
-    private static String pointer(JacksonException e) {
-        return Problems.pointer(e);
-    }
-
-    private static String range(Class<?> type) {
-        if (type == Integer.class || type == int.class) {
-            return "an integer from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE;
-        }
-        if (type == Long.class || type == long.class) {
-            return "an integer from " + Long.MIN_VALUE + " to " + Long.MAX_VALUE;
-        }
-        return type == null ? "a smaller number" : describe(type);
-    }
-
-    private static String describe(Class<?> type) {
-        if (type.isEnum()) {
-            List<String> names = new ArrayList<>();
-            for (Object c : type.getEnumConstants()) {
-                names.add(c.toString());
-            }
-            return "one of " + names;
-        }
-        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
-            return "an integer";
-        }
-        if (Number.class.isAssignableFrom(type) || type == double.class || type == float.class) {
-            return "a number";
-        }
-        if (type == Boolean.class || type == boolean.class) {
-            return "true or false";
-        }
-        if (type == java.util.UUID.class) {
-            return "a UUID";
-        }
-        if (type == String.class) {
-            return "a string";
-        }
-        if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
-            return "an array";
-        }
-        if (type == java.time.Duration.class) {
-            return "an ISO-8601 duration such as PT30S";
-        }
-        return "an object";
-    }
-
-    private static String quoted(Object value) {
-        return value instanceof String ? "'" + value + "'" : String.valueOf(value);
-    }
-
-    private static String sorted(java.util.Collection<?> values) {
-        return values.stream().map(String::valueOf).sorted().toList().toString();
-    }
-
 }

@@ -9,7 +9,7 @@ import io.trainyard.spec.TaskSpec;
 import io.trainyard.spec.TrainingSettings;
 import io.trainyard.spec.TrainingSpec;
 import io.trainyard.system.ApiException;
-import io.trainyard.system.Problems;
+import io.trainyard.system.JsonMistakes;
 import io.trainyard.system.Violation;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,7 +66,7 @@ class SpecJobValidator implements JobSpecValidator {
         try {
             return json.treeToValue(node, TrainingSpec.class);
         } catch (JacksonException e) {
-            throw ApiException.invalid(prefix + Problems.pointer(e), e.getOriginalMessage());
+            throw ApiException.invalid(List.of(JsonMistakes.of(e, prefix).violation()));
         }
     }
 

@@ -277,6 +277,13 @@ class TrainingLifecycleTest {
                 + "\"training\":{\"validation\":{\"dataset\":\"" + reordered + "\"}}}}");
         assertThat(swapped.status()).as("features are read by position").isEqualTo(400);
         assertThat(swapped.json().at("/errors/0/message").asString()).contains("same columns in the same order");
+        Http.Response notAnId = http.postJson("/api/v1/jobs", "{\"name\":\"x\",\"datasetId\":\"" + training
+                + "\",\"spec\":{\"task\":{\"type\":\"classification\"},\"layers\":[{\"type\":\"dense\",\"units\":4}],"
+                + "\"training\":{\"epochs\":\"x\",\"validation\":{\"dataset\":{\"id\":1}}}}}");
+        assertThat(notAnId.status()).isEqualTo(400);
+        assertThat(notAnId.json().at("/errors/0/pointer").asString()).isEqualTo("/spec/training/epochs");
+        assertThat(notAnId.json().at("/errors/0/message").asString()).as("the same words as for a request body")
+                .startsWith("must be an integer").doesNotContain("deserialize");
         String validation = uploadIris();
         String id = submit("iris-held-out-" + UUID.randomUUID().toString().substring(0, 6), training, """
                 {"task":{"type":"classification"},"layers":[{"type":"dense","units":8,"activation":"relu"}],
