@@ -171,14 +171,8 @@ final class CsvParser {
             throw new BadDataException("file", "line " + line + ", column '" + column
                     + "': empty value; missing values are not supported, fill or drop the row");
         }
-        float f;
-        try {
-            f = Float.parseFloat(value);
-        } catch (NumberFormatException e) {
-            f = Float.NaN;
-        }
-        // Java also reads "1f", "2d" and hex floats ("0x1p3"), which no CSV writer means as numbers.
-        if (Float.isFinite(f) && !decimal(value) || Float.isNaN(f) && !value.equalsIgnoreCase("nan")) {
+        Float f = parse(value);
+        if (f == null) {
             throw new BadDataException("file", "line " + line + ", column '" + column + "': '" + abbreviate(value)
                     + "' is not a number; feature columns must be numeric");
         }
@@ -187,6 +181,22 @@ final class CsvParser {
                     + "' is not a finite number");
         }
         return f;
+    }
+
+    /**
+     * The number a cell spells, or null. Java's parse also reads "1f", "2d" and hex floats ("0x1p3"), which no CSV
+     * writer means as numbers, so only decimal notation goes to it, and the words it has for NaN and the infinities
+     * (refused afterwards as not finite).
+     */
+    private static Float parse(String value) {
+        if (!decimal(value) && !value.equals("NaN") && !value.endsWith("Infinity")) {
+            return null;
+        }
+        try {
+            return Float.parseFloat(value);
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     /** Only the characters of a decimal number: digits, a sign, a point, an exponent. */

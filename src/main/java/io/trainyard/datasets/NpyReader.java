@@ -219,6 +219,7 @@ final class NpyReader {
             throws IOException {
         String[] out = new String[Math.min(n, FIRST_ALLOCATION)];
         byte[] item = new byte[dtype.itemSize()];
+        int[] codePoints = dtype.kind == 'U' ? new int[dtype.size] : null;
         for (int i = 0; i < n; i++) {
             fill(in, item, item.length, i, n, field, what);
             if (i == out.length) {
@@ -227,7 +228,6 @@ final class NpyReader {
             // NUL pads an item to the dtype's width, so only trailing ones go, as numpy strips them; one inside the
             // text is kept and refused with the labels rather than silently cutting the label short.
             if (dtype.kind == 'U') {
-                int[] codePoints = new int[dtype.size];
                 ByteBuffer b = ByteBuffer.wrap(item).order(dtype.byteOrder());
                 int end = 0;
                 for (int c = 0; c < dtype.size; c++) {

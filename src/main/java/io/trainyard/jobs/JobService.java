@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.BiFunction;
 import java.util.regex.Pattern;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpStatus;
@@ -72,22 +73,32 @@ class JobService {
             }
         }
         try {
-            return new Submitted(jobs.create(job, () -> {
-                if (!links.holdDataset(team, request.datasetId())) {
-                    throw noDataset();
-                }
-                validationDataset(spec.spec()).ifPresent(id -> {
-                    if (!links.holdDataset(team, id)) {
-                        throw ApiException.invalid("/spec/training/validation/dataset", "no dataset with this id "
-                                + "(it was deleted just now); upload one with POST /api/v1/datasets");
-                    }
-                });
-            }), true);
+            return new Submitted(jobs.create(job, () -> holdDatasets(team, request.datasetId(), spec.spec(),
+                    (role, id) -> role.equals("training") ? noDataset()
+                            : ApiException.invalid("/spec/training/validation/dataset", "no dataset with this id (it "
+                                    + "was deleted just now); upload one with POST /api/v1/datasets"))), true);
         } catch (DuplicateKeyException e) {
             // a concurrent request with the same key won the insert
             JobRow earlier = jobs.findByIdempotencyKey(team, idempotencyKey).orElseThrow(() -> e);
             return replay(earlier, job, spec.spec());
         }
+    }
+
+    /**
+     * Holds the job's training dataset and its validation dataset, if it names one, until the creating transaction
+     * ends ({@link JobLinks#holdDataset}); {@code missing} says what to answer for one that is gone, given its role
+     * ("training" or "validation") and id.
+     */
+    private void holdDatasets(String team, UUID datasetId, JsonNode spec,
+            BiFunction<String, UUID, ApiException> missing) {
+        if (!links.holdDataset(team, datasetId)) {
+            throw missing.apply("training", datasetId);
+        }
+        validationDataset(spec).ifPresent(id -> {
+            if (!links.holdDataset(team, id)) {
+                throw missing.apply("validation", id);
+            }
+        });
     }
 
     /** The spec's {@code training.validation.dataset}, which the validated spec holds as a dataset id. */
@@ -292,16 +303,9 @@ class JobService {
             if (!jobs.lock(id)) {
                 throw ApiException.conflict("Job " + id + " was deleted while this continuation was being created.");
             }
-            if (!links.holdDataset(team, source.datasetId())) {
-                throw ApiException.conflict("Dataset " + source.datasetId() + ", which job " + id + " trained on, "
-                        + "has been deleted; continuing needs it. Upload the data again and submit a new job.");
-            }
-            validationDataset(spec).ifPresent(validation -> {
-                if (!links.holdDataset(team, validation)) {
-                    throw ApiException.conflict("Dataset " + validation + ", which job " + id + " validated on, has "
-                            + "been deleted; continuing needs it. Submit a new job with other validation data.");
-                }
-            });
+            holdDatasets(team, source.datasetId(), spec, (role, dataset) -> ApiException.conflict("Dataset " + dataset
+                    + ", which job " + id + (role.equals("training") ? " trained" : " validated") + " on, has been "
+                    + "deleted; continuing needs it. Upload the data again, or submit a new job with other data."));
         });
     }
 }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Infers the shape after every layer, counts parameters and FLOPs, and reports everything that does not
@@ -246,31 +247,37 @@ final class ShapePlanner {
         return new PlannedLayer(index, "output", "output", out, in * n + n, 2 * in * n * last.steps());
     }
 
+    /** Which output activations a loss can score, and why. */
+    private record OutputRule(Set<Activation> activations, String why) {
+        static OutputRule distribution(String loss) {
+            return new OutputRule(Set.of(Activation.SOFTMAX), loss + " compares probability distributions over the "
+                    + "classes, which only \"softmax\" outputs; use softmax, or \"xent\" with \"sigmoid\" for "
+                    + "independent yes/no outputs");
+        }
+    }
+
     /**
-     * The pairs DL4J refuses when it builds the network (its OutputLayerUtil), caught here so that a job is not
-     * queued only to fail: losses over probabilities need an activation that yields them, and softmax one output.
+     * The pairs DL4J refuses when it builds the network (its OutputLayerUtil) or that give NaN at the first step,
+     * caught here so that a job is not queued only to fail: losses over probabilities need an activation that
+     * yields them.
      */
+    private static final Map<TaskSpec.Loss, OutputRule> OUTPUT_RULES = Map.of(
+            TaskSpec.Loss.MCXENT, OutputRule.distribution("mcxent"),
+            TaskSpec.Loss.NEGATIVELOGLIKELIHOOD, OutputRule.distribution("negativeloglikelihood"),
+            TaskSpec.Loss.XENT, new OutputRule(Set.of(Activation.SIGMOID, Activation.HARDSIGMOID), "xent scores "
+                    + "each output as a probability between 0 and 1, which \"sigmoid\" or \"hardsigmoid\" outputs; "
+                    + "for classes that exclude each other use \"softmax\" with \"mcxent\""),
+            TaskSpec.Loss.POISSON, new OutputRule(Set.of(Activation.SOFTPLUS, Activation.SIGMOID, Activation.SOFTMAX),
+                    "poisson takes the log of each output, so outputs must be positive; use \"softplus\" (or "
+                    + "\"sigmoid\", \"softmax\")"));
+
     private boolean outputFits(TaskSpec task, int outputs) {
         Activation activation = task.activationOrDefault();
         TaskSpec.Loss loss = task.lossOrDefault();
-        String pair = "\"" + activation + "\" with \"" + loss + "\"";
-        if ((loss == TaskSpec.Loss.MCXENT || loss == TaskSpec.Loss.NEGATIVELOGLIKELIHOOD)
-                && activation != Activation.SOFTMAX) {
-            checks.add(task.activation() == null ? "/task/loss" : "/task/activation", pair + ": " + loss + " compares "
-                    + "probability distributions over the classes, which only \"softmax\" outputs; use softmax, or "
-                    + "\"xent\" with \"sigmoid\" for independent yes/no outputs");
-            return false;
-        }
-        if (loss == TaskSpec.Loss.XENT && activation != Activation.SIGMOID && activation != Activation.HARDSIGMOID) {
-            checks.add(task.activation() == null ? "/task/loss" : "/task/activation", pair + ": xent scores each "
-                    + "output as a probability between 0 and 1, which \"sigmoid\" or \"hardsigmoid\" outputs; for "
-                    + "classes that exclude each other use \"softmax\" with \"mcxent\"");
-            return false;
-        }
-        if (loss == TaskSpec.Loss.POISSON && activation != Activation.SOFTPLUS && activation != Activation.SIGMOID
-                && activation != Activation.SOFTMAX) {
-            checks.add(task.activation() == null ? "/task/loss" : "/task/activation", pair + ": poisson takes the log "
-                    + "of each output, so outputs must be positive; use \"softplus\" (or \"sigmoid\", \"softmax\")");
+        OutputRule rule = OUTPUT_RULES.get(loss);
+        if (rule != null && !rule.activations().contains(activation)) {
+            checks.add(task.activation() == null ? "/task/loss" : "/task/activation", "\"" + activation + "\" with \""
+                    + loss + "\": " + rule.why());
             return false;
         }
         if (activation == Activation.SOFTMAX && outputs == 1) {

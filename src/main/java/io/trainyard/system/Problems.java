@@ -1,14 +1,10 @@
 package io.trainyard.system;
 
-import jakarta.servlet.http.HttpServletResponse;
-import java.io.IOException;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpStatusCode;
-import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
-import tools.jackson.databind.json.JsonMapper;
 
 /** Builds the one problem+json shape every error of the service has (DESIGN.md §4). */
 public final class Problems {
@@ -33,13 +29,6 @@ public final class Problems {
 
     public static ProblemDetail of(ApiException e) {
         return of(e.status(), e.type(), e.title(), e.getMessage(), e.violations());
-    }
-
-    /** Answers with {@code problem} from a servlet filter, where no exception handler runs. */
-    static void write(HttpServletResponse response, ProblemDetail problem, JsonMapper json) throws IOException {
-        response.setStatus(problem.getStatus());
-        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        json.writeValue(response.getOutputStream(), problem);
     }
 
     /** "Method Not Allowed" becomes "method-not-allowed". */

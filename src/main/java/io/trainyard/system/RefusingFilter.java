@@ -23,13 +23,12 @@ abstract class RefusingFilter extends OncePerRequestFilter {
 
     void refuse(HttpServletRequest request, HttpServletResponse response, ApiException problem) throws IOException {
         String path = request.getRequestURI().substring(request.getContextPath().length());
-        if (path.equals("/v2") || path.startsWith("/v2/")) {
-            // Open Inference Protocol clients read errors from {"error": "..."}, as its endpoints answer them.
-            response.setStatus(problem.status().value());
-            response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-            json.writeValue(response.getOutputStream(), Map.of("error", problem.getMessage()));
-            return;
-        }
-        Problems.write(response, Problems.of(problem), json);
+        // Open Inference Protocol clients read errors from {"error": "..."}, as its endpoints answer them.
+        boolean openInference = path.equals("/v2") || path.startsWith("/v2/");
+        response.setStatus(problem.status().value());
+        response.setContentType(openInference ? MediaType.APPLICATION_JSON_VALUE
+                : MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        json.writeValue(response.getOutputStream(), openInference ? Map.of("error", problem.getMessage())
+                : Problems.of(problem));
     }
 }

@@ -2,6 +2,7 @@ package io.trainyard.training;
 
 import io.trainyard.datasets.DatasetCatalog;
 import io.trainyard.datasets.DatasetInfo;
+import io.trainyard.datasets.TaskHints;
 import io.trainyard.jobs.JobSpecValidator;
 import io.trainyard.jobs.ValidatedSpec;
 import io.trainyard.spec.SpecValidator;
@@ -149,8 +150,7 @@ class SpecJobValidator implements JobSpecValidator {
     }
 
     private static List<String> classNames(DatasetInfo dataset) {
-        List<io.trainyard.datasets.TaskHints.ClassCount> classes = dataset.taskHints().classes();
-        return classes == null ? List.of() : classes.stream().map(io.trainyard.datasets.TaskHints.ClassCount::name)
-                .toList();
+        List<TaskHints.ClassCount> classes = dataset.taskHints().classes();
+        return classes == null ? List.of() : classes.stream().map(TaskHints.ClassCount::name).toList();
     }
 }
