@@ -16,13 +16,10 @@ import tools.jackson.databind.JsonNode;
 /**
  * Aliases and "latest" re-resolve as soon as the registry says they moved, with no stale answer in between.
  *
- * <p>A context of its own (the property is the default): in the one the other serving tests share, the model cache
- * is full of versions they used many times, and Caffeine's frequency-based admission can turn the preloaded version
- * away the moment it is loaded, so "ready" never comes. That is a gap in the cache, recorded in docs/inference.md;
- * this test is about the alias moving, not about a cache full of hotter models.
+ * <p>{@link RoomyModelCache}: the test is about the alias moving, not about a cache full of hotter models.
  */
 @PostgresIntegrationTest
-@org.springframework.test.context.TestPropertySource(properties = "trainyard.inference.cache-max-models=8")
+@RoomyModelCache
 class AliasServingTest {
 
     @LocalServerPort

@@ -21,8 +21,12 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
-/** The Open Inference Protocol v2 endpoints, request and response shapes as KServe and Triton define them. */
+/**
+ * The Open Inference Protocol v2 endpoints, request and response shapes as KServe and Triton define them.
+ * {@link RoomyModelCache}: readiness is asserted after a load.
+ */
 @PostgresIntegrationTest
+@RoomyModelCache
 class OpenInferenceProtocolTest {
 
     @LocalServerPort
