@@ -107,8 +107,9 @@ final class Batcher {
 
     /**
      * Closes after a short grace period: a request that got this model just before the cache evicted it still gets
-     * its answer, so eviction never fails a request already on its way (Caffeine's admission policy may evict a
-     * model right after it loads); later submissions are refused and resolve the model again.
+     * its answer, so eviction never fails a request already on its way (when more versions are in demand than the
+     * cache holds, one can be evicted right after it loads); later submissions are refused and resolve the model
+     * again.
      */
     void retire() {
         retireAt = System.nanoTime() + RETIRE_GRACE_NANOS;

@@ -1,6 +1,5 @@
 package io.trainyard.inference;
 
-import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.CacheLoader;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
@@ -23,19 +22,16 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Loaded model versions (Caffeine, bounded by count and bytes) and the resolution of "latest" and aliases to
- * version numbers. A version loads on first use, or as soon as an alias moves to it; resolutions are dropped when
- * the registry says an alias moved or a version was added, and otherwise live {@code resolve-ttl} (for changes
- * made through other replicas).
- *
- * <p>Caffeine bounds either a count or a weight, not both: each entry weighs at least one count-slot's share of
- * the byte budget ({@code cache-max-bytes / cache-max-models}), which enforces both limits at once.
+ * Loaded model versions (a {@link LoadingLru} bounded by count and bytes) and the resolution of "latest" and
+ * aliases to version numbers. A version loads on first use, or as soon as an alias moves to it, and is always
+ * admitted: the least recently used versions are unloaded to make room. Resolutions are dropped when the registry
+ * says an alias moved or a version was added, and otherwise live {@code resolve-ttl} (for changes made through
+ * other replicas).
  */
 @Component
 class ModelCache implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(ModelCache.class);
-    private static final int KIB = 1024;
 
     /** A resolution: {@code version} or {@code alias}, or neither for "latest". */
     private record Ref(String team, String model, Integer version, String alias) {
@@ -45,7 +41,7 @@ class ModelCache implements DisposableBean {
     private final ModelLoader loader;
     private final InferenceProperties properties;
     private final ExecutorService loaders;
-    private final AsyncCache<ModelKey, LoadedModel> models;
+    private final LoadingLru<ModelKey, LoadedModel> models;
     private final LoadingCache<Ref, ModelVersion> resolved;
 
     ModelCache(ModelRegistry registry, ModelLoader loader, InferenceProperties properties) {
@@ -58,20 +54,11 @@ class ModelCache implements DisposableBean {
             t.setDaemon(true);
             return t;
         });
-        long budget = properties.cacheMaxBytes().toBytes();
-        long slot = budget / properties.cacheMaxModels();
-        this.models = Caffeine.newBuilder()
-                .maximumWeight(Math.max(1, budget / KIB))
-                .weigher((ModelKey k, LoadedModel m) -> (int) Math.max(1, Math.min(Integer.MAX_VALUE,
-                        Math.max(m.sizeBytes(), slot) / KIB)))
-                .executor(loaders)
-                .removalListener((ModelKey k, LoadedModel m, com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
-                    if (m != null) {
-                        log.info("Unloaded model {} ({})", k, cause);
-                        m.batcher().retire();
-                    }
-                })
-                .buildAsync();
+        this.models = new LoadingLru<>(properties.cacheMaxModels(), properties.cacheMaxBytes().toBytes(),
+                LoadedModel::sizeBytes, (key, model, why) -> {
+                    log.info("Unloaded model {} ({})", key, why);
+                    model.batcher().retire();
+                }, loaders, System::nanoTime);
         // Refreshed in the background after resolve-ttl, not expired: an expired entry made every request that
         // arrived during the registry lookup block on the cache's lock for the lookup's whole duration — every 5 s
         // all 64 benchmark connections stalled for up to 100 ms (JFR, docs/inference.md "Performance"). Now one
@@ -135,16 +122,12 @@ class ModelCache implements DisposableBean {
 
     /** Loaded and warmed up, without waiting or triggering a load. */
     boolean isLoaded(String team, ModelVersion version) {
-        CompletableFuture<LoadedModel> future = models.getIfPresent(key(team, version));
-        return future != null && future.isDone() && !future.isCompletedExceptionally();
+        return models.getIfLoaded(key(team, version)) != null;
     }
 
     /** Drops a model whose batcher was closed under a request, so the next get loads it afresh. */
     void discard(LoadedModel model) {
-        CompletableFuture<LoadedModel> current = models.getIfPresent(model.key());
-        if (current != null && current.isDone() && current.getNow(null) == model) {
-            models.synchronous().invalidate(model.key());
-        }
+        models.remove(model.key(), model);
     }
 
     @EventListener
@@ -168,17 +151,25 @@ class ModelCache implements DisposableBean {
 
     @Override
     public void destroy() {
-        models.synchronous().invalidateAll();
+        models.clear();
         loaders.shutdownNow();
     }
 
     private CompletableFuture<LoadedModel> load(ModelKey key, ModelVersion version) {
-        return models.get(key, (k, executor) -> CompletableFuture.supplyAsync(() -> loader.load(k, version), executor)
-                .whenComplete((m, e) -> {
-                    if (e != null) {
-                        log.error("Could not load model {}: {}", k, e.getMessage(), e);
-                    }
-                }));
+        return models.get(key, k -> {
+            try {
+                LoadedModel model = loader.load(k, version);
+                if (model.sizeBytes() > properties.cacheMaxBytes().toBytes()) {
+                    log.warn("Model {} is {} bytes, more than trainyard.inference.cache-max-bytes ({}): it is served "
+                            + "alone and unloaded when another version loads; raise the limit to keep both", k,
+                            model.sizeBytes(), properties.cacheMaxBytes().toBytes());
+                }
+                return model;
+            } catch (RuntimeException e) {
+                log.error("Could not load model {}: {}", k, e.getMessage(), e);
+                throw e;
+            }
+        });
     }
 
     private static ModelKey key(String team, ModelVersion version) {

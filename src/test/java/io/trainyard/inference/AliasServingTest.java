@@ -16,10 +16,10 @@ import tools.jackson.databind.JsonNode;
 /**
  * Aliases and "latest" re-resolve as soon as the registry says they moved, with no stale answer in between.
  *
- * <p>{@link RoomyModelCache}: the test is about the alias moving, not about a cache full of hotter models.
+ * <p>It runs in the context the serving tests share, whose model cache is usually full of versions used many
+ * times: the version an alias moves to must still be loaded and ready (every load is admitted; LoadingLruTest).
  */
 @PostgresIntegrationTest
-@RoomyModelCache
 class AliasServingTest {
 
     @LocalServerPort
@@ -27,6 +27,9 @@ class AliasServingTest {
 
     @Autowired
     ModelRegistry registry;
+
+    @Autowired
+    InferenceProperties properties;
 
     @Test
     void predictionsFollowTheAliasAndTheLatestVersion() {
@@ -69,6 +72,33 @@ class AliasServingTest {
 
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() ->
                 http.get("/v2/models/" + name + "/versions/1/ready").status() == 200);
+    }
+
+    @Test
+    void aVersionLoadedIntoACacheFullOfBusierVersionsIsReadyAtOnce() {
+        Http http = new Http(port);
+        String name = "busy-" + UUID.randomUUID().toString().substring(0, 8);
+        String request = "{\"instances\": [[5, 3, 1.5, 0.3]]}";
+        int slots = properties.cacheMaxModels();
+        // A history that made Caffeine's frequency-based admission turn the next version away: versions used once,
+        // then a full cache of versions used ten times each.
+        for (int v = 1; v <= 2 * slots; v++) {
+            ServingFixtures.register(registry, name, Family.MLP, v);
+            for (int use = 0; use < (v <= slots ? 1 : 10); use++) {
+                assertThat(http.postJson("/api/v1/models/" + name + "/versions/" + v + "/predict", request).status())
+                        .isEqualTo(200);
+            }
+        }
+        int fresh = 2 * slots + 1;
+        ServingFixtures.register(registry, name, Family.MLP, fresh);
+
+        registry.setAlias(CurrentTeam.DEFAULT, name, "production", fresh);
+
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() ->
+                http.get("/v2/models/" + name + "/versions/" + fresh + "/ready").status() == 200);
+        assertThat(http.get("/v2/models/" + name + "/versions/" + (slots + 1) + "/ready").status())
+                .as("the least recently used version made room").isEqualTo(503);
+        assertThat(http.get("/v2/models/" + name + "/versions/" + (2 * slots) + "/ready").status()).isEqualTo(200);
     }
 
     private static void assertProbabilities(JsonNode response, float[] expected) {

@@ -23,10 +23,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The Open Inference Protocol v2 endpoints, request and response shapes as KServe and Triton define them.
- * {@link RoomyModelCache}: readiness is asserted after a load.
  */
 @PostgresIntegrationTest
-@RoomyModelCache
 class OpenInferenceProtocolTest {
 
     @LocalServerPort
