@@ -84,40 +84,15 @@ class DatasetRepository {
     }
 
     /**
-     * Jobs that still need the dataset's data. The {@code jobs} table belongs to the jobs module; until it offers
-     * an API for this question, the datasets module asks the table directly.
+     * Removes the row, or, when {@code tombstone} (finished records still reference it), marks it deleted (hidden
+     * from every query). Returns false when there was no such dataset.
      */
-    List<UUID> activeJobs(UUID datasetId) {
-        // A job's validation dataset is in its stored spec only ("validation":{"dataset":"<id>"}).
-        return jdbc.sql("SELECT id FROM jobs WHERE (dataset_id = :id OR spec LIKE :inSpec) "
-                        + "AND state IN ('QUEUED', 'RUNNING', 'CANCELLING') ORDER BY created_at")
-                .param("id", datasetId)
-                .param("inSpec", "%\"" + datasetId + "\"%")
-                .query((rs, n) -> rs.getObject(1, UUID.class))
-                .list();
-    }
-
-    /** Batch predictions over the dataset that have not ended; the inference module's table, asked the same way. */
-    List<UUID> activeBatchPredictions(UUID datasetId) {
-        return jdbc.sql("SELECT id FROM batch_predictions WHERE dataset_id = :id AND state IN ('QUEUED', 'RUNNING') "
-                        + "ORDER BY created_at")
-                .param("id", datasetId)
-                .query((rs, n) -> rs.getObject(1, UUID.class))
-                .list();
-    }
-
-    /**
-     * Removes the row, or, where finished jobs still reference it through their foreign key, marks it deleted
-     * (hidden from every query). Returns false when there was no such dataset.
-     */
-    boolean delete(String team, UUID id) {
-        int removed = jdbc.sql("DELETE FROM datasets WHERE id = :id AND team_id = :team AND deleted_at IS NULL "
-                        + "AND NOT EXISTS (SELECT 1 FROM jobs WHERE jobs.dataset_id = :id)")
-                .param("id", id)
-                .param("team", team)
-                .update();
-        if (removed > 0) {
-            return true;
+    boolean delete(String team, UUID id, boolean tombstone) {
+        if (!tombstone) {
+            return jdbc.sql("DELETE FROM datasets WHERE id = :id AND team_id = :team AND deleted_at IS NULL")
+                    .param("id", id)
+                    .param("team", team)
+                    .update() > 0;
         }
         return jdbc.sql("UPDATE datasets SET deleted_at = :now WHERE id = :id AND team_id = :team "
                         + "AND deleted_at IS NULL")

@@ -21,6 +21,7 @@ import java.util.UUID;
 import java.util.zip.ZipException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -41,14 +42,16 @@ class DatasetService {
     private final DatasetCache cache;
     private final DatasetsProperties properties;
     private final TransactionTemplate transaction;
+    private final ObjectProvider<DatasetUsers> users;
 
     DatasetService(DatasetRepository repository, ObjectStore store, DatasetCache cache, DatasetsProperties properties,
-            TransactionTemplate transaction) {
+            TransactionTemplate transaction, ObjectProvider<DatasetUsers> users) {
         this.repository = repository;
         this.store = store;
         this.cache = cache;
         this.properties = properties;
         this.transaction = transaction;
+        this.users = users;
     }
 
     DatasetInfo upload(String team, UploadRequest request) {
@@ -133,17 +136,14 @@ class DatasetService {
         // Held until the delete commits: a job being submitted for this dataset either committed first (and is
         // counted below) or waits and then finds the dataset gone.
         repository.lockLive(team, id);
-        List<UUID> jobs = repository.activeJobs(id);
-        if (!jobs.isEmpty()) {
-            throw ApiException.conflict("Dataset " + id + " is used by " + jobs.size() + " queued or running "
-                    + "job(s) " + jobs + "; cancel them or wait until they finish, then delete it.");
+        List<DatasetUsers> modules = users.orderedStream().toList();
+        for (DatasetUsers module : modules) {
+            module.blocksDeletion(id).ifPresent(why -> {
+                throw ApiException.conflict("Dataset " + id + " " + why);
+            });
         }
-        List<UUID> predictions = repository.activeBatchPredictions(id);
-        if (!predictions.isEmpty()) {
-            throw ApiException.conflict("Dataset " + id + " is being read by " + predictions.size() + " batch "
-                    + "prediction(s) " + predictions + "; delete it once they have finished.");
-        }
-        if (!repository.delete(team, id)) {
+        boolean tombstone = modules.stream().anyMatch(module -> module.referencesRow(id));
+        if (!repository.delete(team, id, tombstone)) {
             throw ApiException.notFound("Dataset", id);
         }
         return found;

@@ -423,4 +423,21 @@ class JobRepository {
 
     private record Candidate(UUID id, String team, long leaseEpoch) {
     }
+
+    /** Queued, running or cancelling jobs that train or validate on the dataset, oldest first. */
+    List<UUID> unfinishedReading(UUID datasetId) {
+        // A job's validation dataset is in its stored spec only ("validation":{"dataset":"<id>"}).
+        return jdbc.sql("SELECT id FROM jobs WHERE (dataset_id = :id OR spec LIKE :inSpec) "
+                        + "AND state IN ('QUEUED', 'RUNNING', 'CANCELLING') ORDER BY created_at")
+                .param("id", datasetId)
+                .param("inSpec", "%\"" + datasetId + "\"%")
+                .query((rs, n) -> rs.getObject(1, UUID.class))
+                .list();
+    }
+
+    /** Whether any job, finished or not, trains on the dataset (its foreign key). */
+    boolean anyTrainingOn(UUID datasetId) {
+        return jdbc.sql("SELECT COUNT(*) FROM jobs WHERE dataset_id = :id").param("id", datasetId)
+                .query(Long.class).single() > 0;
+    }
 }
