@@ -8,3 +8,9 @@ for round in 1 2; do
   done
 done
 echo ab done
+# A third round, the other way round (new first), after round 2's new came out 10 % below base:
+for which in new base; do
+  echo "== round 3 $which"
+  OUT_DIR=$PWD/bench/inference/results/model-cache-ab/$which-3 JAR=/tmp/$which.jar BATCHING="true false" CONNECTIONS=64 HEALTH=0 RUNS=2 JIT_WARMUP=60s MVN_FLAGS=-o bench/inference/run.sh 2>&1 | grep "^|"
+done
+echo round 3 done

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.ToLongFunction;
@@ -40,6 +41,7 @@ final class LoadingLru<K, V> {
 
     private static final class Slot<V> {
         final CompletableFuture<V> value = new CompletableFuture<>();
+        final AtomicBoolean unloaded = new AtomicBoolean();
         volatile long lastUsed;
 
         Slot(long now) {
@@ -101,7 +103,7 @@ final class LoadingLru<K, V> {
     boolean remove(K key, V value) {
         Slot<V> slot = slots.get(key);
         if (slot != null && slot.loaded() == value && slots.remove(key, slot)) {
-            onEvict.unloaded(key, value, "removed");
+            unload(key, slot, "removed");
             return true;
         }
         return false;
@@ -111,10 +113,7 @@ final class LoadingLru<K, V> {
     void clear() {
         for (Map.Entry<K, Slot<V>> e : slots.entrySet()) {
             if (slots.remove(e.getKey(), e.getValue())) {
-                V value = e.getValue().loaded();
-                if (value != null) {
-                    onEvict.unloaded(e.getKey(), value, "cleared");
-                }
+                unload(e.getKey(), e.getValue(), "cleared");
             }
         }
     }
@@ -141,13 +140,21 @@ final class LoadingLru<K, V> {
                 slot.value.complete(value);
                 if (slots.get(key) != slot) {
                     // removed or cleared while loading: nobody would unload it later
-                    onEvict.unloaded(key, value, "removed while loading");
+                    unload(key, slot, "removed while loading");
                     return;
                 }
                 evictFor(key);
             });
         } catch (RuntimeException rejected) { // the executor is shut down
             fail(key, slot, rejected);
+        }
+    }
+
+    /** Tells {@code onEvict} of a loaded value that left the map, once, whichever removal raced which. */
+    private void unload(K key, Slot<V> slot, String why) {
+        V value = slot.loaded();
+        if (value != null && slot.unloaded.compareAndSet(false, true)) {
+            onEvict.unloaded(key, value, why);
         }
     }
 
@@ -181,8 +188,8 @@ final class LoadingLru<K, V> {
                     return; // fits, or only the admitted entry is left: it stays even when it alone is too heavy
                 }
                 if (slots.remove(oldestKey, oldest)) {
-                    onEvict.unloaded(oldestKey, oldest.loaded(), "least recently used of " + count
-                            + " loaded, weighing " + weight + " in all");
+                    unload(oldestKey, oldest, "least recently used of " + count + " loaded, weighing " + weight
+                            + " in all");
                 }
             }
         }
