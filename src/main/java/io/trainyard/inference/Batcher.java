@@ -112,6 +112,9 @@ final class Batcher {
      * again.
      */
     void retire() {
+        if (closed) {
+            return; // already closing: a second eviction must not reopen it (its worker may have ended)
+        }
         retireAt = System.nanoTime() + RETIRE_GRACE_NANOS;
         closed = true;
     }

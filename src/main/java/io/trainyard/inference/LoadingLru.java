@@ -33,10 +33,20 @@ final class LoadingLru<K, V> {
     private final Map<K, Slot<V>> slots = new ConcurrentHashMap<>();
     private final Object evictions = new Object();
 
-    /** Told of every loaded value that leaves the cache, once, with why (for the log). */
+    /** Why a loaded value left the cache. */
+    enum Cause {
+        /** The least recently used, to make room for a value that loaded. */
+        EVICTED,
+        /** Removed by {@link #remove}, or while it was still loading. */
+        REMOVED,
+        /** {@link #clear}. */
+        CLEARED
+    }
+
+    /** Told of every loaded value that leaves the cache, once. */
     @FunctionalInterface
     interface Unload<K, V> {
-        void unloaded(K key, V value, String why);
+        void unloaded(K key, V value, Cause cause);
     }
 
     private static final class Slot<V> {
@@ -103,7 +113,7 @@ final class LoadingLru<K, V> {
     boolean remove(K key, V value) {
         Slot<V> slot = slots.get(key);
         if (slot != null && slot.loaded() == value && slots.remove(key, slot)) {
-            unload(key, slot, "removed");
+            unload(key, slot, Cause.REMOVED);
             return true;
         }
         return false;
@@ -113,7 +123,7 @@ final class LoadingLru<K, V> {
     void clear() {
         for (Map.Entry<K, Slot<V>> e : slots.entrySet()) {
             if (slots.remove(e.getKey(), e.getValue())) {
-                unload(e.getKey(), e.getValue(), "cleared");
+                unload(e.getKey(), e.getValue(), Cause.CLEARED);
             }
         }
     }
@@ -125,6 +135,16 @@ final class LoadingLru<K, V> {
             n += slot.loaded() != null ? 1 : 0;
         }
         return n;
+    }
+
+    /** The loaded entries' weight in all. */
+    long weight() {
+        long sum = 0;
+        for (Slot<V> slot : slots.values()) {
+            V value = slot.loaded();
+            sum += value == null ? 0 : weigher.applyAsLong(value);
+        }
+        return sum;
     }
 
     private void start(K key, Slot<V> slot, Function<K, V> loader) {
@@ -140,7 +160,7 @@ final class LoadingLru<K, V> {
                 slot.value.complete(value);
                 if (slots.get(key) != slot) {
                     // removed or cleared while loading: nobody would unload it later
-                    unload(key, slot, "removed while loading");
+                    unload(key, slot, Cause.REMOVED);
                     return;
                 }
                 evictFor(key);
@@ -151,10 +171,10 @@ final class LoadingLru<K, V> {
     }
 
     /** Tells {@code onEvict} of a loaded value that left the map, once, whichever removal raced which. */
-    private void unload(K key, Slot<V> slot, String why) {
+    private void unload(K key, Slot<V> slot, Cause cause) {
         V value = slot.loaded();
         if (value != null && slot.unloaded.compareAndSet(false, true)) {
-            onEvict.unloaded(key, value, why);
+            onEvict.unloaded(key, value, cause);
         }
     }
 
@@ -188,8 +208,7 @@ final class LoadingLru<K, V> {
                     return; // fits, or only the admitted entry is left: it stays even when it alone is too heavy
                 }
                 if (slots.remove(oldestKey, oldest)) {
-                    unload(oldestKey, oldest, "least recently used of " + count + " loaded, weighing " + weight
-                            + " in all");
+                    unload(oldestKey, oldest, Cause.EVICTED);
                 }
             }
         }

@@ -3,11 +3,15 @@ package io.trainyard.inference;
 import com.github.benmanes.caffeine.cache.CacheLoader;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.trainyard.system.ApiException;
 import io.trainyard.models.ModelAliasMoved;
 import io.trainyard.models.ModelRegistry;
 import io.trainyard.models.ModelVersion;
 import io.trainyard.models.ModelVersionRegistered;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -42,9 +46,10 @@ class ModelCache implements DisposableBean {
     private final InferenceProperties properties;
     private final ExecutorService loaders;
     private final LoadingLru<ModelKey, LoadedModel> models;
+    private final Counter evictions;
     private final LoadingCache<Ref, ModelVersion> resolved;
 
-    ModelCache(ModelRegistry registry, ModelLoader loader, InferenceProperties properties) {
+    ModelCache(ModelRegistry registry, ModelLoader loader, InferenceProperties properties, MeterRegistry meters) {
         this.registry = registry;
         this.loader = loader;
         this.properties = properties;
@@ -54,11 +59,17 @@ class ModelCache implements DisposableBean {
             t.setDaemon(true);
             return t;
         });
+        this.evictions = Counter.builder("trainyard.inference.models.evicted")
+                .description("Loaded model versions unloaded to make room for another; a steady rate means "
+                        + "cache-max-models or cache-max-bytes is too small for the versions in use")
+                .register(meters);
         this.models = new LoadingLru<>(properties.cacheMaxModels(), properties.cacheMaxBytes().toBytes(),
-                LoadedModel::sizeBytes, (key, model, why) -> {
-                    log.info("Unloaded model {} ({})", key, why);
-                    model.batcher().retire();
-                }, loaders, System::nanoTime);
+                LoadedModel::sizeBytes, this::unloaded, loaders, System::nanoTime);
+        Gauge.builder("trainyard.inference.models.loaded", models, LoadingLru::size)
+                .description("Model versions loaded in memory (at most cache-max-models)").register(meters);
+        Gauge.builder("trainyard.inference.models.loaded.bytes", models, LoadingLru::weight).baseUnit("bytes")
+                .description("Artifact bytes of the loaded model versions (at most cache-max-bytes, but for one "
+                        + "version bigger than that alone)").register(meters);
         // Refreshed in the background after resolve-ttl, not expired: an expired entry made every request that
         // arrived during the registry lookup block on the cache's lock for the lookup's whole duration — every 5 s
         // all 64 benchmark connections stalled for up to 100 ms (JFR, docs/inference.md "Performance"). Now one
@@ -153,6 +164,15 @@ class ModelCache implements DisposableBean {
     public void destroy() {
         models.clear();
         loaders.shutdownNow();
+    }
+
+    private void unloaded(ModelKey key, LoadedModel model, LoadingLru.Cause cause) {
+        if (cause == LoadingLru.Cause.EVICTED) {
+            evictions.increment();
+        }
+        log.info("Unloaded model {} ({}; {} versions, {} bytes loaded now)", key, cause.name().toLowerCase(Locale.ROOT),
+                models.size(), models.weight());
+        model.batcher().retire();
     }
 
     private CompletableFuture<LoadedModel> load(ModelKey key, ModelVersion version) {

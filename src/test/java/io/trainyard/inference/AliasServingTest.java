@@ -31,6 +31,9 @@ class AliasServingTest {
     @Autowired
     InferenceProperties properties;
 
+    @Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
+
     @Test
     void predictionsFollowTheAliasAndTheLatestVersion() {
         Http http = new Http(port);
@@ -80,6 +83,7 @@ class AliasServingTest {
         String name = "busy-" + UUID.randomUUID().toString().substring(0, 8);
         String request = "{\"instances\": [[5, 3, 1.5, 0.3]]}";
         int slots = properties.cacheMaxModels();
+        double evictedBefore = meters.get("trainyard.inference.models.evicted").counter().count();
         // A history that made Caffeine's frequency-based admission turn the next version away: versions used once,
         // then a full cache of versions used ten times each.
         for (int v = 1; v <= 2 * slots; v++) {
@@ -99,6 +103,10 @@ class AliasServingTest {
         assertThat(http.get("/v2/models/" + name + "/versions/" + (slots + 1) + "/ready").status())
                 .as("the least recently used version made room").isEqualTo(503);
         assertThat(http.get("/v2/models/" + name + "/versions/" + (2 * slots) + "/ready").status()).isEqualTo(200);
+        // 2 × slots + 1 versions went through a cache of `slots`: at least slots + 1 had to make room.
+        assertThat(meters.get("trainyard.inference.models.evicted").counter().count() - evictedBefore)
+                .isGreaterThanOrEqualTo(slots + 1);
+        assertThat(meters.get("trainyard.inference.models.loaded").gauge().value()).isBetween(1.0, (double) slots);
     }
 
     private static void assertProbabilities(JsonNode response, float[] expected) {

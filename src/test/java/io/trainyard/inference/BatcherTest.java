@@ -151,6 +151,10 @@ class BatcherTest {
                 new InferenceProperties.Batching(true, 64, Duration.ZERO), 1, metrics.forModel(key));
         closed.close();
         assertThatThrownBy(() -> closed.submit(Batcher.Operation.OUTPUT, x)).isInstanceOf(Batcher.ClosedException.class);
+        closed.retire();
+        assertThatThrownBy(() -> closed.submit(Batcher.Operation.OUTPUT, x))
+                .as("retiring a closed batcher does not give it a grace period again")
+                .isInstanceOf(Batcher.ClosedException.class);
     }
 
     @Test

@@ -28,7 +28,7 @@ class LoadingLruTest {
 
     private LoadingLru<String, Value> lru(int maxEntries, long maxWeight) {
         return new LoadingLru<>(maxEntries, maxWeight, Value::weight,
-                (key, value, why) -> unloaded.add(key), Runnable::run, clock::get);
+                (key, value, cause) -> unloaded.add(key), Runnable::run, clock::get);
     }
 
     private Function<String, Value> weighing(long weight) {
@@ -99,6 +99,7 @@ class LoadingLruTest {
         assertThat(unloaded).containsExactly("a", "b");
         assertThat(lru.getIfLoaded("c")).isNotNull();
         assertThat(lru.getIfLoaded("d")).isNotNull();
+        assertThat(lru.weight()).isEqualTo(90);
     }
 
     @Test
@@ -159,7 +160,7 @@ class LoadingLruTest {
         List<String> unloadedHere = java.util.Collections.synchronizedList(new ArrayList<>());
         try {
             LoadingLru<String, Value> lru = new LoadingLru<>(2, 100, Value::weight,
-                    (key, value, why) -> unloadedHere.add(key + ":" + why), pool, System::nanoTime);
+                    (key, value, cause) -> unloadedHere.add(key + ":" + cause), pool, System::nanoTime);
             Function<String, Value> slow = key -> {
                 loads.incrementAndGet();
                 try {
@@ -184,7 +185,7 @@ class LoadingLruTest {
             assertThat(loads).hasValue(1);
             pool.shutdown();
             assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
-            assertThat(unloadedHere).containsExactly("a:removed while loading");
+            assertThat(unloadedHere).containsExactly("a:REMOVED");
             assertThat(lru.getIfLoaded("a")).isNull();
         } finally {
             pool.shutdownNow();
@@ -196,7 +197,7 @@ class LoadingLruTest {
         ExecutorService pool = Executors.newSingleThreadExecutor();
         pool.shutdown();
         LoadingLru<String, Value> lru = new LoadingLru<>(2, 100, Value::weight,
-                (key, value, why) -> unloaded.add(key), pool, clock::get);
+                (key, value, cause) -> unloaded.add(key), pool, clock::get);
         assertThatThrownBy(() -> lru.get("a", weighing(1)).join()).isInstanceOf(CompletionException.class);
         assertThat(lru.size()).isZero();
     }
