@@ -27,8 +27,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Loaded model versions (a {@link LoadingLru} bounded by count and bytes) and the resolution of "latest" and
- * aliases to version numbers. A version loads on first use, or as soon as an alias moves to it, and is always
- * admitted: the least recently used versions are unloaded to make room. Resolutions are dropped when the registry
+ * aliases to version numbers. A version loads on first use, as soon as an alias moves to it, or as soon as it
+ * becomes the latest version of a model served here as "latest"; it is always admitted: the least recently used
+ * versions are unloaded to make room. Resolutions are dropped when the registry
  * says an alias moved or a version was added, and otherwise live {@code resolve-ttl} (for changes made through
  * other replicas).
  */
@@ -145,19 +146,31 @@ class ModelCache implements DisposableBean {
     void aliasMoved(ModelAliasMoved event) {
         resolved.invalidate(new Ref(event.team(), event.model(), null, event.alias()));
         if (event.version() != null) {
-            try {
-                ModelVersion version = resolve(event.team(), ModelSelector.version(event.model(), event.version()));
-                load(key(event.team(), version), version);
-            } catch (RuntimeException e) {
-                log.warn("Could not start loading {} v{} after alias {} moved: {}", event.model(), event.version(),
-                        event.alias(), e.getMessage());
-            }
+            preload(event.team(), event.model(), event.version(), "alias " + event.alias() + " moved to it");
         }
     }
 
+    /**
+     * "Latest" now means the new version. When requests for the model's latest version were resolved here lately,
+     * the new version is loaded at once, so they do not wait for the load; otherwise nobody here needs it yet.
+     */
     @EventListener
     void versionRegistered(ModelVersionRegistered event) {
-        resolved.invalidate(new Ref(event.team(), event.model(), null, null));
+        Ref latest = new Ref(event.team(), event.model(), null, null);
+        boolean servedAsLatest = resolved.getIfPresent(latest) != null;
+        resolved.invalidate(latest);
+        if (servedAsLatest) {
+            preload(event.team(), event.model(), event.version(), "it became the latest version");
+        }
+    }
+
+    private void preload(String team, String model, int number, String why) {
+        try {
+            ModelVersion version = resolve(team, ModelSelector.version(model, number));
+            load(key(team, version), version);
+        } catch (RuntimeException e) {
+            log.warn("Could not start loading {} v{} after {}: {}", model, number, why, e.getMessage());
+        }
     }
 
     @Override

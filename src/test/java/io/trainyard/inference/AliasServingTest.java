@@ -78,6 +78,20 @@ class AliasServingTest {
     }
 
     @Test
+    void aNewVersionOfAModelServedAsLatestIsLoadedBeforeItsFirstRequest() {
+        Http http = new Http(port);
+        String name = "next-" + UUID.randomUUID().toString().substring(0, 8);
+        ServingFixtures.register(registry, name, Family.MLP, 1);
+        assertThat(http.postJson("/api/v1/models/" + name + "/predict", "{\"instances\": [[5, 3, 1.5, 0.3]]}")
+                .json().get("version").asInt()).isEqualTo(1);
+
+        ServingFixtures.register(registry, name, Family.MLP, 2);
+
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() ->
+                http.get("/v2/models/" + name + "/versions/2/ready").status() == 200);
+    }
+
+    @Test
     void aVersionLoadedIntoACacheFullOfBusierVersionsIsReadyAtOnce() {
         Http http = new Http(port);
         String name = "busy-" + UUID.randomUUID().toString().substring(0, 8);
