@@ -73,8 +73,7 @@ class AliasServingTest {
 
         registry.setAlias(CurrentTeam.DEFAULT, name, "production", 1);
 
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() ->
-                http.get("/v2/models/" + name + "/versions/1/ready").status() == 200);
+        awaitReady(http, name, 1);
     }
 
     @Test
@@ -87,8 +86,7 @@ class AliasServingTest {
 
         ServingFixtures.register(registry, name, Family.MLP, 2);
 
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() ->
-                http.get("/v2/models/" + name + "/versions/2/ready").status() == 200);
+        awaitReady(http, name, 2);
     }
 
     @Test
@@ -112,8 +110,7 @@ class AliasServingTest {
 
         registry.setAlias(CurrentTeam.DEFAULT, name, "production", fresh);
 
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() ->
-                http.get("/v2/models/" + name + "/versions/" + fresh + "/ready").status() == 200);
+        awaitReady(http, name, fresh);
         assertThat(http.get("/v2/models/" + name + "/versions/" + (slots + 1) + "/ready").status())
                 .as("the least recently used version made room").isEqualTo(503);
         assertThat(http.get("/v2/models/" + name + "/versions/" + (2 * slots) + "/ready").status()).isEqualTo(200);
@@ -121,6 +118,12 @@ class AliasServingTest {
         assertThat(meters.get("trainyard.inference.models.evicted").counter().count() - evictedBefore)
                 .isGreaterThanOrEqualTo(slots + 1);
         assertThat(meters.get("trainyard.inference.models.loaded").gauge().value()).isBetween(1.0, (double) slots);
+    }
+
+    /** Waits (without sending a request that would load it) until the version is loaded and warmed up. */
+    private static void awaitReady(Http http, String name, int version) {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() ->
+                http.get("/v2/models/" + name + "/versions/" + version + "/ready").status() == 200);
     }
 
     private static void assertProbabilities(JsonNode response, float[] expected) {
