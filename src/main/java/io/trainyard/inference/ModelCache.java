@@ -29,9 +29,8 @@ import org.springframework.stereotype.Component;
  * Loaded model versions (a {@link LoadingLru} bounded by count and bytes) and the resolution of "latest" and
  * aliases to version numbers. A version loads on first use, as soon as an alias moves to it, or as soon as it
  * becomes the latest version of a model served here as "latest"; it is always admitted: the least recently used
- * versions are unloaded to make room. Resolutions are dropped when the registry
- * says an alias moved or a version was added, and otherwise live {@code resolve-ttl} (for changes made through
- * other replicas).
+ * versions are unloaded to make room. Resolutions are dropped when the registry says an alias moved or a version
+ * was added, and otherwise live {@code resolve-ttl} (for changes made through other replicas).
  */
 @Component
 class ModelCache implements DisposableBean {
