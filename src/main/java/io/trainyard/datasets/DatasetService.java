@@ -137,10 +137,10 @@ class DatasetService {
         // counted below) or waits and then finds the dataset gone.
         repository.lockLive(team, id);
         List<DatasetUsers> modules = users.orderedStream().toList();
-        for (DatasetUsers module : modules) {
-            module.blocksDeletion(id).ifPresent(why -> {
-                throw ApiException.conflict("Dataset " + id + " " + why);
-            });
+        // Every module's reason at once, so one answer names everything that has to end first.
+        List<String> reasons = modules.stream().flatMap(module -> module.blocksDeletion(id).stream()).toList();
+        if (!reasons.isEmpty()) {
+            throw ApiException.conflict("Dataset " + id + " " + String.join(" Also, it ", reasons));
         }
         boolean tombstone = modules.stream().anyMatch(module -> module.referencesRow(id));
         if (!repository.delete(team, id, tombstone)) {

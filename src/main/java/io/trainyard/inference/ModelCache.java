@@ -68,8 +68,8 @@ class ModelCache implements DisposableBean {
         Gauge.builder("trainyard.inference.models.loaded", models, LoadingLru::size)
                 .description("Model versions loaded in memory (at most cache-max-models)").register(meters);
         Gauge.builder("trainyard.inference.models.loaded.bytes", models, LoadingLru::weight).baseUnit("bytes")
-                .description("Artifact bytes of the loaded model versions (at most cache-max-bytes, but for one "
-                        + "version bigger than that alone)").register(meters);
+                .description("Artifact bytes of the loaded model versions (at most cache-max-bytes)")
+                .register(meters);
         // Refreshed in the background after resolve-ttl, not expired: an expired entry made every request that
         // arrived during the registry lookup block on the cache's lock for the lookup's whole duration — every 5 s
         // all 64 benchmark connections stalled for up to 100 ms (JFR, docs/inference.md "Performance"). Now one
@@ -188,15 +188,16 @@ class ModelCache implements DisposableBean {
     }
 
     private CompletableFuture<LoadedModel> load(ModelKey key, ModelVersion version) {
+        // The byte budget bounds the memory the loaded versions take; an artifact bigger than all of it is refused
+        // before a byte of it is read (the whole artifact is read into memory to verify its checksum).
+        long budget = properties.cacheMaxBytes().toBytes();
+        if (version.sizeBytes() > budget) {
+            throw InferenceErrors.notReady(key, "its artifact (" + version.sizeBytes() + " bytes) is larger than "
+                    + "trainyard.inference.cache-max-bytes (" + budget + " bytes); raise that limit to serve it.");
+        }
         return models.get(key, k -> {
             try {
-                LoadedModel model = loader.load(k, version);
-                if (model.sizeBytes() > properties.cacheMaxBytes().toBytes()) {
-                    log.warn("Model {} is {} bytes, more than trainyard.inference.cache-max-bytes ({}): it is served "
-                            + "alone and unloaded when another version loads; raise the limit to keep both", k,
-                            model.sizeBytes(), properties.cacheMaxBytes().toBytes());
-                }
-                return model;
+                return loader.load(k, version);
             } catch (RuntimeException e) {
                 log.error("Could not load model {}: {}", k, e.getMessage(), e);
                 throw e;

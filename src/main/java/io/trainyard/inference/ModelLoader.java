@@ -42,10 +42,6 @@ class ModelLoader {
 
     LoadedModel load(ModelKey key, ModelVersion version) {
         long start = System.nanoTime();
-        if (version.sizeBytes() > properties.cacheMaxBytes().toBytes()) {
-            throw new LoadException("its artifact (" + version.sizeBytes() + " bytes) is larger than "
-                    + "trainyard.inference.cache-max-bytes (" + properties.cacheMaxBytes() + ")", null);
-        }
         ModelArtifact artifact;
         Network network;
         try {

@@ -271,6 +271,26 @@ class DatasetApiTest {
         assertThat(http().send("DELETE", "/api/v1/datasets/" + id, null, null).status()).isEqualTo(204);
     }
 
+    @Test
+    void oneRefusalNamesEveryJobAndBatchPredictionThatStillReadsTheData() {
+        String id = upload(new Multipart().field("label", "y").file("file", "d.csv", "a,y\n1,0\n")).json()
+                .get("id").asString();
+        UUID job = UUID.randomUUID();
+        jdbc.sql("INSERT INTO jobs (id, team_id, name, dataset_id, spec, state, total_epochs, created_at, updated_at) "
+                        + "VALUES (:id, 'default', 'j', :dataset, '{}', 'QUEUED', 1, :now, :now)")
+                .param("id", job).param("dataset", UUID.fromString(id)).param("now", OffsetDateTime.now()).update();
+        UUID task = UUID.randomUUID();
+        jdbc.sql("INSERT INTO batch_predictions (id, team_id, model_name, model_version, dataset_id, state, examples, "
+                        + "created_at) VALUES (:id, 'default', 'm', 1, :dataset, 'RUNNING', 1, :now)")
+                .param("id", task).param("dataset", UUID.fromString(id)).param("now", OffsetDateTime.now()).update();
+
+        Http.Response refused = http().send("DELETE", "/api/v1/datasets/" + id, null, null);
+
+        assertThat(refused.status()).isEqualTo(409);
+        assertThat(refused.json().get("detail").asString()).contains(job.toString()).contains(task.toString());
+        assertThat(objects(id)).isEqualTo(2);
+    }
+
     private long rows(String id) {
         return jdbc.sql("SELECT COUNT(*) FROM datasets WHERE id = :id").param("id", UUID.fromString(id))
                 .query(Long.class).single();
