@@ -1,5 +1,6 @@
 package io.trainyard.datasets;
 
+import io.trainyard.system.ApiException;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
@@ -12,6 +13,14 @@ public class DatasetCatalog {
 
     DatasetCatalog(DatasetRepository repository) {
         this.repository = repository;
+    }
+
+    /**
+     * The answer to a request whose field at {@code pointer} names a dataset the team does not have: a 400 on that
+     * field, as for any other wrong value in a body (the URL named an existing resource).
+     */
+    public static ApiException unknown(String pointer) {
+        return ApiException.invalid(pointer, "no dataset with this id; upload one with POST /api/v1/datasets");
     }
 
     /** The team's dataset with this id; empty when there is none or it belongs to another team. */

@@ -111,8 +111,7 @@ class BatchPredictions implements DisposableBean {
     /** Checks the dataset against the model's input and queues the task; the version is pinned now. */
     Task submit(String team, ModelSelector selector, UUID datasetId) {
         ModelVersion version = inference.resolve(team, selector);
-        DatasetInfo dataset = catalog.find(team, datasetId).orElseThrow(() -> ApiException.notFound("Dataset",
-                datasetId));
+        DatasetInfo dataset = catalog.find(team, datasetId).orElseThrow(() -> DatasetCatalog.unknown("/datasetId"));
         InputShape expected = inference.loaded(team, version).metadata().inputShape();
         InputShape actual = dataset.inputShape();
         if (actual.kind() != expected.kind() || !actual.shape().equals(expected.shape())
@@ -127,7 +126,7 @@ class BatchPredictions implements DisposableBean {
         transaction.executeWithoutResult(status -> {
             // Held until the task is committed, so a delete of the dataset waits and then sees the task (409).
             if (!catalog.hold(team, datasetId)) {
-                throw ApiException.notFound("Dataset", datasetId);
+                throw DatasetCatalog.unknown("/datasetId");
             }
             repository.insert(task, settings.enabled() ? owner : null, Instant.now().plus(settings.leaseDuration()));
         });

@@ -44,8 +44,7 @@ class SpecJobValidator implements JobSpecValidator {
             throw ApiException.invalid(prefix, "must be a JSON object: the training spec (see docs/spec.md)");
         }
         TrainingSpec spec = parse(node, prefix);
-        DatasetInfo dataset = datasets.find(team, datasetId).orElseThrow(() ->
-                ApiException.invalid("/datasetId", "no dataset with this id; upload one with POST /api/v1/datasets"));
+        DatasetInfo dataset = datasets.find(team, datasetId).orElseThrow(() -> DatasetCatalog.unknown("/datasetId"));
         List<Violation> problems = new ArrayList<>();
         spec = fill(spec, dataset, prefix, problems);
         if (!problems.isEmpty()) {

@@ -118,7 +118,9 @@ class BatchPredictionTest {
         Http.Response wrongShape = http.postJson(base, "{\"datasetId\": \"" + other + "\"}");
         assertThat(wrongShape.status()).isEqualTo(400);
         assertThat(wrongShape.json().get("errors").get(0).get("pointer").asString()).isEqualTo("/datasetId");
-        assertThat(http.postJson(base, "{\"datasetId\": \"" + UUID.randomUUID() + "\"}").status()).isEqualTo(404);
+        Http.Response unknown = http.postJson(base, "{\"datasetId\": \"" + UUID.randomUUID() + "\"}");
+        assertThat(unknown.status()).as("a wrong value in the body, as for jobs").isEqualTo(400);
+        assertThat(unknown.json().get("errors").get(0).get("pointer").asString()).isEqualTo("/datasetId");
         assertThat(http.postJson(base, "{}").status()).isEqualTo(400);
         assertThat(http.get(base + "/" + UUID.randomUUID()).status()).isEqualTo(404);
     }
