@@ -193,6 +193,35 @@ class LoadingLruTest {
     }
 
     @Test
+    void manyConcurrentLoadsEndWithinTheLimitsAndEveryValueIsUnloadedExactlyOnce() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        java.util.Map<String, Integer> unloadCounts = new java.util.concurrent.ConcurrentHashMap<>();
+        try {
+            LoadingLru<String, Value> lru = new LoadingLru<>(3, 100, Value::weight,
+                    (key, value, cause) -> unloadCounts.merge(key, 1, Integer::sum), pool, System::nanoTime);
+            List<CompletableFuture<Value>> futures = new ArrayList<>();
+            for (int round = 0; round < 20; round++) {
+                for (int k = 0; k < 10; k++) {
+                    futures.add(lru.get("k" + k, weighing(1)));
+                }
+            }
+            for (CompletableFuture<Value> f : futures) {
+                assertThat(f.get(30, TimeUnit.SECONDS)).isNotNull();
+            }
+            pool.shutdown();
+            assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+
+            assertThat(lru.size()).isLessThanOrEqualTo(3);
+            int unloads = unloadCounts.values().stream().mapToInt(Integer::intValue).sum();
+            assertThat(unloads).as("every load ends loaded or unloaded once").isEqualTo(loads.get() - lru.size());
+            lru.clear();
+            assertThat(unloadCounts.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(loads.get());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void aShutDownExecutorFailsTheLoadInsteadOfLeavingItPending() {
         ExecutorService pool = Executors.newSingleThreadExecutor();
         pool.shutdown();
