@@ -421,9 +421,6 @@ class JobRepository {
         return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }
 
-    private record Candidate(UUID id, String team, long leaseEpoch) {
-    }
-
     /** Queued, running or cancelling jobs that train or validate on the dataset, oldest first. */
     List<UUID> unfinishedReading(UUID datasetId) {
         // A job's validation dataset is in its stored spec only ("validation":{"dataset":"<id>"}).
@@ -439,5 +436,8 @@ class JobRepository {
     boolean anyTrainingOn(UUID datasetId) {
         return jdbc.sql("SELECT COUNT(*) FROM jobs WHERE dataset_id = :id").param("id", datasetId)
                 .query(Long.class).single() > 0;
+    }
+
+    private record Candidate(UUID id, String team, long leaseEpoch) {
     }
 }
