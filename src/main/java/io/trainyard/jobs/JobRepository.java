@@ -425,7 +425,7 @@ class JobRepository {
     List<UUID> unfinishedReading(UUID datasetId) {
         // A job's validation dataset is in its stored spec only ("validation":{"dataset":"<id>"}).
         return jdbc.sql("SELECT id FROM jobs WHERE (dataset_id = :id OR spec LIKE :inSpec) "
-                        + "AND state IN ('QUEUED', 'RUNNING', 'CANCELLING') ORDER BY created_at")
+                        + "AND state IN " + UNFINISHED + " ORDER BY created_at")
                 .param("id", datasetId)
                 .param("inSpec", "%\"" + datasetId + "\"%")
                 .query((rs, n) -> rs.getObject(1, UUID.class))

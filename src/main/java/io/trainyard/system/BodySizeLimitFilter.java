@@ -49,8 +49,8 @@ class BodySizeLimitFilter extends RefusingFilter {
     }
 
     private void reject(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        refuse(request, response, ApiException.tooLarge("The request body is larger than the configured maximum of " + limit
-                + " bytes (trainyard.web.max-json-body). Upload data sets as multipart files."));
+        refuse(request, response, ApiException.tooLarge("The request body is larger than the configured maximum of "
+                + limit + " bytes (trainyard.web.max-json-body). Upload data sets as multipart files."));
     }
 
     /** Thrown by the wrapped stream; surfaces through Spring as an unreadable body, mapped to 413. */

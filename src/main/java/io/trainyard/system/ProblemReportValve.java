@@ -3,6 +3,7 @@ package io.trainyard.system;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.catalina.connector.Request;
@@ -46,7 +47,7 @@ public class ProblemReportValve extends ErrorReportValve {
                         : " (" + response.getMessage() + ")") + ". Percent-encode the path and query as UTF-8 "
                         + "text; a path segment may not hold %00, %2F or %5C.");
         if (code == 400) {
-            problem.put("errors", java.util.List.of(Map.of("pointer", "",
+            problem.put("errors", List.of(Map.of("pointer", "",
                     "message", "the request line or a header could not be read")));
         }
         try {

@@ -214,10 +214,7 @@ class DatasetApiTest {
     void refusesToDeleteWhileAJobNeedsTheDataAndTombstonesWhenFinishedJobsReferenceIt() throws IOException {
         String id = upload(new Multipart().field("label", "y").file("file", "d.csv", "a,y\n1,0\n")).json()
                 .get("id").asString();
-        UUID job = UUID.randomUUID();
-        jdbc.sql("INSERT INTO jobs (id, team_id, name, dataset_id, spec, state, total_epochs, created_at, updated_at) "
-                        + "VALUES (:id, 'default', 'j', :dataset, '{}', 'RUNNING', 1, :now, :now)")
-                .param("id", job).param("dataset", UUID.fromString(id)).param("now", OffsetDateTime.now()).update();
+        UUID job = insertJob(id, "RUNNING", "{}");
 
         Http.Response refused = http().send("DELETE", "/api/v1/datasets/" + id, null, null);
         assertThat(refused.status()).isEqualTo(409);
@@ -238,12 +235,8 @@ class DatasetApiTest {
                 .get("id").asString();
         String validation = upload(new Multipart().field("label", "y").file("file", "v.csv", "a,y\n1,0\n")).json()
                 .get("id").asString();
-        UUID job = UUID.randomUUID();
-        jdbc.sql("INSERT INTO jobs (id, team_id, name, dataset_id, spec, state, total_epochs, created_at, updated_at) "
-                        + "VALUES (:id, 'default', 'j', :dataset, :spec, 'QUEUED', 1, :now, :now)")
-                .param("id", job).param("dataset", UUID.fromString(training))
-                .param("spec", "{\"training\":{\"validation\":{\"dataset\":\"" + validation + "\"}}}")
-                .param("now", OffsetDateTime.now()).update();
+        UUID job = insertJob(training, "QUEUED",
+                "{\"training\":{\"validation\":{\"dataset\":\"" + validation + "\"}}}");
 
         Http.Response refused = http().send("DELETE", "/api/v1/datasets/" + validation, null, null);
         assertThat(refused.status()).as("the job would fail when it starts").isEqualTo(409);
@@ -257,10 +250,7 @@ class DatasetApiTest {
     void refusesToDeleteWhileABatchPredictionReadsTheData() {
         String id = upload(new Multipart().field("label", "y").file("file", "d.csv", "a,y\n1,0\n")).json()
                 .get("id").asString();
-        UUID task = UUID.randomUUID();
-        jdbc.sql("INSERT INTO batch_predictions (id, team_id, model_name, model_version, dataset_id, state, examples, "
-                        + "created_at) VALUES (:id, 'default', 'm', 1, :dataset, 'QUEUED', 1, :now)")
-                .param("id", task).param("dataset", UUID.fromString(id)).param("now", OffsetDateTime.now()).update();
+        UUID task = insertBatchPrediction(id, "QUEUED");
 
         Http.Response refused = http().send("DELETE", "/api/v1/datasets/" + id, null, null);
         assertThat(refused.status()).isEqualTo(409);
@@ -275,20 +265,34 @@ class DatasetApiTest {
     void oneRefusalNamesEveryJobAndBatchPredictionThatStillReadsTheData() {
         String id = upload(new Multipart().field("label", "y").file("file", "d.csv", "a,y\n1,0\n")).json()
                 .get("id").asString();
-        UUID job = UUID.randomUUID();
-        jdbc.sql("INSERT INTO jobs (id, team_id, name, dataset_id, spec, state, total_epochs, created_at, updated_at) "
-                        + "VALUES (:id, 'default', 'j', :dataset, '{}', 'QUEUED', 1, :now, :now)")
-                .param("id", job).param("dataset", UUID.fromString(id)).param("now", OffsetDateTime.now()).update();
-        UUID task = UUID.randomUUID();
-        jdbc.sql("INSERT INTO batch_predictions (id, team_id, model_name, model_version, dataset_id, state, examples, "
-                        + "created_at) VALUES (:id, 'default', 'm', 1, :dataset, 'RUNNING', 1, :now)")
-                .param("id", task).param("dataset", UUID.fromString(id)).param("now", OffsetDateTime.now()).update();
+        UUID job = insertJob(id, "QUEUED", "{}");
+        UUID task = insertBatchPrediction(id, "RUNNING");
 
         Http.Response refused = http().send("DELETE", "/api/v1/datasets/" + id, null, null);
 
         assertThat(refused.status()).isEqualTo(409);
         assertThat(refused.json().get("detail").asString()).contains(job.toString()).contains(task.toString());
         assertThat(objects(id)).isEqualTo(2);
+    }
+
+    /** A job row over the dataset, as the jobs module stores one, in {@code state}. */
+    private UUID insertJob(String datasetId, String state, String spec) {
+        UUID job = UUID.randomUUID();
+        jdbc.sql("INSERT INTO jobs (id, team_id, name, dataset_id, spec, state, total_epochs, created_at, updated_at) "
+                        + "VALUES (:id, 'default', 'j', :dataset, :spec, :state, 1, :now, :now)")
+                .param("id", job).param("dataset", UUID.fromString(datasetId)).param("spec", spec)
+                .param("state", state).param("now", OffsetDateTime.now()).update();
+        return job;
+    }
+
+    /** A batch prediction row over the dataset, as the inference module stores one, in {@code state}. */
+    private UUID insertBatchPrediction(String datasetId, String state) {
+        UUID task = UUID.randomUUID();
+        jdbc.sql("INSERT INTO batch_predictions (id, team_id, model_name, model_version, dataset_id, state, examples, "
+                        + "created_at) VALUES (:id, 'default', 'm', 1, :dataset, :state, 1, :now)")
+                .param("id", task).param("dataset", UUID.fromString(datasetId)).param("state", state)
+                .param("now", OffsetDateTime.now()).update();
+        return task;
     }
 
     private long rows(String id) {
