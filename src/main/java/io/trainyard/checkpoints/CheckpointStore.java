@@ -1,5 +1,6 @@
 package io.trainyard.checkpoints;
 
+import io.trainyard.storage.Checksum;
 import io.trainyard.storage.CorruptObjectException;
 import io.trainyard.storage.ObjectNotFoundException;
 import io.trainyard.storage.ObjectStore;
@@ -31,7 +32,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Checkpoint bytes in the object store, metadata in the {@code checkpoints} table (DESIGN.md §5). The row is
  * the commit marker: bytes are uploaded first under an immutable key, then the row is inserted only if the
- * committing worker still holds the job's lease ({@code lease_epoch}). Loading verifies size and SHA-256 and
+ * committing worker still holds the job's lease ({@code lease_epoch}). Loading verifies size and checksum and
  * falls back to the previous checkpoint when the newest one is damaged or gone.
  */
 @Service
@@ -60,19 +61,21 @@ public class CheckpointStore {
             Map<String, Object> metrics, ObjectStore.Content bytes) throws IOException {
         UUID id = UUID.randomUUID();
         String key = "checkpoints/" + jobId + "/" + String.format("%06d", epoch) + "-" + id + ".zip";
-        StoredObject stored = objects.write(key, bytes);
-        Instant now = Instant.now();
+        StoredObject stored = objects.write(key, Checksum.Algorithm.forCheckpoints(), bytes);
+        CheckpointInfo info = CheckpointInfo.of(id, jobId, epoch, iteration, key, stored.size(), stored.checksum(),
+                metrics, Instant.now());
         int inserted;
         try {
             inserted = jdbc.sql("""
                     INSERT INTO checkpoints (id, team_id, job_id, epoch, iteration, object_key, size_bytes, sha256,
-                                             metrics, lease_epoch, created_at)
-                    SELECT :id, team_id, id, :epoch, :iteration, :key, :size, :sha256, :metrics, lease_epoch, :now
+                                             blake3, metrics, lease_epoch, created_at)
+                    SELECT :id, team_id, id, :epoch, :iteration, :key, :size, :sha256, :blake3, :metrics, lease_epoch,
+                           :now
                     FROM jobs
                     WHERE id = :job AND lease_epoch = :leaseEpoch AND state IN ('RUNNING', 'CANCELLING')""")
                     .param("id", id).param("epoch", epoch).param("iteration", iteration).param("key", key)
-                    .param("size", stored.size()).param("sha256", stored.sha256())
-                    .param("metrics", json.writeValueAsString(metrics)).param("now", Timestamp.from(now))
+                    .param("size", stored.size()).param("sha256", info.sha256()).param("blake3", info.blake3())
+                    .param("metrics", json.writeValueAsString(metrics)).param("now", Timestamp.from(info.createdAt()))
                     .param("job", jobId).param("leaseEpoch", leaseEpoch)
                     .update();
         } catch (RuntimeException e) {
@@ -85,14 +88,13 @@ public class CheckpointStore {
             deleteQuietly(key);
             return Optional.empty();
         }
-        return Optional.of(new CheckpointInfo(id, jobId, epoch, iteration, key, stored.size(), stored.sha256(),
-                metrics, now));
+        return Optional.of(info);
     }
 
     /** Every committed checkpoint of the job, oldest first. */
     public List<CheckpointInfo> list(UUID jobId) {
         return jdbc.sql("""
-                SELECT id, job_id, epoch, iteration, object_key, size_bytes, sha256, metrics, created_at
+                SELECT id, job_id, epoch, iteration, object_key, size_bytes, sha256, blake3, metrics, created_at
                 FROM checkpoints WHERE job_id = :job ORDER BY epoch, created_at""")
                 .param("job", jobId).query(this::row).list();
     }
@@ -147,7 +149,7 @@ public class CheckpointStore {
     /** Downloads and verifies; returns null when the bytes match, else what is wrong with them. */
     private String download(CheckpointInfo checkpoint, Path file) throws IOException {
         try (OutputStream out = Files.newOutputStream(file)) {
-            objects.copyVerified(checkpoint.objectKey(), checkpoint.sizeBytes(), checkpoint.sha256(), out);
+            objects.copyVerified(checkpoint.objectKey(), checkpoint.sizeBytes(), checkpoint.checksum(), out);
             return null;
         } catch (ObjectNotFoundException e) {
             return "its bytes are missing from the object store";
@@ -240,7 +242,8 @@ public class CheckpointStore {
         String metrics = rs.getString("metrics");
         return new CheckpointInfo(rs.getObject("id", UUID.class), rs.getObject("job_id", UUID.class),
                 rs.getInt("epoch"), rs.getLong("iteration"), rs.getString("object_key"), rs.getLong("size_bytes"),
-                rs.getString("sha256"), metrics == null ? Map.of() : new LinkedHashMap<>(json.readValue(metrics, MAP)),
+                rs.getString("sha256"), rs.getString("blake3"),
+                metrics == null ? Map.of() : new LinkedHashMap<>(json.readValue(metrics, MAP)),
                 rs.getTimestamp("created_at").toInstant());
     }
 }

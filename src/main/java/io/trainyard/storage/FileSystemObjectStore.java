@@ -10,8 +10,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -44,20 +42,20 @@ public class FileSystemObjectStore implements ObjectStore {
     }
 
     @Override
-    public StoredObject put(String key, InputStream content) throws IOException {
-        return write(key, content::transferTo);
+    public StoredObject put(String key, Checksum.Algorithm algorithm, InputStream content) throws IOException {
+        return write(key, algorithm, content::transferTo);
     }
 
     /** Written straight into the temporary file that becomes the object: no spool, no second copy. */
     @Override
-    public StoredObject write(String key, Content content) throws IOException {
+    public StoredObject write(String key, Checksum.Algorithm algorithm, Content content) throws IOException {
         Path target = resolve(key);
         Files.createDirectories(target.getParent());
         Path temp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + TEMP_SUFFIX);
-        MessageDigest digest = Sha256.digest();
+        Hasher hasher = algorithm.hasher();
         long size;
         try {
-            try (OutputStream out = new DigestOutputStream(open(temp), digest)) {
+            try (OutputStream out = new HashingOutputStream(open(temp), hasher)) {
                 content.writeTo(out);
             }
             size = Files.size(temp);
@@ -72,7 +70,7 @@ public class FileSystemObjectStore implements ObjectStore {
         } finally {
             Files.deleteIfExists(temp);
         }
-        return new StoredObject(key, size, Sha256.hex(digest));
+        return new StoredObject(key, size, new Checksum(algorithm, hasher.hex()));
     }
 
     /**

@@ -21,7 +21,12 @@ import java.util.Optional;
 public interface ObjectStore {
 
     /** Streams {@code content} to {@code key}, returning its size and SHA-256 as stored. */
-    StoredObject put(String key, InputStream content) throws IOException;
+    default StoredObject put(String key, InputStream content) throws IOException {
+        return put(key, Checksum.Algorithm.SHA256, content);
+    }
+
+    /** Streams {@code content} to {@code key}, returning its size and checksum (by {@code algorithm}) as stored. */
+    StoredObject put(String key, Checksum.Algorithm algorithm, InputStream content) throws IOException;
 
     /** Bytes produced by writing them: a checkpoint or an archive serialised straight into the store. */
     @FunctionalInterface
@@ -29,40 +34,51 @@ public interface ObjectStore {
         void writeTo(OutputStream out) throws IOException;
     }
 
+    /** {@link #write(String, Checksum.Algorithm, Content)} with SHA-256. */
+    default StoredObject write(String key, Content content) throws IOException {
+        return write(key, Checksum.Algorithm.SHA256, content);
+    }
+
     /**
      * Stores what {@code content} writes under {@code key}, like {@link #put}. By default the bytes are spooled to a
      * temporary file and then {@link #put}; a store that writes local files takes them straight into the object,
      * without the second copy. When {@code content} fails, nothing is stored and an existing object is kept.
      */
-    default StoredObject write(String key, Content content) throws IOException {
+    default StoredObject write(String key, Checksum.Algorithm algorithm, Content content) throws IOException {
         Path spool = Files.createTempFile("trainyard-object-", ".spool");
         try {
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(spool), 1 << 20)) {
                 content.writeTo(out);
             }
             try (InputStream in = Files.newInputStream(spool)) {
-                return put(key, in);
+                return put(key, algorithm, in);
             }
         } finally {
             Files.deleteIfExists(spool);
         }
     }
 
+    /** {@link #copyVerified(String, long, Checksum, OutputStream)} against a SHA-256. */
+    default void copyVerified(String key, long expectedSize, String expectedSha256, OutputStream out)
+            throws IOException {
+        copyVerified(key, expectedSize, Checksum.sha256(expectedSha256), out);
+    }
+
     /**
-     * Copies the object to {@code out}, checking it against the size and SHA-256 recorded when it was stored: the
+     * Copies the object to {@code out}, checking it against the size and checksum recorded when it was stored: the
      * one way to read bytes that will be deserialised (DESIGN.md §5). Reads at most one byte past the recorded size.
      *
      * @throws CorruptObjectException when size or checksum differ (what was copied must then be discarded)
      */
-    default void copyVerified(String key, long expectedSize, String expectedSha256, java.io.OutputStream out)
+    default void copyVerified(String key, long expectedSize, Checksum expected, OutputStream out)
             throws IOException {
-        java.security.MessageDigest digest = Sha256.digest();
+        Hasher hasher = expected.algorithm().hasher();
         long copied = 0;
         try (InputStream in = get(key)) {
             byte[] buffer = new byte[64 * 1024];
             for (int n; copied <= expectedSize
                     && (n = in.read(buffer, 0, (int) Math.min(buffer.length, expectedSize + 1 - copied))) > 0; ) {
-                digest.update(buffer, 0, n);
+                hasher.update(buffer, 0, n);
                 out.write(buffer, 0, n);
                 copied += n;
             }
@@ -71,10 +87,10 @@ public interface ObjectStore {
             throw new CorruptObjectException("size " + (copied > expectedSize ? "over " + expectedSize : copied)
                     + " bytes differs from the " + expectedSize + " recorded when '" + key + "' was stored");
         }
-        String actual = Sha256.hex(digest);
-        if (!actual.equalsIgnoreCase(expectedSha256)) {
-            throw new CorruptObjectException("SHA-256 " + actual + " differs from the " + expectedSha256
-                    + " recorded when '" + key + "' was stored");
+        String actual = hasher.hex();
+        if (!actual.equals(expected.hex())) {
+            throw new CorruptObjectException(hasher.algorithm() + " " + actual + " differs from the "
+                    + expected.hex() + " recorded when '" + key + "' was stored");
         }
     }
 

@@ -3,7 +3,6 @@ package io.trainyard.storage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -76,23 +75,24 @@ public class S3ObjectStore implements ObjectStore, AutoCloseable {
     }
 
     @Override
-    public StoredObject put(String key, InputStream content) throws IOException {
+    public StoredObject put(String key, Checksum.Algorithm algorithm, InputStream content) throws IOException {
         ObjectKeys.check(key);
-        MessageDigest digest = Sha256.digest();
+        Hasher hasher = algorithm.hasher();
         byte[] first = content.readNBytes(partSize);
-        digest.update(first);
+        hasher.update(first, 0, first.length);
         try {
             if (first.length < partSize) {
                 s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(first));
-                return new StoredObject(key, first.length, Sha256.hex(digest));
+                return new StoredObject(key, first.length, new Checksum(algorithm, hasher.hex()));
             }
-            return multipart(key, first, content, digest);
+            return multipart(key, first, content, algorithm, hasher);
         } catch (SdkException e) {
             throw new IOException("S3 put of '" + key + "' failed: " + e.getMessage(), e);
         }
     }
 
-    private StoredObject multipart(String key, byte[] first, InputStream content, MessageDigest digest)
+    private StoredObject multipart(String key, byte[] first, InputStream content, Checksum.Algorithm algorithm,
+            Hasher hasher)
             throws IOException {
         String uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
         List<CompletedPart> parts = new ArrayList<>();
@@ -107,11 +107,11 @@ public class S3ObjectStore implements ObjectStore, AutoCloseable {
                 parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
                 size += part.length;
                 part = content.readNBytes(partSize);
-                digest.update(part);
+                hasher.update(part, 0, part.length);
             }
             s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
                     .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()));
-            return new StoredObject(key, size, Sha256.hex(digest));
+            return new StoredObject(key, size, new Checksum(algorithm, hasher.hex()));
         } catch (IOException | RuntimeException e) {
             try {
                 s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));

@@ -18,7 +18,7 @@ class StorageConfiguration {
                     properties.filesystem().directWrites());
             case s3 -> new S3ObjectStore(properties.s3());
         };
-        log.info("Object store: {}", store.describe());
+        log.info("Object store: {}; checkpoints checked with {}", store.describe(), Checksum.describeForCheckpoints());
         return store;
     }
 

@@ -2,6 +2,7 @@ package io.trainyard.checkpoints;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.trainyard.storage.Checksum;
 import io.trainyard.storage.FileSystemObjectStore;
 import io.trainyard.storage.ObjectInfo;
 import io.trainyard.support.TestDataSources;
@@ -72,7 +73,9 @@ class CheckpointStoreTest {
             assertThat(listed.epoch()).isEqualTo(1);
             assertThat(listed.iteration()).isEqualTo(100);
             assertThat(listed.sizeBytes()).isEqualTo("weights after epoch 1".length());
-            assertThat(listed.sha256()).hasSize(64).isEqualTo(c.sha256());
+            assertThat(listed.checksum()).isEqualTo(c.checksum());
+            assertThat(listed.checksum().algorithm()).isEqualTo(Checksum.Algorithm.forCheckpoints());
+            assertThat(listed.checksum().hex()).hasSize(64);
             assertThat(listed.metrics()).containsEntry("valLoss", 0.9);
         });
         assertThat(objectsOfJob()).extracting(ObjectInfo::key).containsExactly(c.objectKey());
@@ -116,11 +119,48 @@ class CheckpointStoreTest {
             assertThat(fallback.info().id()).isEqualTo(first.id());
             assertThat(Files.readString(fallback.file())).isEqualTo("epoch one");
             assertThat(fallback.skipped()).extracting(s -> s.info().id()).containsExactly(third.id(), second.id());
-            assertThat(fallback.skipped().get(0).reason()).contains("SHA-256");
+            assertThat(fallback.skipped().get(0).reason()).contains("differs from the " + third.checksum().hex());
             assertThat(fallback.skipped().get(1).reason()).contains("missing");
         }
         objects.put(first.objectKey(), new ByteArrayInputStream("truncated".getBytes(StandardCharsets.UTF_8)));
         assertThat(store.loadLatestVerified(job)).isEmpty();
+    }
+
+    @Test
+    void checkpointsCommittedWithSha256BeforeBlake3StillLoadAndStillGetChecked() throws Exception {
+        String key = "checkpoints/" + job + "/000001-old.zip";
+        String sha256 = objects.put(key, new ByteArrayInputStream("an old epoch".getBytes(StandardCharsets.UTF_8)))
+                .sha256();
+        jdbc.sql("""
+                INSERT INTO checkpoints (id, team_id, job_id, epoch, iteration, object_key, size_bytes, sha256,
+                                         metrics, lease_epoch, created_at)
+                VALUES (:id, 'default', :job, 1, 100, :key, 12, :sha256, '{}', 7, :now)""")
+                .param("id", UUID.randomUUID()).param("job", job).param("key", key).param("sha256", sha256)
+                .param("now", Timestamp.from(Instant.now())).update();
+
+        try (VerifiedCheckpoint loaded = store.loadLatestVerified(job).orElseThrow()) {
+            assertThat(loaded.info().checksum()).isEqualTo(Checksum.sha256(sha256));
+            assertThat(loaded.info().blake3()).isNull();
+            assertThat(Files.readString(loaded.file())).isEqualTo("an old epoch");
+        }
+        objects.put(key, new ByteArrayInputStream("an odd epoch".getBytes(StandardCharsets.UTF_8)));
+        assertThat(store.loadLatestVerified(job)).isEmpty();
+    }
+
+    @Test
+    void aCheckpointRowHoldsExactlyOneChecksum() {
+        String insert = """
+                INSERT INTO checkpoints (id, team_id, job_id, epoch, iteration, object_key, size_bytes, sha256,
+                                         blake3, metrics, lease_epoch, created_at)
+                VALUES (:id, 'default', :job, 1, 100, 'k', 1, :sha256, :blake3, '{}', 7, :now)""";
+        String hex = "ab".repeat(32);
+
+        for (String[] checksums : new String[][] {{hex, hex}, {null, null}}) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> jdbc.sql(insert).param("id", UUID.randomUUID())
+                    .param("job", job).param("sha256", checksums[0]).param("blake3", checksums[1])
+                    .param("now", Timestamp.from(Instant.now())).update())
+                    .isInstanceOf(org.springframework.dao.DataIntegrityViolationException.class);
+        }
     }
 
     @Test

@@ -203,6 +203,29 @@ abstract class ObjectStoreContract {
     }
 
     @Test
+    void objectsWrittenWithBlake3AreCheckedWithBlake3() throws Exception {
+        byte[] data = new byte[12 * 1024 * 1024 + 1]; // past an S3 part, and many of BLAKE3's 256-chunk subtrees
+        new java.util.Random(3).nextBytes(data);
+        String key = prefix + "checkpoint.zip";
+
+        StoredObject written = store().write(key, Checksum.Algorithm.BLAKE3, out -> out.write(data));
+        StoredObject put = store().put(prefix + "put.zip", Checksum.Algorithm.BLAKE3, new ByteArrayInputStream(data));
+
+        Checksum expected = Checksum.blake3(Blake3.hex(data));
+        assertThat(written.checksum()).isEqualTo(expected);
+        assertThat(put.checksum()).isEqualTo(expected);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        store().copyVerified(key, data.length, written.checksum(), out);
+        assertThat(out.toByteArray()).isEqualTo(data);
+
+        data[data.length / 3] ^= 1;
+        store().put(key, new ByteArrayInputStream(data));
+        assertThatThrownBy(() -> store().copyVerified(key, data.length, written.checksum(),
+                java.io.OutputStream.nullOutputStream())).isInstanceOf(CorruptObjectException.class)
+                .hasMessageContaining("BLAKE3").hasMessageContaining(expected.hex());
+    }
+
+    @Test
     void theStoreReportsItselfAvailable() throws IOException {
         store().checkAvailable();
         assertThat(store().describe()).isNotBlank();

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.condition.OS;
 class CheckpointWriterTest {
 
     private static CheckpointInfo info(int epoch) {
-        return new CheckpointInfo(UUID.randomUUID(), UUID.randomUUID(), epoch, epoch * 10L, "k", 1, "s", Map.of(),
+        return new CheckpointInfo(UUID.randomUUID(), UUID.randomUUID(), epoch, epoch * 10L, "k", 1, "s", null, Map.of(),
                 Instant.now());
     }
 
