@@ -43,6 +43,27 @@ public record Checksum(Algorithm algorithm, String hex) {
         return hex;
     }
 
+    /**
+     * Hashes up to 128 MB of zeros with the checkpoints' algorithm where that is BLAKE3, until {@code stop} says
+     * so: the JIT compiles the vector lanes only after ~100 MB, and interpreted they would take about a second of the
+     * first checkpoint's writer. Returns the megabytes hashed.
+     */
+    public static int warmUpForCheckpoints(java.util.function.BooleanSupplier stop) {
+        if (Algorithm.forCheckpoints() != Algorithm.BLAKE3) {
+            return 0;
+        }
+        byte[] piece = new byte[1 << 20];
+        int megabytes = 0;
+        for (; megabytes < 128 && !stop.getAsBoolean(); megabytes += 4) {
+            Hasher hasher = Algorithm.BLAKE3.hasher();
+            for (int i = 0; i < 4; i++) {
+                hasher.update(piece, 0, piece.length);
+            }
+            hasher.digest();
+        }
+        return megabytes;
+    }
+
     /** "BLAKE3 (16 lanes (Vector API))" or "SHA-256 (BLAKE3 lanes: none (why))", for the startup log. */
     static String describeForCheckpoints() {
         return Algorithm.forCheckpoints() == Algorithm.BLAKE3 ? "BLAKE3, " + Blake3Kernel.describe()

@@ -6,6 +6,7 @@ import io.trainyard.engine.Tensor;
 import io.trainyard.jobs.JobsProperties;
 import io.trainyard.spec.SpecValidator;
 import io.trainyard.spec.TrainingSpec;
+import io.trainyard.storage.Checksum;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,8 @@ import tools.jackson.databind.json.JsonMapper;
  * over the first 5-10 s of training, the compiler sharing the cores with the step: the first job after a start
  * trained its first epochs at half speed (docs/performance.md, "The JIT's warm-up"). The small networks go through
  * the same code, so the first job starts at full speed. A job that starts meanwhile stops the warm-up.</li>
+ * <li>then, where checkpoints are checked with BLAKE3, ~128 MB of hashing, which the JIT needs to compile its vector
+ * lanes ({@link Checksum#warmUpForCheckpoints}).</li>
  * </ul>
  */
 @Component
@@ -109,6 +112,12 @@ class EngineWarmUp {
         }
         if (properties.warmUp()) {
             train();
+            long hashing = System.nanoTime();
+            int megabytes = Checksum.warmUpForCheckpoints(() -> stopped);
+            if (megabytes > 0) {
+                log.info("Checkpoint checksum (BLAKE3) warmed up: {} MB in {} ms", megabytes,
+                        (System.nanoTime() - hashing) / 1_000_000);
+            }
         }
     }
 

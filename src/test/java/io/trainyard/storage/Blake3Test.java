@@ -104,4 +104,14 @@ class Blake3Test {
         assertThat(Blake3Kernel.available()).as(Blake3Kernel.describe()).isTrue();
         assertThat(Checksum.Algorithm.forCheckpoints()).isEqualTo(Checksum.Algorithm.BLAKE3);
     }
+
+    @Test
+    void theWarmUpHashesUntilStoppedAndOnlyWhereCheckpointsUseBlake3() {
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+
+        int megabytes = Checksum.warmUpForCheckpoints(() -> asked.incrementAndGet() > 2);
+
+        boolean blake3 = Checksum.Algorithm.forCheckpoints() == Checksum.Algorithm.BLAKE3;
+        assertThat(megabytes).isEqualTo(blake3 ? 8 : 0);
+    }
 }

@@ -5,6 +5,7 @@ import io.trainyard.engine.Batch;
 import io.trainyard.engine.BlasThreads;
 import io.trainyard.engine.Network;
 import io.trainyard.engine.Tensor;
+import io.trainyard.storage.Checksum;
 import io.trainyard.storage.FileSystemObjectStore;
 import io.trainyard.system.ThreadPriority;
 import java.io.FilterOutputStream;
@@ -40,7 +41,8 @@ import tools.jackson.databind.json.JsonMapper;
  * and its overhead against the segments without a checkpoint. Besides the two stores: training on one OpenBLAS
  * thread while the write is in flight; the archive handed to the store in pieces of 64 KB with {@code Thread.yield}
  * after each (so that an OpenBLAS thread that yielded the core to the writer gets it back within a piece rather
- * than at the next scheduler tick); the archive serialised and hashed, but into no file; the snapshot alone. The
+ * than at the next scheduler tick); the archive serialised and hashed, but into no file; the snapshot alone; the
+ * store past the page cache with SHA-256 where the others use the service's checksum (BLAKE3 on AVX-512). The
  * last two split a checkpoint's cost into the training pause, the writer's hashing and copying, and its I/O
  * (docs/performance.md, "Zen 3 (fourth)"). FOLDER (default: a temporary one, deleted after)
  * holds the stores. {@code -Dbench.net=cnn} (or lstm) measures another of the benchmark's nets on random data, with
@@ -54,6 +56,9 @@ public final class CheckpointWriteBench {
     private static final CheckpointState STATE = new CheckpointState(1, 3, null, null,
             List.of(new double[] {2.3, 2.2}), 1000);
     private static final String NET = System.getProperty("bench.net", "mlp");
+    /** The service's checksum for checkpoints unless {@code -Dbench.checksum=SHA256} (or BLAKE3). */
+    private static final Checksum.Algorithm ALGORITHM = System.getProperty("bench.checksum") == null
+            ? Checksum.Algorithm.forCheckpoints() : Checksum.Algorithm.valueOf(System.getProperty("bench.checksum"));
     private static final int STEPS = Integer.getInteger("bench.steps", switch (NET) {
         case "cnn" -> 3072 / 64;
         case "lstm" -> 2048 / 32;
@@ -61,8 +66,22 @@ public final class CheckpointWriteBench {
     });
 
     private enum Kind {
-        NONE, THROUGH_PAGE_CACHE, PAST_PAGE_CACHE, PAST_ONE_THREAD_WHILE_WRITING, PAST_YIELDING, HASHED_NO_IO,
-        SNAPSHOT_ONLY
+        NONE, THROUGH_PAGE_CACHE, PAST_PAGE_CACHE, PAST_PAGE_CACHE_SHA256, PAST_ONE_THREAD_WHILE_WRITING, PAST_YIELDING,
+        HASHED_NO_IO, SNAPSHOT_ONLY
+    }
+
+    /** {@code -Dbench.kinds=NONE,PAST_PAGE_CACHE,...} measures only those (NONE always). */
+    private static final List<Kind> KINDS = kinds(System.getProperty("bench.kinds"));
+
+    private static List<Kind> kinds(String names) {
+        if (names == null || names.isBlank()) {
+            return List.of(Kind.values());
+        }
+        java.util.EnumSet<Kind> chosen = java.util.EnumSet.of(Kind.NONE);
+        for (String name : names.split(",")) {
+            chosen.add(Kind.valueOf(name.trim()));
+        }
+        return List.copyOf(chosen);
     }
 
     private CheckpointWriteBench() {
@@ -95,7 +114,7 @@ public final class CheckpointWriteBench {
     }
 
     private static void alone(Network network, FileSystemObjectStore store, int writes) throws Exception {
-        System.out.println("store: " + store.describe());
+        System.out.println("store: " + store.describe() + "; checksum " + ALGORITHM);
         List<Double> cpu = new ArrayList<>();
         List<Double> wall = new ArrayList<>();
         for (int i = 0; i < writes; i++) {
@@ -119,15 +138,15 @@ public final class CheckpointWriteBench {
         FileSystemObjectStore through = new FileSystemObjectStore(root.resolve("through"), false);
         FileSystemObjectStore past = new FileSystemObjectStore(root.resolve("past"), true);
         System.out.println(NET + ", " + STEPS + " steps a segment; stores: " + through.describe() + "; "
-                + past.describe());
+                + past.describe() + "; checksum " + ALGORITHM + " (PAST_PAGE_CACHE_SHA256: SHA-256)");
         ExecutorService writer = Executors.newSingleThreadExecutor(r -> new Thread(() -> {
             ThreadPriority.lowerCurrentThread(); // as the service's checkpoint writer
             r.run();
         }));
-        int kinds = Kind.values().length;
+        int kinds = KINDS.size();
         List<List<Double>> seconds = new ArrayList<>();
         List<List<Double>> writerCpu = new ArrayList<>();
-        for (int k = 0; k < kinds; k++) {
+        for (int k = 0; k < Kind.values().length; k++) {
             seconds.add(new ArrayList<>());
             writerCpu.add(new ArrayList<>());
         }
@@ -137,7 +156,7 @@ public final class CheckpointWriteBench {
             }
             for (int round = 0; round < rounds + 1; round++) {
                 for (int k = 0; k < kinds; k++) {
-                    Kind kind = Kind.values()[(k + round) % kinds];
+                    Kind kind = KINDS.get((k + round) % kinds);
                     long t0 = System.nanoTime();
                     FileSystemObjectStore store = kind == Kind.THROUGH_PAGE_CACHE ? through : past;
                     Future<Double> writing = kind == Kind.NONE ? null
@@ -161,7 +180,7 @@ public final class CheckpointWriteBench {
             writer.shutdown();
         }
         double none = median(seconds.get(0));
-        for (Kind kind : Kind.values()) {
+        for (Kind kind : KINDS) {
             List<Double> s = seconds.get(kind.ordinal());
             System.out.printf("%-29s segment of %d steps: median %.3f s (%.3f–%.3f), overhead %+.1f %%, writer CPU "
                     + "median %.1f ms%n", kind, STEPS, median(s), s.stream().mapToDouble(Double::doubleValue).min()
@@ -181,6 +200,9 @@ public final class CheckpointWriteBench {
                 } else if (kind == Kind.HASHED_NO_IO) {
                     CheckpointArchive.write(new DigestOutputStream(OutputStream.nullOutputStream(),
                             MessageDigest.getInstance("SHA-256")), snapshot, STATE, JSON);
+                } else if (kind == Kind.PAST_PAGE_CACHE_SHA256) {
+                    store.write("checkpoints/bench/" + (round % 2) + ".zip", Checksum.Algorithm.SHA256,
+                            out -> CheckpointArchive.write(out, snapshot, STATE, JSON));
                 } else if (kind == Kind.PAST_YIELDING) {
                     store.write("checkpoints/bench/" + (round % 2) + ".zip",
                             out -> CheckpointArchive.write(new Yielding(out), snapshot, STATE, JSON));
@@ -193,7 +215,7 @@ public final class CheckpointWriteBench {
     }
 
     private static long write(FileSystemObjectStore store, Network.Snapshot snapshot, int i) throws Exception {
-        return store.write("checkpoints/bench/" + (i % 2) + ".zip",
+        return store.write("checkpoints/bench/" + (i % 2) + ".zip", ALGORITHM,
                 out -> CheckpointArchive.write(out, snapshot, STATE, JSON)).size();
     }
 
