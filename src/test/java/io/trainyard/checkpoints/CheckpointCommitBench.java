@@ -11,7 +11,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
-import org.flywaydb.core.Flyway;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -42,7 +41,7 @@ public final class CheckpointCommitBench {
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 600;
         Path dir = Files.createTempDirectory("checkpoint-commit-bench");
         try (HikariDataSource pool = pool(database, dir)) {
-            Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
+            io.trainyard.support.TestDataSources.migrations().dataSource(pool).load().migrate();
             JdbcClient jdbc = JdbcClient.create(pool);
             FileSystemObjectStore objects = new FileSystemObjectStore(dir.resolve("objects"));
             CheckpointStore store = new CheckpointStore(jdbc, objects, JsonMapper.builder().build());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.zaxxer.hikari.HikariDataSource;
 import io.trainyard.inference.BatchPredictions.State;
 import io.trainyard.inference.BatchPredictions.Task;
+import io.trainyard.support.TestDataSources;
 import io.trainyard.support.TestDatabase;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,7 +18,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,8 +47,7 @@ class BatchPredictionRepositoryTest {
         dataSource.setPassword(db.password());
         dataSource.setSchema(schema);
         dataSource.setMaximumPoolSize(8);
-        Flyway.configure().dataSource(dataSource).schemas(schema).defaultSchema(schema)
-                .locations("classpath:db/migration").load().migrate();
+        TestDataSources.migrations().dataSource(dataSource).schemas(schema).defaultSchema(schema).load().migrate();
     }
 
     @AfterAll

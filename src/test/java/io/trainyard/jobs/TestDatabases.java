@@ -1,10 +1,10 @@
 package io.trainyard.jobs;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.trainyard.support.TestDataSources;
 import io.trainyard.support.TestDatabase;
 import java.util.UUID;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -33,8 +33,7 @@ final class TestDatabases {
         ds.setPassword(db.password());
         ds.setSchema(schema);
         ds.setMaximumPoolSize(24);
-        Flyway.configure().dataSource(ds).schemas(schema).defaultSchema(schema)
-                .locations("classpath:db/migration").load().migrate();
+        TestDataSources.migrations().dataSource(ds).schemas(schema).defaultSchema(schema).load().migrate();
         return new Owned() {
             @Override
             public DataSource dataSource() {
@@ -56,7 +55,7 @@ final class TestDatabases {
         ds.setUsername("sa");
         ds.setPassword("");
         ds.setMaximumPoolSize(24);
-        Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+        TestDataSources.migrations().dataSource(ds).load().migrate();
         return new Owned() {
             @Override
             public DataSource dataSource() {
