@@ -41,7 +41,9 @@ import tools.jackson.databind.json.JsonMapper;
  * and its overhead against the segments without a checkpoint. Besides the two stores: training on one OpenBLAS
  * thread while the write is in flight; the archive handed to the store in pieces of 64 KB with {@code Thread.yield}
  * after each (so that an OpenBLAS thread that yielded the core to the writer gets it back within a piece rather
- * than at the next scheduler tick); the archive serialised and hashed, but into no file; the snapshot alone; the
+ * than at the next scheduler tick); the archive serialised and hashed, but into no file, on the writer thread or
+ * on the training thread before the segment's steps (what the writer's CPU costs without competing for the cores);
+ * the snapshot alone; the
  * store past the page cache with SHA-256 where the others use the service's checksum (BLAKE3 on AVX-512). The
  * last two split a checkpoint's cost into the training pause, the writer's hashing and copying, and its I/O
  * (docs/performance.md, "Zen 3 (fourth)"). FOLDER (default: a temporary one, deleted after)
@@ -67,7 +69,7 @@ public final class CheckpointWriteBench {
 
     private enum Kind {
         NONE, THROUGH_PAGE_CACHE, PAST_PAGE_CACHE, PAST_PAGE_CACHE_SHA256, PAST_ONE_THREAD_WHILE_WRITING, PAST_YIELDING,
-        HASHED_NO_IO, SNAPSHOT_ONLY
+        HASHED_NO_IO, HASHED_NO_IO_ON_THE_TRAINING_THREAD, SNAPSHOT_ONLY
     }
 
     /** {@code -Dbench.kinds=NONE,PAST_PAGE_CACHE,...} measures only those (NONE always). */
@@ -160,6 +162,8 @@ public final class CheckpointWriteBench {
                     long t0 = System.nanoTime();
                     FileSystemObjectStore store = kind == Kind.THROUGH_PAGE_CACHE ? through : past;
                     Future<Double> writing = kind == Kind.NONE ? null
+                            : kind == Kind.HASHED_NO_IO_ON_THE_TRAINING_THREAD
+                            ? java.util.concurrent.CompletableFuture.completedFuture(hashInto(network.snapshot()))
                             : write(writer, store, network.snapshot(), round, kind);
                     for (int i = 0; i < STEPS; i++) {
                         if (kind == Kind.PAST_ONE_THREAD_WHILE_WRITING && !writing.isDone()) {
@@ -186,6 +190,16 @@ public final class CheckpointWriteBench {
                     + "median %.1f ms%n", kind, STEPS, median(s), s.stream().mapToDouble(Double::doubleValue).min()
                     .orElse(0), s.stream().mapToDouble(Double::doubleValue).max().orElse(0),
                     100 * (median(s) / none - 1), median(writerCpu.get(kind.ordinal())));
+        }
+    }
+
+    /** The archive serialised and hashed (SHA-256) into nothing, here; closes {@code snapshot}; CPU in ms. */
+    private static double hashInto(Network.Snapshot snapshot) throws Exception {
+        try (snapshot) {
+            long c0 = THREADS.getCurrentThreadCpuTime();
+            CheckpointArchive.write(new DigestOutputStream(OutputStream.nullOutputStream(),
+                    MessageDigest.getInstance("SHA-256")), snapshot, STATE, JSON);
+            return (THREADS.getCurrentThreadCpuTime() - c0) / 1e6;
         }
     }
 
