@@ -19,6 +19,7 @@ class StorageConfiguration {
             case s3 -> new S3ObjectStore(properties.s3());
         };
         log.info("Object store: {}; checkpoints checked with {}", store.describe(), Checksum.describeForCheckpoints());
+        Blake3Kernel.advice().ifPresent(log::warn);
         return store;
     }
 
