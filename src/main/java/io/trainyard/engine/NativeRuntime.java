@@ -102,7 +102,7 @@ public record NativeRuntime(
                                     + "classpath."));
         }
         return new NativeRuntime(backend, vendor, core, measureSgemm(),
-                String.valueOf(System.getenv("OMP_WAIT_POLICY")), String.valueOf(System.getenv("OPENBLAS_THREAD_TIMEOUT")),
+                System.getenv("OMP_WAIT_POLICY"), System.getenv("OPENBLAS_THREAD_TIMEOUT"), // null where unset
                 blasThreads, ompThreads,
                 Runtime.getRuntime().availableProcessors(), vector, build, onednn, helper, !advice.isEmpty(),
                 String.join(" ", advice));

@@ -26,8 +26,8 @@ class NativeRuntimeReporter implements InfoContributor {
                         + "DL4J layer helpers {}; the engine's own oneDNN: {}; element-wise loops: {}",
                 runtime.backend(), runtime.blasVendor(), runtime.blasCoreType(),
                 String.format("%.1f", runtime.sgemmGflops()), runtime.blasThreads(), runtime.ompThreads(),
-                runtime.availableProcessors(), runtime.cpuVector(), runtime.ompWaitPolicy(),
-                runtime.openblasThreadTimeout(), runtime.nativeBuild(), runtime.onednn() ? "yes" : "no",
+                runtime.availableProcessors(), runtime.cpuVector(), unsetIfNull(runtime.ompWaitPolicy()),
+                unsetIfNull(runtime.openblasThreadTimeout()), runtime.nativeBuild(), runtime.onednn() ? "yes" : "no",
                 runtime.layerHelpers() ? "on (" + runtime.layerHelper() + ")" : "off", Dnnl.isa(), Loops.describe());
         Loops.advice().ifPresent(log::warn);
         if (runtime.slowFallback()) {
@@ -49,5 +49,9 @@ class NativeRuntimeReporter implements InfoContributor {
     @Override
     public void contribute(Info.Builder builder) {
         builder.withDetail("native", runtime.asMap());
+    }
+
+    private static String unsetIfNull(String value) {
+        return value == null ? "(unset)" : value;
     }
 }
