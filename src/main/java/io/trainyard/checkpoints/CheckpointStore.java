@@ -120,18 +120,34 @@ public class CheckpointStore {
      * skipped (and reported in {@link VerifiedCheckpoint#skipped()}). Empty when none verifies.
      */
     public Optional<VerifiedCheckpoint> loadLatestVerified(UUID jobId) throws IOException {
-        return loadFirstVerified(newestFirst(list(jobId)));
+        return loadLatestVerified(jobId, new ArrayList<>());
+    }
+
+    /**
+     * {@link #loadLatestVerified(UUID)}, adding each checkpoint that did not verify to {@code skipped}, also when none
+     * does.
+     */
+    public Optional<VerifiedCheckpoint> loadLatestVerified(UUID jobId, List<VerifiedCheckpoint.Skipped> skipped)
+            throws IOException {
+        return loadFirstVerified(newestFirst(list(jobId)), skipped);
     }
 
     /** The given checkpoint, verified; falls back to older ones of the same job when it does not verify. */
     public Optional<VerifiedCheckpoint> loadVerified(UUID jobId, UUID checkpointId) throws IOException {
-        List<CheckpointInfo> candidates = newestFirst(list(jobId));
-        int start = candidates.stream().map(CheckpointInfo::id).toList().indexOf(checkpointId);
-        return start < 0 ? Optional.empty() : loadFirstVerified(candidates.subList(start, candidates.size()));
+        return loadVerified(jobId, checkpointId, new ArrayList<>());
     }
 
-    private Optional<VerifiedCheckpoint> loadFirstVerified(List<CheckpointInfo> candidates) throws IOException {
-        List<VerifiedCheckpoint.Skipped> skipped = new ArrayList<>();
+    /** {@link #loadVerified(UUID, UUID)}, adding each checkpoint that did not verify to {@code skipped}. */
+    public Optional<VerifiedCheckpoint> loadVerified(UUID jobId, UUID checkpointId,
+            List<VerifiedCheckpoint.Skipped> skipped) throws IOException {
+        List<CheckpointInfo> candidates = newestFirst(list(jobId));
+        int start = candidates.stream().map(CheckpointInfo::id).toList().indexOf(checkpointId);
+        return start < 0 ? Optional.empty()
+                : loadFirstVerified(candidates.subList(start, candidates.size()), skipped);
+    }
+
+    private Optional<VerifiedCheckpoint> loadFirstVerified(List<CheckpointInfo> candidates,
+            List<VerifiedCheckpoint.Skipped> skipped) throws IOException {
         for (CheckpointInfo candidate : candidates) {
             Path file = Files.createTempFile("checkpoint-", ".zip");
             String problem = download(candidate, file);

@@ -99,19 +99,31 @@ class TrainingJobRunner implements JobRunner {
     private record Start(Network network, CheckpointState state, Map<String, Object> note) {
     }
 
+    /** The newest checkpoint that did not verify and why, with how many older ones did not either. */
+    private static String why(List<VerifiedCheckpoint.Skipped> skipped) {
+        if (skipped.isEmpty()) {
+            return "";
+        }
+        VerifiedCheckpoint.Skipped newest = skipped.get(0);
+        return ": checkpoint " + newest.info().id() + " (epoch " + newest.info().epoch() + "): " + newest.reason()
+                + (skipped.size() == 1 ? "" : "; " + (skipped.size() - 1) + " older one(s) did not verify either");
+    }
+
     private Start start(ClaimedJob job, TrainingSpec spec, NetworkPlan plan, TrainingData data) throws IOException {
         Optional<VerifiedCheckpoint> own = checkpoints.loadLatestVerified(job.id());
         Optional<VerifiedCheckpoint> found = own;
+        List<VerifiedCheckpoint.Skipped> parentSkipped = new ArrayList<>();
         if (found.isEmpty() && job.parentJobId() != null) {
-            found = job.parentCheckpointId() == null ? checkpoints.loadLatestVerified(job.parentJobId())
-                    : checkpoints.loadVerified(job.parentJobId(), job.parentCheckpointId());
+            found = job.parentCheckpointId() == null ? checkpoints.loadLatestVerified(job.parentJobId(), parentSkipped)
+                    : checkpoints.loadVerified(job.parentJobId(), job.parentCheckpointId(), parentSkipped);
         }
         Map<String, Object> note = new LinkedHashMap<>();
         if (found.isEmpty() && own.isEmpty() && job.parentJobId() != null) {
             // Training from scratch would register a "next version" that continues nothing.
             throw new JobFailedException("The checkpoint this job continues from (job " + job.parentJobId()
                     + (job.parentCheckpointId() == null ? "" : ", checkpoint " + job.parentCheckpointId())
-                    + ") can no longer be loaded; submit a new job or continue from another checkpoint.", false);
+                    + ") can no longer be loaded" + why(parentSkipped)
+                    + "; submit a new job or continue from another checkpoint.", false);
         }
         if (found.isEmpty()) {
             if (job.epoch() > 0) {

@@ -317,7 +317,8 @@ class TrainingLifecycleTest {
 
         assertThat(done.get("state").asString()).as("a fresh network is not a next version of the model")
                 .isEqualTo("FAILED");
-        assertThat(done.get("failureReason").asString()).contains("can no longer be loaded").contains(id);
+        assertThat(done.get("failureReason").asString()).contains("can no longer be loaded").contains(id)
+                .contains("its bytes are missing from the object store");
         assertThat(done.get("attempt").asInt()).as("not retried: the bytes will not come back").isEqualTo(1);
     }
 
