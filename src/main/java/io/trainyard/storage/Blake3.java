@@ -12,9 +12,9 @@ import java.util.HexFormat;
  * subtree's parents are reduced the same way; otherwise, and for the last chunks, one compression at a time here.
  * Checked against the BLAKE3 team's test vectors and b3sum ({@code Blake3Test}).
  *
- * <p>Why not SHA-256 everywhere: checkpoints are hashed once per epoch while training waits for no one but shares
- * the cores, and this runs about twice as fast as the JDK's SHA-256 on AVX-512 (docs/performance.md, "BLAKE3 for
- * checkpoints").
+ * <p>Why not SHA-256 everywhere: checkpoints are hashed every epoch by a writer that shares the cores with training,
+ * and with the lanes this runs about 2.5 times as fast as the JDK's SHA-256 on AVX-512 (docs/performance.md, "Zen 5
+ * in a PVM guest (fourth): BLAKE3 for checkpoints").
  */
 final class Blake3 implements Hasher {
 
