@@ -13,7 +13,7 @@ import java.util.HexFormat;
  * Checked against the BLAKE3 team's test vectors and b3sum ({@code Blake3Test}).
  *
  * <p>Why not SHA-256 everywhere: checkpoints are hashed every epoch by a writer that shares the cores with training,
- * and with the lanes this runs about 2.5 times as fast as the JDK's SHA-256 on AVX-512 (docs/performance.md, "Zen 5
+ * and with the lanes this runs more than twice as fast as the JDK's SHA-256 on AVX-512 (docs/performance.md, "Zen 5
  * in a PVM guest (fourth): BLAKE3 for checkpoints").
  */
 final class Blake3 implements Hasher {

@@ -23,8 +23,8 @@ final class Blake3Kernel {
                 return java.util.Optional.empty();
             }
             return java.util.Optional.of("Checkpoints are checked with SHA-256: add the JVM option --add-modules="
-                    + MODULE + " (bin/trainyard, the Docker image and the chart do) to check them with BLAKE3, about "
-                    + "2.5 times as fast on CPUs with AVX-512.");
+                    + MODULE + " (bin/trainyard, the Docker image and the chart do) to check them with BLAKE3, more "
+                    + "than twice as fast on CPUs with AVX-512.");
         }
     }
 

@@ -16,7 +16,7 @@ public record Checksum(Algorithm algorithm, String hex) {
 
         /**
          * Checkpoints are written every epoch beside training: BLAKE3 where this JVM hashes it 16 chunks at a
-         * time (about 2.5 times SHA-256's speed on AVX-512), SHA-256 elsewhere, where BLAKE3 would be the slower.
+         * time (more than twice SHA-256's speed on AVX-512), SHA-256 elsewhere, where BLAKE3 would be the slower.
          */
         public static Algorithm forCheckpoints() {
             return Blake3Kernel.available() ? BLAKE3 : SHA256;

@@ -26,8 +26,13 @@ public final class TestDataSources {
 
     /** A fresh in-memory H2 database per name, in the same mode as the embedded default. */
     public static DataSource h2(String name) {
-        return migrate(new DriverManagerDataSource("jdbc:h2:mem:" + name
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1", "sa", ""));
+        return migrate(emptyH2(name));
+    }
+
+    /** A fresh in-memory H2 database per name, in the embedded default's mode, without the migrations. */
+    public static DataSource emptyH2(String name) {
+        return new DriverManagerDataSource("jdbc:h2:mem:" + name
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1", "sa", "");
     }
 
     private static DataSource migrate(DataSource dataSource) {

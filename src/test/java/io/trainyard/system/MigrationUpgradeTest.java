@@ -16,18 +16,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.config.YamlPropertiesFactoryBean;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
  * A database migrated by an earlier release takes the migrations added since, wherever their module's range puts
  * them: the checkpoints' V30 came after the inference module's V50.
  */
 class MigrationUpgradeTest {
-
-    private static DataSource h2() {
-        return new DriverManagerDataSource("jdbc:h2:mem:upgrade_" + UUID.randomUUID().toString().replace("-", "")
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1", "sa", "");
-    }
 
     @Test
     void theApplicationRunsMigrationsOutOfOrder() {
@@ -44,7 +38,7 @@ class MigrationUpgradeTest {
                 Files.copy(file, earlier.resolve(file.getFileName()));
             }
         }
-        DataSource db = h2();
+        DataSource db = TestDataSources.emptyH2("upgrade_" + UUID.randomUUID().toString().replace("-", ""));
         Flyway.configure().dataSource(db).locations("filesystem:" + earlier).load().migrate();
         assertThatThrownBy(() -> Flyway.configure().dataSource(db).locations("classpath:db/migration").load()
                 .migrate()).as("in order only").isInstanceOf(FlywayException.class);

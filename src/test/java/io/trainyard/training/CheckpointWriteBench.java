@@ -197,10 +197,14 @@ public final class CheckpointWriteBench {
     private static double hashInto(Network.Snapshot snapshot) throws Exception {
         try (snapshot) {
             long c0 = THREADS.getCurrentThreadCpuTime();
-            CheckpointArchive.write(new DigestOutputStream(OutputStream.nullOutputStream(),
-                    MessageDigest.getInstance("SHA-256")), snapshot, STATE, JSON);
+            hashIntoNothing(snapshot);
             return (THREADS.getCurrentThreadCpuTime() - c0) / 1e6;
         }
+    }
+
+    private static void hashIntoNothing(Network.Snapshot snapshot) throws Exception {
+        CheckpointArchive.write(new DigestOutputStream(OutputStream.nullOutputStream(),
+                MessageDigest.getInstance("SHA-256")), snapshot, STATE, JSON);
     }
 
     /** Writes and closes {@code snapshot} on {@code writer}; the future gives the writer's CPU in ms. */
@@ -212,8 +216,7 @@ public final class CheckpointWriteBench {
                 if (kind == Kind.SNAPSHOT_ONLY) {
                     return 0.0;
                 } else if (kind == Kind.HASHED_NO_IO) {
-                    CheckpointArchive.write(new DigestOutputStream(OutputStream.nullOutputStream(),
-                            MessageDigest.getInstance("SHA-256")), snapshot, STATE, JSON);
+                    hashIntoNothing(snapshot);
                 } else if (kind == Kind.PAST_PAGE_CACHE_SHA256) {
                     store.write("checkpoints/bench/" + (round % 2) + ".zip", Checksum.Algorithm.SHA256,
                             out -> CheckpointArchive.write(out, snapshot, STATE, JSON));
