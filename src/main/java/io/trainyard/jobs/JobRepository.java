@@ -65,11 +65,12 @@ class JobRepository {
     /**
      * Inserts the job in one transaction with {@code precondition}, which runs first and may take row locks (the
      * dataset, a parent job) that keep what the job needs from being deleted until it is committed; an exception
-     * it throws leaves nothing behind.
+     * it throws leaves nothing behind. Returns the row as committed: read inside the transaction, so a worker that
+     * claims the job the moment it commits cannot make the submitter see it RUNNING already.
      */
     JobRow create(NewJob job, Runnable precondition) {
         OffsetDateTime now = now();
-        tx.executeWithoutResult(status -> {
+        return tx.execute(status -> {
             precondition.run();
             jdbc.sql("""
                     INSERT INTO jobs (id, team_id, name, dataset_id, spec, labels, idempotency_key, state, priority,
@@ -88,8 +89,8 @@ class JobRepository {
             job.labels().forEach((key, value) -> jdbc.sql(
                             "INSERT INTO job_labels (job_id, label_key, label_value) VALUES (:id, :key, :value)")
                     .param("id", job.id()).param("key", key).param("value", value).update());
+            return find(job.id()).orElseThrow();
         });
-        return find(job.id()).orElseThrow();
     }
 
     Optional<JobRow> find(UUID id, String team) {
